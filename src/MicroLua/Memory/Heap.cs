@@ -1,0 +1,539 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MicroLua.Memory;
+
+/// <summary>
+/// The one block of memory that holds every Lua object of a state, and its allocator.
+///
+/// Why one block: the limit is exact by construction (the block is the limit), statistics
+/// are exact, the .NET collector never scans Lua data, and references can be 32-bit offsets
+/// that survive copying the block. Objects refer to each other by references: the
+/// offset from the block's start in 8-byte units (so 32 bits reach 32 GiB).
+///
+/// The allocator is TLSF (two-level segregated fit): free blocks sit in lists indexed by a
+/// first level (power of two of the size) and a second level (16 linear steps inside it);
+/// two bitmaps find a non-empty list that is certain to fit in O(1). Allocation splits the
+/// found block; freeing merges with free physical neighbours at once (boundary tags), so
+/// the heap never holds two adjacent free blocks. That bounds fragmentation, which is what
+/// kills long-running embedded heaps.
+///
+/// Block layout (every block is a multiple of 8 bytes, at least 16):
+/// <code>
+/// used: [uint sizeFlags][byte type][byte gc][ushort extra] payload...
+/// free: [uint sizeFlags][uint nextFree][uint prevFree] ... [uint size (footer)]
+/// </code>
+/// sizeFlags holds the block size in bytes (header included) with bit 0 = free and
+/// bit 1 = previous physical block is free. The footer of a free block lets the next block
+/// find its start when merging. A zero-size used sentinel ends the pool.
+/// </summary>
+internal sealed unsafe class Heap : IDisposable
+{
+    public const int Align = 8;
+    public const int HeaderSize = 8;
+    public const int MinBlockSize = 16;
+
+    private const uint FreeBit = 1;
+    private const uint PrevFreeBit = 2;
+    private const uint SizeMask = ~7u;
+
+    private const int SlLog2 = 4;
+    private const int SlCount = 1 << SlLog2;
+    private const int FlShift = SlLog2 + 3; // sizes below 2^FlShift = 128 bytes are in first level 0, 8 bytes a step
+    private const int SmallBlockSize = 1 << FlShift;
+    private const int FlCount = 32 - FlShift + 1;
+
+    /// <summary>The first byte of the pool; offset 0 stays unused so that a zero Ref means null.</summary>
+    private const uint PoolStart = 16;
+
+    private readonly bool _ownsMemory;
+    private byte* _base;
+    private readonly nuint _length;
+    private uint _flBitmap;
+    private readonly uint[] _slBitmap = new uint[FlCount];
+    private readonly uint[] _heads = new uint[FlCount * SlCount]; // byte offsets of free blocks, 0 = empty
+    private readonly uint _poolEnd; // byte offset of the sentinel
+
+    private readonly MemoryStats _stats = new();
+
+    /// <summary>Allocates a block of <paramref name="length"/> bytes of native memory that the heap owns.</summary>
+    public Heap(nuint length)
+        : this((byte*)NativeMemory.AlignedAlloc(CheckLength(length), 16), length, ownsMemory: true)
+    {
+    }
+
+    /// <summary>Uses memory the host owns and keeps alive for the heap's lifetime.</summary>
+    public Heap(byte* memory, nuint length, bool ownsMemory = false)
+    {
+        CheckLength(length);
+        if (memory == null || ((nuint)memory & (Align - 1)) != 0)
+        {
+            throw new ArgumentException("Heap memory must be non-null and 8-byte aligned.", nameof(memory));
+        }
+
+        _base = memory;
+        _length = length & ~(nuint)(Align - 1);
+        _ownsMemory = ownsMemory;
+        _poolEnd = (uint)(_length - HeaderSize);
+
+        // One free block spans the pool, then a used sentinel of size 0.
+        uint first = PoolStart;
+        uint size = _poolEnd - first;
+        *(uint*)(_base + _poolEnd) = 0; // sentinel: size 0, used
+        *(uint*)(_base + _poolEnd + 4) = 0;
+        SetSizeFlags(first, size | FreeBit);
+        SetFooter(first, size);
+        SetPrevFree(_poolEnd, true);
+        InsertFree(first, size);
+        _stats.PoolBytes = size;
+    }
+
+    private static nuint CheckLength(nuint length)
+    {
+        // Offsets are byte offsets in 32 bits inside the allocator, so a pool is under 4 GiB.
+        if (length < 256 || length > uint.MaxValue - 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "A heap is between 256 bytes and 4 GiB.");
+        }
+
+        return length;
+    }
+
+    /// <summary>The first byte of the block.</summary>
+    public byte* Base
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _base;
+    }
+
+    /// <summary>Length of the block in bytes.</summary>
+    public nuint Length => _length;
+
+    /// <summary>Exact counts of what the heap holds.</summary>
+    public MemoryStats Stats => _stats;
+
+    /// <summary>Byte offset of the first block of the pool.</summary>
+    public static uint FirstBlock => PoolStart;
+
+    /// <summary>Byte offset of the sentinel that ends the pool.</summary>
+    public uint PoolEnd => _poolEnd;
+
+    /// <summary>Turns a reference into a pointer to the block's header.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte* Ptr(uint r) => _base + ((nuint)r << 3);
+
+    /// <summary>Turns a pointer to a block's header into a reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint RefOf(void* p) => (uint)(((byte*)p - _base) >> 3);
+
+    /// <summary>
+    /// Allocates a block with <paramref name="payloadBytes"/> bytes after the header, typed
+    /// <paramref name="type"/>, and returns its reference, or 0 when no free block fits.
+    /// The payload is not cleared.
+    /// </summary>
+    public uint TryAllocate(nuint payloadBytes, ObjType type)
+    {
+        if (payloadBytes > uint.MaxValue - 64)
+        {
+            return 0;
+        }
+
+        uint size = AdjustSize((uint)payloadBytes);
+        uint block = FindAndRemove(size);
+        if (block == 0)
+        {
+            return 0;
+        }
+
+        uint blockSize = SizeOf(block);
+        uint rest = blockSize - size;
+        if (rest >= MinBlockSize)
+        {
+            // Split: keep the front, give the remainder back.
+            uint remainder = block + size;
+            SetSizeFlags(remainder, rest | FreeBit);
+            SetFooter(remainder, rest);
+            InsertFree(remainder, rest);
+            // The block after the remainder keeps its prev-free bit set.
+            blockSize = size;
+        }
+        else
+        {
+            SetPrevFree(block + blockSize, false);
+        }
+
+        SetSizeFlags(block, blockSize | (*(uint*)(_base + block) & PrevFreeBit));
+        byte* h = _base + block;
+        h[4] = (byte)type;
+        h[5] = 0;
+        *(ushort*)(h + 6) = 0;
+        _stats.OnAllocate(type, blockSize);
+        return block >> 3;
+    }
+
+    /// <summary>Frees the block <paramref name="r"/> and merges it with free neighbours.</summary>
+    public void Free(uint r)
+    {
+        uint block = r << 3;
+        Debug.Assert(block >= PoolStart && block < _poolEnd);
+        uint word = *(uint*)(_base + block);
+        Debug.Assert((word & FreeBit) == 0, "double free");
+        uint size = word & SizeMask;
+        _stats.OnFree((ObjType)_base[block + 4], size);
+
+        if ((word & PrevFreeBit) != 0)
+        {
+            uint prevSize = *(uint*)(_base + block - 4);
+            uint prev = block - prevSize;
+            RemoveFree(prev, prevSize);
+            block = prev;
+            size += prevSize;
+        }
+
+        uint next = block + size;
+        uint nextWord = *(uint*)(_base + next);
+        if ((nextWord & FreeBit) != 0)
+        {
+            uint nextSize = nextWord & SizeMask;
+            RemoveFree(next, nextSize);
+            size += nextSize;
+        }
+
+        // The previous block is used (free blocks never touch), so only the free bit is set.
+        SetSizeFlags(block, size | FreeBit);
+        SetFooter(block, size);
+        SetPrevFree(block + size, true);
+        InsertFree(block, size);
+    }
+
+    /// <summary>Size in bytes of the block (header included) that <paramref name="r"/> names.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint BlockSize(uint r) => *(uint*)Ptr(r) & SizeMask;
+
+    /// <summary>Bytes a payload of <paramref name="payloadBytes"/> takes as a block.</summary>
+    public static uint AdjustSize(uint payloadBytes)
+    {
+        uint size = (payloadBytes + HeaderSize + Align - 1) & ~(uint)(Align - 1);
+        return size < MinBlockSize ? MinBlockSize : size;
+    }
+
+    /// <summary>The largest payload one allocation could get right now.</summary>
+    public uint LargestFreeBlock()
+    {
+        if (_flBitmap == 0)
+        {
+            return 0;
+        }
+
+        int fl = 31 - BitOperations.LeadingZeroCount(_flBitmap);
+        int sl = 31 - BitOperations.LeadingZeroCount(_slBitmap[fl]);
+        uint largest = 0;
+        for (uint b = _heads[(fl * SlCount) + sl]; b != 0; b = *(uint*)(_base + b + 4))
+        {
+            largest = Math.Max(largest, SizeOf(b));
+        }
+
+        return largest;
+    }
+
+    /// <summary>
+    /// Walks every block in address order: (byte offset, size, is free, type). Used by the heap
+    /// verifier, the sweep and the statistics tests.
+    /// </summary>
+    public BlockWalker Walk() => new(this);
+
+    /// <summary>Whether the block at byte offset <paramref name="block"/> is free.</summary>
+    public bool IsFreeAt(uint block) => (*(uint*)(_base + block) & FreeBit) != 0;
+
+    /// <summary>Size of the block at byte offset <paramref name="block"/>.</summary>
+    public uint SizeAt(uint block) => *(uint*)(_base + block) & SizeMask;
+
+    /// <summary>
+    /// Checks the allocator's own invariants: blocks tile the pool, no two free blocks touch,
+    /// prev-free bits and footers agree, and the free lists hold exactly the free blocks, each
+    /// in the list its size maps to. Returns null when all hold, otherwise what is wrong.
+    /// </summary>
+    public string? CheckIntegrity()
+    {
+        var freeBlocks = new HashSet<uint>();
+        uint b = PoolStart;
+        bool prevFree = false;
+        long used = 0;
+        while (b != _poolEnd)
+        {
+            if (b > _poolEnd)
+            {
+                return $"block walk overran the pool at {b}";
+            }
+
+            uint word = *(uint*)(_base + b);
+            uint size = word & SizeMask;
+            bool free = (word & FreeBit) != 0;
+            if (size < MinBlockSize)
+            {
+                return $"block at {b} has size {size}";
+            }
+
+            if (((word & PrevFreeBit) != 0) != prevFree)
+            {
+                return $"block at {b} has a wrong prev-free bit";
+            }
+
+            if (free)
+            {
+                if (prevFree)
+                {
+                    return $"free blocks touch at {b}";
+                }
+
+                if (*(uint*)(_base + b + size - 4) != size)
+                {
+                    return $"free block at {b} has a wrong footer";
+                }
+
+                freeBlocks.Add(b);
+            }
+            else
+            {
+                used += size;
+            }
+
+            prevFree = free;
+            b += size;
+        }
+
+        if (((*(uint*)(_base + _poolEnd) & PrevFreeBit) != 0) != prevFree)
+        {
+            return "sentinel has a wrong prev-free bit";
+        }
+
+        if (used != _stats.BytesInUse)
+        {
+            return $"statistics say {_stats.BytesInUse} bytes in use, the walk found {used}";
+        }
+
+        int listed = 0;
+        for (int fl = 0; fl < FlCount; fl++)
+        {
+            for (int sl = 0; sl < SlCount; sl++)
+            {
+                uint head = _heads[(fl * SlCount) + sl];
+                bool bit = (_slBitmap[fl] & (1u << sl)) != 0;
+                if ((head != 0) != bit)
+                {
+                    return $"bitmap disagrees with list ({fl},{sl})";
+                }
+
+                uint prev = 0;
+                for (uint f = head; f != 0; f = *(uint*)(_base + f + 4))
+                {
+                    if (!freeBlocks.Contains(f))
+                    {
+                        return $"list ({fl},{sl}) holds {f}, which is not a free block";
+                    }
+
+                    if (*(uint*)(_base + f + 8) != prev)
+                    {
+                        return $"free block {f} has a wrong back link";
+                    }
+
+                    Mapping(SizeOf(f), out int efl, out int esl);
+                    if (efl != fl || esl != sl)
+                    {
+                        return $"free block {f} is in the wrong list";
+                    }
+
+                    prev = f;
+                    if (++listed > freeBlocks.Count)
+                    {
+                        return "free lists hold more entries than there are free blocks";
+                    }
+                }
+            }
+
+            if ((_slBitmap[fl] != 0) != ((_flBitmap & (1u << fl)) != 0))
+            {
+                return $"first-level bitmap disagrees at {fl}";
+            }
+        }
+
+        return listed == freeBlocks.Count ? null : $"{freeBlocks.Count - listed} free blocks are in no list";
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMemory && _base != null)
+        {
+            NativeMemory.AlignedFree(_base);
+        }
+
+        _base = null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint SizeOf(uint block) => *(uint*)(_base + block) & SizeMask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetSizeFlags(uint block, uint word) => *(uint*)(_base + block) = word;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetFooter(uint block, uint size) => *(uint*)(_base + block + size - 4) = size;
+
+    private void SetPrevFree(uint block, bool prevFree)
+    {
+        uint* w = (uint*)(_base + block);
+        *w = prevFree ? *w | PrevFreeBit : *w & ~PrevFreeBit;
+    }
+
+    private static void Mapping(uint size, out int fl, out int sl)
+    {
+        if (size < SmallBlockSize)
+        {
+            fl = 0;
+            sl = (int)(size >> 3);
+        }
+        else
+        {
+            int f = 31 - BitOperations.LeadingZeroCount(size);
+            sl = (int)(size >> (f - SlLog2)) ^ SlCount;
+            fl = f - FlShift + 1;
+        }
+    }
+
+    /// <summary>Finds a free block of at least <paramref name="size"/> bytes and unlinks it; 0 if none.</summary>
+    private uint FindAndRemove(uint size)
+    {
+        // Round the request up to the next list boundary so that any block in the chosen
+        // list fits: this is what makes the search O(1).
+        uint search = size;
+        if (size >= SmallBlockSize)
+        {
+            int f = 31 - BitOperations.LeadingZeroCount(size);
+            uint round = (1u << (f - SlLog2)) - 1;
+            if (search > uint.MaxValue - round)
+            {
+                return 0;
+            }
+
+            search += round;
+        }
+
+        Mapping(search, out int fl, out int sl);
+        if (fl >= FlCount)
+        {
+            return 0;
+        }
+
+        uint slMap = _slBitmap[fl] & (~0u << sl);
+        if (slMap == 0)
+        {
+            uint flMap = fl + 1 < 32 ? _flBitmap & (~0u << (fl + 1)) : 0;
+            if (flMap == 0)
+            {
+                return 0;
+            }
+
+            fl = BitOperations.TrailingZeroCount(flMap);
+            slMap = _slBitmap[fl];
+        }
+
+        sl = BitOperations.TrailingZeroCount(slMap);
+        uint block = _heads[(fl * SlCount) + sl];
+        Debug.Assert(block != 0 && SizeOf(block) >= size);
+        RemoveFree(block, SizeOf(block));
+        return block;
+    }
+
+    private void InsertFree(uint block, uint size)
+    {
+        Mapping(size, out int fl, out int sl);
+        int index = (fl * SlCount) + sl;
+        uint head = _heads[index];
+        *(uint*)(_base + block + 4) = head;
+        *(uint*)(_base + block + 8) = 0;
+        if (head != 0)
+        {
+            *(uint*)(_base + head + 8) = block;
+        }
+
+        _heads[index] = block;
+        _flBitmap |= 1u << fl;
+        _slBitmap[fl] |= 1u << sl;
+        _stats.FreeBlocks++;
+    }
+
+    private void RemoveFree(uint block, uint size)
+    {
+        Mapping(size, out int fl, out int sl);
+        uint next = *(uint*)(_base + block + 4);
+        uint prev = *(uint*)(_base + block + 8);
+        if (next != 0)
+        {
+            *(uint*)(_base + next + 8) = prev;
+        }
+
+        if (prev != 0)
+        {
+            *(uint*)(_base + prev + 4) = next;
+        }
+        else
+        {
+            int index = (fl * SlCount) + sl;
+            _heads[index] = next;
+            if (next == 0)
+            {
+                _slBitmap[fl] &= ~(1u << sl);
+                if (_slBitmap[fl] == 0)
+                {
+                    _flBitmap &= ~(1u << fl);
+                }
+            }
+        }
+
+        _stats.FreeBlocks--;
+    }
+
+    /// <summary>Enumerates blocks in address order.</summary>
+    public struct BlockWalker
+    {
+        private readonly Heap _heap;
+        private uint _next;
+
+        internal BlockWalker(Heap heap)
+        {
+            _heap = heap;
+            _next = PoolStart;
+            Offset = 0;
+        }
+
+        /// <summary>Byte offset of the current block.</summary>
+        public uint Offset { get; private set; }
+
+        /// <summary>Reference (8-byte units) of the current block.</summary>
+        public readonly uint Ref => Offset >> 3;
+
+        /// <summary>Size of the current block in bytes.</summary>
+        public readonly uint Size => _heap.SizeAt(Offset);
+
+        /// <summary>Whether the current block is free.</summary>
+        public readonly bool IsFree => _heap.IsFreeAt(Offset);
+
+        /// <summary>Type of the current (used) block.</summary>
+        public readonly ObjType Type => (ObjType)_heap._base[Offset + 4];
+
+        /// <summary>Moves to the next block; false at the end of the pool.</summary>
+        public bool MoveNext()
+        {
+            if (_next >= _heap._poolEnd)
+            {
+                return false;
+            }
+
+            Offset = _next;
+            _next += _heap.SizeAt(Offset);
+            return true;
+        }
+    }
+}
