@@ -22,4 +22,7 @@ internal sealed class LuaError : Exception
 
     /// <summary>Whether the message already carries its position, so no "chunk:line:" is added.</summary>
     public bool HasPosition { get; init; }
+
+    /// <summary>An out-of-memory error: its value is the state's preallocated message.</summary>
+    public bool IsMemoryError { get; init; }
 }

@@ -1,0 +1,43 @@
+namespace MicroLua;
+
+/// <summary>
+/// Every tunable of the runtime in one place (Lua's luaconf.h), each with what it bounds and why.
+/// </summary>
+internal static class LuaLimits
+{
+    /// <summary>Strings up to this many bytes are interned (Lua's LUAI_MAXSHORTLEN): equality of short strings is one compare.</summary>
+    public const int MaxShortStringLength = 40;
+
+    /// <summary>Default heap size when the host sets no limit: reserved up front, touched as used.</summary>
+    public const long DefaultMemoryLimit = 512L * 1024 * 1024;
+
+    /// <summary>Smallest heap a state accepts: room for the registry, globals and the main thread.</summary>
+    public const long MinMemoryLimit = 16 * 1024;
+
+    /// <summary>Largest heap: the allocator keeps byte offsets in 32 bits.</summary>
+    public const long MaxMemoryLimit = 4L * 1024 * 1024 * 1024 - 64;
+
+    /// <summary>Initial number of string-table buckets (a power of two).</summary>
+    public const int MinStringTableSize = 64;
+
+    /// <summary>Nested C#-level calls (host function, metamethod, parser level) before "C stack overflow" (Lua's LUAI_MAXCCALLS).</summary>
+    public const int MaxCCalls = 200;
+
+    /// <summary>Slots of a Lua value stack before "stack overflow" (Lua's LUAI_MAXSTACK).</summary>
+    public const int MaxStack = 1_000_000;
+
+    /// <summary>Collector pause in percent (Lua's LUAI_GCPAUSE): the next cycle starts when use reaches this share of the use after the last one.</summary>
+    public const int GcPause = 200;
+
+    /// <summary>Collector step multiplier in percent (Lua's LUAI_GCMUL).</summary>
+    public const int GcStepMul = 100;
+
+    /// <summary>Bits of the largest array part: 2^MaxArrayBits Values (Lua's MAXABITS bound for 32-bit sizes).</summary>
+    public const int MaxArrayBits = 26;
+
+    /// <summary>Bits of the largest hash part.</summary>
+    public const int MaxNodeBits = 26;
+
+    /// <summary>Depth of __index/__newindex chains before "'__index' chain too long; possible loop" (Lua's MAXTAGLOOP).</summary>
+    public const int MaxTagLoop = 2000;
+}

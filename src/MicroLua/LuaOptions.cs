@@ -1,0 +1,26 @@
+namespace MicroLua;
+
+/// <summary>How a <see cref="LuaState"/> is set up: its memory, its collector and its hash seed.</summary>
+public sealed record LuaOptions
+{
+    /// <summary>
+    /// Bytes the state may use: the size of its heap block, exact. The block is reserved at
+    /// this size when the state is created; the operating system backs its pages with memory
+    /// only when they are first touched, and the allocator fills the block from its low end,
+    /// so what a process really uses follows the state's peak, not this limit.
+    /// Default 512 MiB; at least 16 KiB, under 4 GiB.
+    /// </summary>
+    public long MemoryLimit { get; init; } = LuaLimits.DefaultMemoryLimit;
+
+    /// <summary>Fixes the string hash seed (for reproducible runs); null picks a random seed per state.</summary>
+    public uint? HashSeed { get; init; }
+
+    /// <summary>Debug aid: run a full collection before every allocation. Very slow; finds unanchored objects.</summary>
+    public bool GcStress { get; init; }
+
+    /// <summary>Collector pause in percent (Lua's <c>setpause</c>): a cycle starts when memory in use reaches this share of the use after the last cycle.</summary>
+    public int GcPause { get; init; } = LuaLimits.GcPause;
+
+    /// <summary>Collector step multiplier in percent (Lua's <c>setstepmul</c>).</summary>
+    public int GcStepMultiplier { get; init; } = LuaLimits.GcStepMul;
+}

@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using MicroLua.Memory;
+using MicroLua.Vm;
+
+namespace MicroLua.Values;
+
+/// <summary>What allocation needs from the collector, which lives in a layer above.</summary>
+internal interface IGarbageCollector
+{
+    /// <summary>
+    /// A full stop-the-world cycle. An emergency cycle runs inside a failed allocation: it
+    /// runs no finalizers and resizes nothing, so it allocates nothing.
+    /// </summary>
+    void FullCollect(bool emergency);
+
+    /// <summary>Pays allocation debt: called at safe points when <see cref="LuaGlobal.GcDebt"/> is positive.</summary>
+    void Step();
+}
+
+/// <summary>
+/// The state shared by all coroutines of one Lua state (Lua's global_State): the heap, the
+/// string table, host handles, the roots and the allocation entry point with the collector's
+/// hooks. Everything that creates an object goes through <see cref="Allocate"/>.
+///
+/// Rule for code that allocates: an allocation may run a full collection (GC-stress mode,
+/// or the emergency collection before "not enough memory"), so every object a caller holds
+/// only in a C# local must be anchored (on a Lua stack, in a table, or with
+/// <see cref="PushTemp"/>) before the next allocation.
+/// </summary>
+internal sealed unsafe class LuaGlobal : IDisposable
+{
+    private Value[] _temps = new Value[32];
+    private int _tempCount;
+
+    public LuaGlobal(Heap heap, uint seed, bool gcStress)
+    {
+        Heap = heap;
+        Seed = seed;
+        GcStress = gcStress;
+        Strings = new StringTable(this);
+        Strings.Initialize();
+        MemoryErrorString = NewString("not enough memory"u8);
+        ((ObjHeader*)Heap.Ptr(MemoryErrorString.R))->Gc |= GcBits.Fixed;
+    }
+
+    public Heap Heap { get; }
+
+    public StringTable Strings { get; }
+
+    public HandleTable Handles { get; } = new();
+
+    /// <summary>Seed of string hashes: random per state unless the host fixes it.</summary>
+    public uint Seed { get; }
+
+    public IGarbageCollector? Collector { get; set; }
+
+    /// <summary>GC-stress mode: a full collection before every allocation.</summary>
+    public bool GcStress { get; set; }
+
+    /// <summary>True while a collection runs: allocations then never collect.</summary>
+    public bool InCollection { get; set; }
+
+    /// <summary>Set while the collector is stopped (<c>collectgarbage("stop")</c>).</summary>
+    public bool GcStopped { get; set; }
+
+    /// <summary>Bytes allocated beyond the threshold of the next cycle; a cycle is due when positive.</summary>
+    public long GcDebt { get; set; }
+
+    /// <summary>Lua's pause (percent).</summary>
+    public int GcPause { get; set; } = LuaLimits.GcPause;
+
+    /// <summary>Lua's step multiplier (percent).</summary>
+    public int GcStepMul { get; set; } = LuaLimits.GcStepMul;
+
+    /// <summary>The registry table (a root).</summary>
+    public Value Registry;
+
+    /// <summary>The main coroutine (a root).</summary>
+    public Value MainThread;
+
+    /// <summary>Metatables of the basic types (indexed by LuaType), for strings and, through debug.setmetatable, the others.</summary>
+    public readonly uint[] TypeMetatables = new uint[9];
+
+    /// <summary>The preallocated message of an out-of-memory error: raising it allocates nothing.</summary>
+    public Value MemoryErrorString;
+
+    /// <summary>Lua objects held by the host (roots until released); indices are handle ids.</summary>
+    public readonly List<Value> HostRoots = [];
+
+    private uint[] _pending = new uint[8];
+    private int _pendingCount;
+
+    /// <summary>
+    /// Blocks allocated but not yet linked into their owner (a table's new array part while
+    /// it is being resized). The collector keeps them alive without reading their contents.
+    /// </summary>
+    public ReadOnlySpan<uint> PendingBlocks => _pending.AsSpan(0, _pendingCount);
+
+    public void PushPendingBlock(uint r)
+    {
+        if (_pendingCount == _pending.Length)
+        {
+            Array.Resize(ref _pending, _pendingCount * 2);
+        }
+
+        _pending[_pendingCount++] = r;
+    }
+
+    public void PopPendingBlock(int n = 1)
+    {
+        Debug.Assert(_pendingCount >= n);
+        _pendingCount -= n;
+    }
+
+    /// <summary>Values anchored by runtime code between allocations.</summary>
+    public ReadOnlySpan<Value> Temps => _temps.AsSpan(0, _tempCount);
+
+    /// <summary>Anchors a value until the matching <see cref="PopTemp"/>.</summary>
+    public void PushTemp(in Value v)
+    {
+        if (_tempCount == _temps.Length)
+        {
+            Array.Resize(ref _temps, _tempCount * 2);
+        }
+
+        _temps[_tempCount++] = v;
+    }
+
+    public void PopTemp(int n = 1)
+    {
+        Debug.Assert(_tempCount >= n);
+        _tempCount -= n;
+    }
+
+    /// <summary>
+    /// Allocates a block for <paramref name="payloadBytes"/> bytes (after the 8-byte header).
+    /// When the heap has no room, collects fully and tries again; then raises "not enough
+    /// memory", leaving every existing object as it was.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Allocate(nuint payloadBytes, ObjType type)
+    {
+        if (GcStress && !InCollection)
+        {
+            Collector?.FullCollect(emergency: true);
+        }
+
+        uint r = Heap.TryAllocate(payloadBytes, type);
+        if (r == 0)
+        {
+            r = AllocateSlow(payloadBytes, type);
+        }
+
+        GcDebt += Heap.BlockSize(r);
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint AllocateSlow(nuint payloadBytes, ObjType type)
+    {
+        if (!InCollection && Collector != null)
+        {
+            Collector.FullCollect(emergency: true);
+            uint r = Heap.TryAllocate(payloadBytes, type);
+            if (r != 0)
+            {
+                return r;
+            }
+        }
+
+        throw new LuaError("not enough memory") { IsMemoryError = true };
+    }
+
+    /// <summary>Counts a block allocated directly from the heap (not through <see cref="Allocate"/>) as debt.</summary>
+    public void OnAllocated(uint r) => GcDebt += Heap.BlockSize(r);
+
+    /// <summary>Runs the collector if allocation debt says a cycle is due. Call only where everything live is anchored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CheckGC()
+    {
+        if (GcDebt > 0 && !GcStopped && !InCollection)
+        {
+            Collector?.Step();
+        }
+    }
+
+    /// <summary>
+    /// Write-barrier hook for a store of <paramref name="v"/> into the object <paramref name="owner"/>
+    /// (table stores, upvalue closes). The stop-the-world collector needs none; an incremental
+    /// one makes this keep the tri-colour invariant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteBarrier(uint owner, in Value v)
+    {
+    }
+
+    /// <summary>Write-barrier hook for a store of a reference (a metatable) into <paramref name="owner"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteBarrierRef(uint owner, uint r)
+    {
+    }
+
+    /// <summary>Frees a block (used by the sweep and by objects that replace their parts).</summary>
+    public void Free(uint r) => Heap.Free(r);
+
+    /// <summary>The string hash: seeded per state so that colliding keys cannot be chosen in advance.</summary>
+    public static uint HashBytes(ReadOnlySpan<byte> s, uint seed)
+    {
+        uint h = seed ^ ((uint)s.Length * 0x9E3779B9u);
+        foreach (byte b in s)
+        {
+            h = (h ^ b) * 16777619u;
+        }
+
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        return h;
+    }
+
+    /// <summary>A Lua string with these bytes: interned when short, a new block when long.</summary>
+    public Value NewString(ReadOnlySpan<byte> s)
+    {
+        if (s.Length <= LuaLimits.MaxShortStringLength)
+        {
+            return Value.Object(Tag.ShortString, Strings.Intern(s));
+        }
+
+        uint r = NewLongString(s.Length);
+        s.CopyTo(new Span<byte>(StringObj.Data((StringObj*)Heap.Ptr(r)), s.Length));
+        return Value.Object(Tag.LongString, r);
+    }
+
+    /// <summary>A Lua string from .NET text (encoded as UTF-8).</summary>
+    public Value NewString(string s)
+    {
+        int max = System.Text.Encoding.UTF8.GetMaxByteCount(s.Length);
+        if (max <= 256)
+        {
+            Span<byte> buf = stackalloc byte[256];
+            int n = System.Text.Encoding.UTF8.GetBytes(s, buf);
+            return NewString(buf[..n]);
+        }
+
+        return NewString(System.Text.Encoding.UTF8.GetBytes(s));
+    }
+
+    /// <summary>
+    /// Allocates a long string of <paramref name="length"/> bytes for the caller to fill
+    /// (the terminating zero is written). Its hash is computed when first needed.
+    /// </summary>
+    public uint NewLongString(int length)
+    {
+        uint r = Allocate((nuint)(StringObj.DataOffset - sizeof(ObjHeader) + (long)length + 1), ObjType.LongString);
+        var so = (StringObj*)Heap.Ptr(r);
+        so->Length = (uint)length;
+        so->Hash = 0;
+        so->Next = 0;
+        so->Reserved = 0;
+        StringObj.Data(so)[length] = 0;
+        return r;
+    }
+
+    /// <summary>The bytes of a string value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> StringSpan(in Value v)
+    {
+        Debug.Assert(v.IsString);
+        return StringObj.Span((StringObj*)Heap.Ptr(v.R));
+    }
+
+    /// <summary>The hash of a string value (computed and cached for long strings).</summary>
+    public uint StringHash(in Value v)
+    {
+        var so = (StringObj*)Heap.Ptr(v.R);
+        if ((so->H.Extra & StringObj.HasHash) == 0)
+        {
+            so->Hash = HashBytes(StringObj.Span(so), Seed);
+            so->H.Extra |= StringObj.HasHash;
+        }
+
+        return so->Hash;
+    }
+
+    /// <summary>Raw equality of two strings (identity for short ones, bytes for long ones).</summary>
+    public bool StringEquals(in Value a, in Value b)
+    {
+        if (a.R == b.R)
+        {
+            return true;
+        }
+
+        if (a.Tag == Tag.ShortString && b.Tag == Tag.ShortString)
+        {
+            return false;
+        }
+
+        return StringSpan(a).SequenceEqual(StringSpan(b));
+    }
+
+    /// <summary>The .NET text of a string value (invalid UTF-8 replaced), for messages and the host.</summary>
+    public string ToDotNetString(in Value v) => System.Text.Encoding.UTF8.GetString(StringSpan(v));
+
+    public void Dispose() => Heap.Dispose();
+}

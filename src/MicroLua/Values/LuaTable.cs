@@ -1,0 +1,845 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using MicroLua.Memory;
+using MicroLua.Vm;
+
+namespace MicroLua.Values;
+
+/// <summary>
+/// Lua tables, as Lua's design has them: an array part holding keys 1..n in a plain Value
+/// array, and a hash part of 2^k nodes for every other key.
+///
+/// Why two parts: most tables used as arrays then cost 16 bytes a slot and an index is a
+/// bounds check and a load; everything else hashes. The split is chosen at each rehash: the
+/// array part gets the largest n (a power of two) such that more than half of the slots
+/// 1..n would be in use; every other key goes to the hash part. A rehash happens only when
+/// a new key finds the hash part full, so growth is amortised.
+///
+/// The hash part is a chained scatter table with Brent's variation: each key has a main
+/// position (its hash modulo the size); a colliding key takes a free node found by scanning
+/// downwards from <see cref="TableObj.LastFree"/>, and a key that sits outside its own main
+/// position is moved out for the owner. Chains thus stay short and need no allocation.
+///
+/// A border (what # returns) is any n with t[n] ~= nil and t[n+1] == nil (or 0 when t[1] is
+/// nil); with holes, any border is valid, and the search here finds one in O(log n).
+///
+/// Keys that are floats with an integral value are stored as integers (t[1.0] is t[1]).
+/// Assigning nil leaves the key in its node with a nil value, so <see cref="Next"/> can go on
+/// from a key whose value was cleared during a traversal.
+/// </summary>
+internal static unsafe class LuaTable
+{
+    private const int MaxArraySize = 1 << LuaLimits.MaxArrayBits;
+
+    /// <summary>Creates an empty table with room for <paramref name="narr"/> array items and <paramref name="nhash"/> other keys.</summary>
+    public static uint New(LuaGlobal g, int narr = 0, int nhash = 0)
+    {
+        uint t = g.Allocate((nuint)(sizeof(TableObj) - sizeof(ObjHeader)), ObjType.Table);
+        var to = Obj(g, t);
+        to->Metatable = 0;
+        to->Array = 0;
+        to->ArraySize = 0;
+        to->Nodes = 0;
+        to->LastFree = 0;
+        to->NodeLog2 = 0;
+        to->Flags = 0;
+        to->Padding = 0;
+        if (narr > 0 || nhash > 0)
+        {
+            g.PushTemp(Value.Object(Tag.Table, t));
+            try
+            {
+                Resize(g, t, Math.Min(narr, MaxArraySize), nhash);
+            }
+            finally
+            {
+                g.PopTemp();
+            }
+        }
+
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TableObj* Obj(LuaGlobal g, uint t) => (TableObj*)g.Heap.Ptr(t);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* ArrayBase(LuaGlobal g, TableObj* t) => (Value*)(g.Heap.Ptr(t->Array) + sizeof(ObjHeader));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Node* NodeBase(LuaGlobal g, TableObj* t) => (Node*)(g.Heap.Ptr(t->Nodes) + sizeof(ObjHeader));
+
+    /// <summary>Number of nodes in the hash part (0 when there is none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int NodeCount(TableObj* t) => t->Nodes == 0 ? 0 : 1 << t->NodeLog2;
+
+    /// <summary>The metatable reference (0 for none).</summary>
+    public static uint GetMetatable(LuaGlobal g, uint t) => Obj(g, t)->Metatable;
+
+    public static void SetMetatable(LuaGlobal g, uint t, uint mt)
+    {
+        Obj(g, t)->Metatable = mt;
+        g.WriteBarrierRef(t, mt);
+    }
+
+    // ---- lookup ----
+
+    /// <summary>
+    /// The slot holding the value of <paramref name="key"/>, or null when the key has none.
+    /// A slot may hold nil (a cleared entry); callers treat that as absent.
+    /// </summary>
+    public static Value* Find(LuaGlobal g, uint t, in Value key)
+    {
+        switch (key.Tag)
+        {
+            case Tag.Integer:
+                return FindInt(g, t, key.I);
+            case Tag.ShortString:
+                return FindShortString(g, t, key.R);
+            case Tag.Nil:
+                return null;
+            case Tag.Float:
+                if (LuaNumberKey.FloatToIntegerKey(key.D, out long i))
+                {
+                    return FindInt(g, t, i);
+                }
+
+                return double.IsNaN(key.D) ? null : FindGeneric(g, t, key);
+            default:
+                return FindGeneric(g, t, key);
+        }
+    }
+
+    /// <summary>The value of <paramref name="key"/> (nil when absent).</summary>
+    public static Value Get(LuaGlobal g, uint t, in Value key)
+    {
+        Value* slot = Find(g, t, key);
+        return slot == null ? default : *slot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* FindInt(LuaGlobal g, uint t, long key)
+    {
+        TableObj* to = Obj(g, t);
+        if ((ulong)(key - 1) < to->ArraySize)
+        {
+            return ArrayBase(g, to) + (key - 1); // integer key in array part
+        }
+
+        if (to->Nodes == 0)
+        {
+            return null;
+        }
+
+        Node* nodes = NodeBase(g, to);
+        Node* n = nodes + (HashInt(key) & ((1u << to->NodeLog2) - 1));
+        while (true)
+        {
+            if (n->KeyTag == Tag.Integer && n->KeyI == key)
+            {
+                return &n->Val;
+            }
+
+            if (n->Next == 0)
+            {
+                return null;
+            }
+
+            n += n->Next;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* FindShortString(LuaGlobal g, uint t, uint s)
+    {
+        TableObj* to = Obj(g, t);
+        if (to->Nodes == 0)
+        {
+            return null;
+        }
+
+        uint hash = ((StringObj*)g.Heap.Ptr(s))->Hash;
+        Node* n = NodeBase(g, to) + (hash & ((1u << to->NodeLog2) - 1));
+        while (true)
+        {
+            if (n->KeyTag == Tag.ShortString && n->KeyI == s)
+            {
+                return &n->Val;
+            }
+
+            if (n->Next == 0)
+            {
+                return null;
+            }
+
+            n += n->Next;
+        }
+    }
+
+    private static Value* FindGeneric(LuaGlobal g, uint t, in Value key)
+    {
+        TableObj* to = Obj(g, t);
+        if (to->Nodes == 0)
+        {
+            return null;
+        }
+
+        Node* n = MainPosition(g, to, key);
+        while (true)
+        {
+            if (KeyEquals(g, n, key))
+            {
+                return &n->Val;
+            }
+
+            if (n->Next == 0)
+            {
+                return null;
+            }
+
+            n += n->Next;
+        }
+    }
+
+    private static bool KeyEquals(LuaGlobal g, Node* n, in Value key)
+    {
+        if (n->KeyTag != key.Tag)
+        {
+            return false;
+        }
+
+        if (n->KeyI == key.I)
+        {
+            return true;
+        }
+
+        return key.Tag == Tag.LongString && g.StringEquals(*Node.Key(n), key);
+    }
+
+    // ---- hashing ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint HashInt(long i)
+    {
+        ulong x = (ulong)i;
+        x ^= x >> 32;
+        x *= 0x9E3779B97F4A7C15ul;
+        return (uint)(x >> 32);
+    }
+
+    private static uint HashKey(LuaGlobal g, in Value key) => key.Tag switch
+    {
+        Tag.Integer => HashInt(key.I),
+        Tag.ShortString => ((StringObj*)g.Heap.Ptr(key.R))->Hash,
+        Tag.LongString => g.StringHash(key),
+        Tag.False => 0,
+        Tag.True => 1,
+        _ => HashInt(key.I ^ ((long)key.Tag << 56)),
+    };
+
+    private static Node* MainPosition(LuaGlobal g, TableObj* to, in Value key) =>
+        NodeBase(g, to) + (HashKey(g, key) & ((1u << to->NodeLog2) - 1));
+
+    // ---- stores ----
+
+    /// <summary>
+    /// Raw assignment t[key] = value. Raises Lua's "index is nil" / "index is NaN" for such
+    /// keys with a non-nil value. May allocate (a rehash).
+    /// </summary>
+    public static void Set(LuaGlobal g, uint t, Value key, in Value value)
+    {
+        if (key.Tag == Tag.Float && LuaNumberKey.FloatToIntegerKey(key.D, out long ik))
+        {
+            key = Value.Integer(ik);
+        }
+
+        Value* slot = Find(g, t, key);
+        if (slot != null)
+        {
+            *slot = value;
+            if (key.IsString)
+            {
+                Obj(g, t)->Flags = 0;
+            }
+
+            g.WriteBarrier(t, value);
+            return;
+        }
+
+        if (value.IsNil)
+        {
+            return;
+        }
+
+        if (key.IsNil)
+        {
+            throw new LuaError("index is nil");
+        }
+
+        if (key.Tag == Tag.Float && double.IsNaN(key.D))
+        {
+            throw new LuaError("index is NaN");
+        }
+
+        NewKey(g, t, key, value);
+    }
+
+    /// <summary>Raw assignment t[key] = value for an integer key.</summary>
+    public static void SetInt(LuaGlobal g, uint t, long key, in Value value)
+    {
+        Value* slot = FindInt(g, t, key);
+        if (slot != null)
+        {
+            *slot = value;
+            g.WriteBarrier(t, value);
+        }
+        else if (!value.IsNil)
+        {
+            NewKey(g, t, Value.Integer(key), value);
+        }
+    }
+
+    /// <summary>Inserts a key known to be absent (already normalised and valid).</summary>
+    private static void NewKey(LuaGlobal g, uint t, in Value key, in Value value)
+    {
+        TableObj* to = Obj(g, t);
+        if (to->Nodes == 0 || !TryInsertNode(g, to, key, value))
+        {
+            Rehash(g, t, key);
+            Set(g, t, key, value); // the key fits now, in one part or the other
+            return;
+        }
+
+        if (key.IsString)
+        {
+            to->Flags = 0;
+        }
+
+        g.WriteBarrier(t, key);
+        g.WriteBarrier(t, value);
+    }
+
+    /// <summary>Places a new key in the hash part; false when there is no free node.</summary>
+    private static bool TryInsertNode(LuaGlobal g, TableObj* to, in Value key, in Value value)
+    {
+        Node* nodes = NodeBase(g, to);
+        Node* mp = MainPosition(g, to, key);
+        if (mp->KeyTag != Tag.Nil)
+        {
+            Node* f = GetFreePosition(to, nodes);
+            if (f == null)
+            {
+                return false;
+            }
+
+            Node* other = MainPosition(g, to, *Node.Key(mp));
+            if (other != mp)
+            {
+                // The colliding node is out of its main position: move it to the free node
+                // and give the new key its main position.
+                while (other + other->Next != mp)
+                {
+                    other += other->Next;
+                }
+
+                other->Next = (int)(f - other);
+                *f = *mp;
+                if (mp->Next != 0)
+                {
+                    f->Next += (int)(mp - f);
+                    mp->Next = 0;
+                }
+
+                mp->Val = default;
+            }
+            else
+            {
+                // The colliding node is in its own main position: chain the new key after it.
+                f->Next = mp->Next != 0 ? (int)(mp + mp->Next - f) : 0;
+                mp->Next = (int)(f - mp);
+                mp = f;
+            }
+        }
+
+        Node.SetKey(mp, key);
+        mp->Val = value;
+        return true;
+    }
+
+    private static Node* GetFreePosition(TableObj* to, Node* nodes)
+    {
+        while (to->LastFree > 0)
+        {
+            to->LastFree--;
+            Node* n = nodes + to->LastFree;
+            if (n->KeyTag == Tag.Nil)
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+
+    // ---- resizing ----
+
+    /// <summary>Chooses new sizes for both parts from the keys in use plus <paramref name="extraKey"/>, and resizes.</summary>
+    private static void Rehash(LuaGlobal g, uint t, in Value extraKey)
+    {
+        Span<int> nums = stackalloc int[LuaLimits.MaxArrayBits + 1];
+        nums.Clear();
+        TableObj* to = Obj(g, t);
+        int arrayKeys = CountArray(g, to, nums);
+        int total = arrayKeys;
+        total += CountHash(g, to, nums, ref arrayKeys);
+        if (extraKey.Tag == Tag.Integer && CountIntKey(extraKey.I, nums))
+        {
+            arrayKeys++;
+        }
+
+        total++;
+        int arraySize = ComputeArraySize(nums, ref arrayKeys);
+        Resize(g, t, arraySize, total - arrayKeys);
+    }
+
+    private static bool CountIntKey(long key, Span<int> nums)
+    {
+        if ((ulong)(key - 1) < MaxArraySize)
+        {
+            nums[CeilLog2((uint)key)]++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static int CeilLog2(uint x) => x <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount(x - 1);
+
+    private static int CountArray(LuaGlobal g, TableObj* to, Span<int> nums)
+    {
+        int used = 0;
+        if (to->ArraySize == 0)
+        {
+            return 0;
+        }
+
+        Value* arr = ArrayBase(g, to);
+        // nums[b] counts keys in (2^(b-1), 2^b]
+        uint i = 1;
+        for (int b = 0, twoToB = 1; b <= LuaLimits.MaxArrayBits; b++, twoToB *= 2)
+        {
+            uint limit = (uint)Math.Min(twoToB, to->ArraySize);
+            if (i > limit)
+            {
+                if (i > to->ArraySize)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            int count = 0;
+            for (; i <= limit; i++)
+            {
+                if (!arr[i - 1].IsNil)
+                {
+                    count++;
+                }
+            }
+
+            nums[b] += count;
+            used += count;
+        }
+
+        return used;
+    }
+
+    private static int CountHash(LuaGlobal g, TableObj* to, Span<int> nums, ref int arrayKeys)
+    {
+        int total = 0;
+        int n = NodeCount(to);
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        Node* nodes = NodeBase(g, to);
+        for (int i = 0; i < n; i++)
+        {
+            if (!nodes[i].Val.IsNil)
+            {
+                if (nodes[i].KeyTag == Tag.Integer && CountIntKey(nodes[i].KeyI, nums))
+                {
+                    arrayKeys++;
+                }
+
+                total++;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The largest power of two n such that more than half of the slots 1..n would be used;
+    /// <paramref name="arrayKeys"/> becomes the number of integer keys that go to the array part.
+    /// </summary>
+    private static int ComputeArraySize(Span<int> nums, ref int arrayKeys)
+    {
+        int a = 0;
+        int na = 0;
+        int optimal = 0;
+        for (int b = 0, twoToB = 1; b <= LuaLimits.MaxArrayBits && twoToB > 0 && arrayKeys > twoToB / 2; b++, twoToB *= 2)
+        {
+            a += nums[b];
+            if (a > twoToB / 2)
+            {
+                optimal = twoToB;
+                na = a;
+            }
+        }
+
+        arrayKeys = na;
+        return optimal;
+    }
+
+    /// <summary>
+    /// Gives the table an array part of <paramref name="arraySize"/> slots and a hash part with
+    /// room for <paramref name="hashCount"/> keys, moving every entry. New parts are allocated
+    /// before anything moves, so running out of memory leaves the table as it was.
+    /// </summary>
+    public static void Resize(LuaGlobal g, uint t, int arraySize, int hashCount)
+    {
+        if (hashCount < 0 || arraySize < 0 || arraySize > MaxArraySize)
+        {
+            throw new LuaError("table overflow");
+        }
+
+        int log2 = 0;
+        int nodeCount = 0;
+        if (hashCount > 0)
+        {
+            log2 = CeilLog2((uint)hashCount);
+            if (log2 > LuaLimits.MaxNodeBits)
+            {
+                throw new LuaError("table overflow");
+            }
+
+            nodeCount = 1 << log2;
+        }
+
+        TableObj* to = Obj(g, t);
+        uint oldArray = to->Array;
+        uint oldArraySize = to->ArraySize;
+        uint oldNodes = to->Nodes;
+        int oldNodeCount = NodeCount(to);
+
+        uint newArray = oldArray;
+        if ((uint)arraySize != oldArraySize)
+        {
+            newArray = arraySize == 0 ? 0 : g.Allocate((nuint)arraySize * (nuint)sizeof(Value), ObjType.TableArray);
+        }
+
+        uint newNodes = 0;
+        if (nodeCount > 0)
+        {
+            if (newArray != oldArray && newArray != 0)
+            {
+                g.PushPendingBlock(newArray);
+            }
+
+            try
+            {
+                newNodes = g.Allocate((nuint)nodeCount * (nuint)sizeof(Node), ObjType.TableNodes);
+            }
+            catch (LuaError)
+            {
+                if (newArray != oldArray && newArray != 0)
+                {
+                    g.Free(newArray);
+                }
+
+                throw;
+            }
+            finally
+            {
+                if (newArray != oldArray && newArray != 0)
+                {
+                    g.PopPendingBlock();
+                }
+            }
+        }
+
+        // From here on nothing allocates. A collection may have run during the allocations
+        // (and cleared weak entries), so re-read the table.
+        to = Obj(g, t);
+        Value* oldArr = oldArraySize == 0 ? null : (Value*)(g.Heap.Ptr(oldArray) + sizeof(ObjHeader));
+        if (newArray != oldArray && newArray != 0)
+        {
+            Value* na = (Value*)(g.Heap.Ptr(newArray) + sizeof(ObjHeader));
+            uint keep = Math.Min(oldArraySize, (uint)arraySize);
+            if (keep > 0)
+            {
+                Buffer.MemoryCopy(oldArr, na, (long)keep * sizeof(Value), (long)keep * sizeof(Value));
+            }
+
+            new Span<Value>(na + keep, arraySize - (int)keep).Clear();
+        }
+
+        if (newNodes != 0)
+        {
+            new Span<Node>(g.Heap.Ptr(newNodes) + sizeof(ObjHeader), nodeCount).Clear();
+        }
+
+        to->Array = newArray;
+        to->ArraySize = (uint)arraySize;
+        to->Nodes = newNodes;
+        to->NodeLog2 = (byte)log2;
+        to->LastFree = (uint)nodeCount;
+
+        // Re-insert array items beyond the new array size, then the old hash part.
+        for (uint i = (uint)arraySize; i < oldArraySize; i++)
+        {
+            if (!oldArr[i].IsNil)
+            {
+                Reinsert(g, to, Value.Integer(i + 1), oldArr[i]);
+            }
+        }
+
+        if (oldNodes != 0)
+        {
+            Node* on = (Node*)(g.Heap.Ptr(oldNodes) + sizeof(ObjHeader));
+            for (int i = 0; i < oldNodeCount; i++)
+            {
+                if (!on[i].Val.IsNil)
+                {
+                    Reinsert(g, to, Node.GetKey(&on[i]), on[i].Val);
+                }
+            }
+        }
+
+        if (oldArray != newArray && oldArray != 0)
+        {
+            g.Free(oldArray);
+        }
+
+        if (oldNodes != 0)
+        {
+            g.Free(oldNodes);
+        }
+    }
+
+    private static void Reinsert(LuaGlobal g, TableObj* to, in Value key, in Value value)
+    {
+        if (key.Tag == Tag.Integer && (ulong)(key.I - 1) < to->ArraySize)
+        {
+            ArrayBase(g, to)[key.I - 1] = value;
+            return;
+        }
+
+        bool ok = TryInsertNode(g, to, key, value);
+        Debug.Assert(ok, "a resized hash part has room for every key");
+    }
+
+    // ---- length ----
+
+    /// <summary>A border of the table (the # operator without __len).</summary>
+    public static long Length(LuaGlobal g, uint t)
+    {
+        TableObj* to = Obj(g, t);
+        uint size = to->ArraySize;
+        if (size > 0)
+        {
+            Value* arr = ArrayBase(g, to);
+            if (arr[size - 1].IsNil)
+            {
+                // A border inside the array part: binary search with t[i] non-nil (or i == 0) and t[j] nil.
+                uint i = 0;
+                uint j = size;
+                while (j - i > 1)
+                {
+                    uint m = (i + j) / 2;
+                    if (arr[m - 1].IsNil)
+                    {
+                        j = m;
+                    }
+                    else
+                    {
+                        i = m;
+                    }
+                }
+
+                return i;
+            }
+
+            if (to->Nodes == 0)
+            {
+                return size;
+            }
+        }
+        else if (to->Nodes == 0)
+        {
+            return 0;
+        }
+
+        return HashBorder(g, t, size);
+    }
+
+    private static long HashBorder(LuaGlobal g, uint t, long i)
+    {
+        // t[i] is non-nil (or i == 0); find j with t[j] nil by doubling, then bisect.
+        long j = i + 1;
+        if (IsNilAt(g, t, j))
+        {
+            return i;
+        }
+
+        while (!IsNilAt(g, t, j))
+        {
+            i = j;
+            if (j > long.MaxValue / 2)
+            {
+                // Pathological table: a linear search finds a border.
+                long k = 1;
+                while (!IsNilAt(g, t, k))
+                {
+                    k++;
+                }
+
+                return k - 1;
+            }
+
+            j *= 2;
+        }
+
+        while (j - i > 1)
+        {
+            long m = i + ((j - i) / 2);
+            if (IsNilAt(g, t, m))
+            {
+                j = m;
+            }
+            else
+            {
+                i = m;
+            }
+        }
+
+        return i;
+    }
+
+    private static bool IsNilAt(LuaGlobal g, uint t, long key)
+    {
+        Value* v = FindInt(g, t, key);
+        return v == null || v->IsNil;
+    }
+
+    // ---- traversal ----
+
+    /// <summary>
+    /// The entry after <paramref name="key"/> in traversal order (array part, then nodes);
+    /// false at the end. Raises "invalid key to 'next'" for a key that is not in the table.
+    /// </summary>
+    public static bool Next(LuaGlobal g, uint t, in Value key, out Value nextKey, out Value nextValue)
+    {
+        TableObj* to = Obj(g, t);
+        uint index = FindIndex(g, to, key);
+        uint size = to->ArraySize;
+        if (index < size)
+        {
+            Value* arr = ArrayBase(g, to);
+            for (; index < size; index++)
+            {
+                if (!arr[index].IsNil)
+                {
+                    nextKey = Value.Integer(index + 1);
+                    nextValue = arr[index];
+                    return true;
+                }
+            }
+        }
+
+        int n = NodeCount(to);
+        if (n > 0)
+        {
+            Node* nodes = NodeBase(g, to);
+            for (uint i = index - size; i < n; i++)
+            {
+                if (!nodes[i].Val.IsNil)
+                {
+                    nextKey = Node.GetKey(&nodes[i]);
+                    nextValue = nodes[i].Val;
+                    return true;
+                }
+            }
+        }
+
+        nextKey = default;
+        nextValue = default;
+        return false;
+    }
+
+    /// <summary>Index where traversal resumes after <paramref name="key"/>: array slots first, then nodes.</summary>
+    private static uint FindIndex(LuaGlobal g, TableObj* to, in Value key)
+    {
+        if (key.IsNil)
+        {
+            return 0;
+        }
+
+        Value k = key;
+        if (k.Tag == Tag.Float && LuaNumberKey.FloatToIntegerKey(k.D, out long ik))
+        {
+            k = Value.Integer(ik);
+        }
+
+        if (k.Tag == Tag.Integer && (ulong)(k.I - 1) < to->ArraySize)
+        {
+            return (uint)k.I;
+        }
+
+        if (to->Nodes != 0 && !(k.Tag == Tag.Float && double.IsNaN(k.D)))
+        {
+            Node* nodes = NodeBase(g, to);
+            Node* n = MainPosition(g, to, k);
+            while (true)
+            {
+                // A key collected from a weak table during the traversal still matches by identity.
+                if (KeyEquals(g, n, k) || (n->KeyTag == Tag.DeadKey && k.IsCollectable && n->KeyI == k.I))
+                {
+                    return to->ArraySize + (uint)(n - nodes) + 1;
+                }
+
+                if (n->Next == 0)
+                {
+                    break;
+                }
+
+                n += n->Next;
+            }
+        }
+
+        throw new LuaError("invalid key to 'next'");
+    }
+}
+
+/// <summary>Key normalisation shared by tables and the interpreter.</summary>
+internal static class LuaNumberKey
+{
+    /// <summary>Whether <paramref name="d"/> has an exact integer value (then a table key is that integer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool FloatToIntegerKey(double d, out long i)
+    {
+        // -2^63 <= d < 2^63 and integral
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+        {
+            i = (long)d;
+            return i == d;
+        }
+
+        i = 0;
+        return false;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Memory;
+
+namespace MicroLua.Values;
+
+/// <summary>
+/// The set of interned short strings: a bucket array in the heap (references), chained
+/// through <see cref="StringObj.Next"/>. Interning makes equality of short strings (every
+/// identifier, field name and most keys) a single compare. The set is weak: the collector
+/// unlinks strings that nothing else reaches (<see cref="RemoveDead"/>), then resizes it.
+/// </summary>
+internal sealed unsafe class StringTable
+{
+    private readonly LuaGlobal _g;
+    private uint _buckets; // Bytes block of uint refs
+    private int _size;
+
+    public StringTable(LuaGlobal g)
+    {
+        _g = g;
+    }
+
+    /// <summary>Number of interned strings.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Number of buckets.</summary>
+    public int Size => _size;
+
+    /// <summary>The bucket array block (a root of the heap walk, not of marking).</summary>
+    public uint BucketsRef => _buckets;
+
+    public void Initialize()
+    {
+        _buckets = _g.Allocate((nuint)(LuaLimits.MinStringTableSize * sizeof(uint)), ObjType.StringBuckets);
+        _size = LuaLimits.MinStringTableSize;
+        new Span<uint>(_g.Heap.Ptr(_buckets) + 8, _size).Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint* Buckets() => (uint*)(_g.Heap.Ptr(_buckets) + 8);
+
+    /// <summary>The interned string with these bytes, created if absent.</summary>
+    public uint Intern(ReadOnlySpan<byte> s)
+    {
+        uint h = LuaGlobal.HashBytes(s, _g.Seed);
+        uint* buckets = Buckets();
+        for (uint r = buckets[h & (uint)(_size - 1)]; r != 0;)
+        {
+            var so = (StringObj*)_g.Heap.Ptr(r);
+            if (so->Hash == h && so->Length == (uint)s.Length && StringObj.Span(so).SequenceEqual(s))
+            {
+                return r;
+            }
+
+            r = so->Next;
+        }
+
+        if (Count >= _size && _size < (1 << 30))
+        {
+            Resize(_size * 2); // may collect: the new string is not allocated yet, so nothing dangles
+        }
+
+        uint nr = _g.Allocate((nuint)(StringObj.DataOffset - sizeof(ObjHeader) + s.Length + 1), ObjType.ShortString);
+        var ns = (StringObj*)_g.Heap.Ptr(nr);
+        ns->Length = (uint)s.Length;
+        ns->Hash = h;
+        ns->Reserved = 0;
+        ns->H.Extra = StringObj.HasHash;
+        byte* data = StringObj.Data(ns);
+        s.CopyTo(new Span<byte>(data, s.Length));
+        data[s.Length] = 0;
+        buckets = Buckets(); // the collector may have resized the table during Allocate
+        uint index = h & (uint)(_size - 1);
+        ns->Next = buckets[index];
+        buckets[index] = nr;
+        Count++;
+        return nr;
+    }
+
+    /// <summary>Changes the number of buckets (a power of two); does nothing when memory is short.</summary>
+    public void Resize(int newSize)
+    {
+        uint nb = _g.Heap.TryAllocate((nuint)(newSize * sizeof(uint)), ObjType.StringBuckets);
+        if (nb == 0)
+        {
+            return; // a fuller table is slower, not wrong
+        }
+
+        _g.OnAllocated(nb);
+        uint* nbuckets = (uint*)(_g.Heap.Ptr(nb) + 8);
+        new Span<uint>(nbuckets, newSize).Clear();
+        uint* old = Buckets();
+        for (int i = 0; i < _size; i++)
+        {
+            for (uint r = old[i]; r != 0;)
+            {
+                var so = (StringObj*)_g.Heap.Ptr(r);
+                uint next = so->Next;
+                uint index = so->Hash & (uint)(newSize - 1);
+                so->Next = nbuckets[index];
+                nbuckets[index] = r;
+                r = next;
+            }
+        }
+
+        _g.Heap.Free(_buckets);
+        _buckets = nb;
+        _size = newSize;
+    }
+
+    /// <summary>
+    /// Unlinks every string whose <paramref name="isDead"/> says it is garbage (unmarked and not
+    /// fixed). Called by the collector after marking and before the sweep frees them.
+    /// </summary>
+    public void RemoveDead(delegate*<LuaGlobal, uint, bool> isDead)
+    {
+        uint* buckets = Buckets();
+        for (int i = 0; i < _size; i++)
+        {
+            uint* link = &buckets[i];
+            while (*link != 0)
+            {
+                var so = (StringObj*)_g.Heap.Ptr(*link);
+                if (isDead(_g, *link))
+                {
+                    *link = so->Next;
+                    Count--;
+                }
+                else
+                {
+                    link = &so->Next;
+                }
+            }
+        }
+    }
+
+    /// <summary>Shrinks the table when it is at most a quarter full (after a collection).</summary>
+    public void ShrinkIfSparse()
+    {
+        if (Count < _size / 4 && _size > LuaLimits.MinStringTableSize)
+        {
+            Resize(_size / 2);
+        }
+    }
+
+    /// <summary>Whether <paramref name="r"/> is linked in the table (for the heap verifier).</summary>
+    public bool Contains(uint r)
+    {
+        var so = (StringObj*)_g.Heap.Ptr(r);
+        for (uint x = Buckets()[so->Hash & (uint)(_size - 1)]; x != 0; x = ((StringObj*)_g.Heap.Ptr(x))->Next)
+        {
+            if (x == r)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
