@@ -1,0 +1,154 @@
+using MicroLua.Memory;
+
+namespace MicroLua.Tests.Memory;
+
+public sealed unsafe class HeapTests
+{
+    [Theory]
+    [InlineData(1, 64 * 1024)]
+    [InlineData(2, 1024 * 1024)]
+    [InlineData(3, 256 * 1024)]
+    public void RandomAllocateFree_AgreesWithModel(int seed, int heapSize)
+    {
+        using var heap = new Heap((nuint)heapSize);
+        var rng = new Random(seed);
+        var live = new List<(uint Ref, uint Size, byte Fill)>();
+        long initialFree = heap.Stats.FreeBytes;
+        for (int step = 0; step < 20000; step++)
+        {
+            if (live.Count == 0 || rng.Next(100) < 55)
+            {
+                int payload = rng.Next(3) == 0 ? rng.Next(0, 4000) : rng.Next(0, 120);
+                uint r = heap.TryAllocate((nuint)payload, ObjType.Bytes);
+                if (r == 0)
+                {
+                    continue;
+                }
+
+                byte fill = (byte)rng.Next(256);
+                new Span<byte>(heap.Ptr(r) + Heap.HeaderSize, payload).Fill(fill);
+                live.Add((r, (uint)payload, fill));
+            }
+            else
+            {
+                int i = rng.Next(live.Count);
+                var (r, size, fill) = live[i];
+                // Nothing else wrote into this block while it was live: no overlap.
+                Assert.True(new Span<byte>(heap.Ptr(r) + Heap.HeaderSize, (int)size).IndexOfAnyExcept(fill) < 0);
+                heap.Free(r);
+                live[i] = live[^1];
+                live.RemoveAt(live.Count - 1);
+            }
+
+            if (step % 1000 == 0)
+            {
+                Assert.Null(heap.CheckIntegrity());
+                long sum = 0;
+                foreach (var (r, _, _) in live)
+                {
+                    sum += heap.BlockSize(r);
+                }
+
+                Assert.Equal(sum, heap.Stats.BytesInUse);
+                Assert.Equal(live.Count, heap.Stats.LiveBlocks);
+            }
+        }
+
+        foreach (var (r, size, fill) in live)
+        {
+            Assert.True(new Span<byte>(heap.Ptr(r) + Heap.HeaderSize, (int)size).IndexOfAnyExcept(fill) < 0);
+            heap.Free(r);
+        }
+
+        // Everything coalesced back into one free block spanning the pool.
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(0, heap.Stats.BytesInUse);
+        Assert.Equal(1, heap.Stats.FreeBlocks);
+        Assert.Equal(initialFree, heap.Stats.FreeBytes);
+        Assert.Equal((uint)initialFree, heap.LargestFreeBlock());
+    }
+
+    [Fact]
+    public void Walk_VisitsBlocksInAddressOrder_AndSumsToInUse()
+    {
+        using var heap = new Heap(64 * 1024);
+        var refs = new List<uint>();
+        for (int i = 0; i < 100; i++)
+        {
+            refs.Add(heap.TryAllocate((nuint)(i * 3), ObjType.Bytes));
+        }
+
+        for (int i = 0; i < refs.Count; i += 3)
+        {
+            heap.Free(refs[i]);
+        }
+
+        long used = 0;
+        uint last = 0;
+        var walker = heap.Walk();
+        while (walker.MoveNext())
+        {
+            Assert.True(walker.Offset > last);
+            last = walker.Offset;
+            if (!walker.IsFree)
+            {
+                used += walker.Size;
+                Assert.Equal(ObjType.Bytes, walker.Type);
+            }
+        }
+
+        Assert.Equal(heap.Stats.BytesInUse, used);
+    }
+
+    [Fact]
+    public void TryAllocate_WhenFull_ReturnsZero_AndHeapStaysIntact()
+    {
+        using var heap = new Heap(4096);
+        var refs = new List<uint>();
+        uint r;
+        while ((r = heap.TryAllocate(100, ObjType.Bytes)) != 0)
+        {
+            refs.Add(r);
+        }
+
+        Assert.True(refs.Count > 30);
+        Assert.Equal(0u, heap.TryAllocate(100000, ObjType.Bytes));
+        Assert.Null(heap.CheckIntegrity());
+        foreach (uint x in refs)
+        {
+            heap.Free(x);
+        }
+
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(1, heap.Stats.FreeBlocks);
+    }
+
+    [Fact]
+    public void CallerProvidedMemory_IsUsedInPlace()
+    {
+        byte[] buffer = new byte[8192 + 8];
+        fixed (byte* p = buffer)
+        {
+            byte* aligned = (byte*)(((nint)p + 7) & ~7);
+            using var heap = new Heap(aligned, 8192);
+            uint r = heap.TryAllocate(32, ObjType.Bytes);
+            Assert.NotEqual(0u, r);
+            Assert.True(heap.Ptr(r) >= aligned && heap.Ptr(r) < aligned + 8192);
+        }
+    }
+
+    [Fact]
+    public void Statistics_CountPerType()
+    {
+        using var heap = new Heap(64 * 1024);
+        uint a = heap.TryAllocate(10, ObjType.Table);
+        heap.TryAllocate(10, ObjType.Table);
+        heap.TryAllocate(100, ObjType.LongString);
+        Assert.Equal(2, heap.Stats.BlocksOf(ObjType.Table));
+        Assert.Equal(2 * Heap.AdjustSize(10), heap.Stats.BytesOf(ObjType.Table));
+        heap.Free(a);
+        Assert.Equal(1, heap.Stats.BlocksOf(ObjType.Table));
+        Assert.Equal(3 * 1, heap.Stats.TotalAllocations / 1);
+        Assert.True(heap.Stats.PeakBytesInUse >= heap.Stats.BytesInUse);
+    }
+}
