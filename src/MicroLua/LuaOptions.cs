@@ -21,6 +21,15 @@ public sealed record LuaOptions
     /// <summary>Collector pause in percent (Lua's <c>setpause</c>): a cycle starts when memory in use reaches this share of the use after the last cycle.</summary>
     public int GcPause { get; init; } = LuaLimits.GcPause;
 
+    /// <summary>
+    /// The compiler that turns source text into chunks (MicroLua.Compiler's LuaCompiler.Instance).
+    /// Without one the state runs only bytecode and rejects source with a clear message.
+    /// </summary>
+    public Bytecode.ILuaCompiler? Compiler { get; init; }
+
+    /// <summary>Where print and warnings write; null writes to the process's standard output.</summary>
+    public Library.LuaOutputHandler? Output { get; init; }
+
     /// <summary>Collector step multiplier in percent (Lua's <c>setstepmul</c>).</summary>
     public int GcStepMultiplier { get; init; } = LuaLimits.GcStepMul;
 }

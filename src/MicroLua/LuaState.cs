@@ -1,17 +1,22 @@
 using System.Security.Cryptography;
+using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;
+using MicroLua.Vm;
 
 namespace MicroLua;
 
 /// <summary>
-/// A Lua state: one heap block holding every Lua object, the registry and globals, and the
-/// main coroutine. Single-threaded: use one state from one thread at a time; separate states
-/// are independent. Dispose frees the block.
+/// A Lua state: one heap block holding every Lua object, the registry and globals, the main
+/// coroutine and the standard libraries. Single-threaded: use one state from one thread at a
+/// time; separate states are independent. Dispose frees the block.
 /// </summary>
 public sealed unsafe class LuaState : IDisposable
 {
     private readonly LuaGlobal _g;
+    private readonly Interpreter _vm;
+    private readonly LuaRuntime _rt;
+    private bool _disposed;
 
     /// <summary>Creates a state with default options.</summary>
     public LuaState() : this(new LuaOptions())
@@ -49,6 +54,14 @@ public sealed unsafe class LuaState : IDisposable
         LuaTable.SetInt(_g, _g.Registry.R, 1, _g.MainThread);
         uint globals = LuaTable.New(_g, 0, 64);
         LuaTable.SetInt(_g, _g.Registry.R, 2, Value.Object(Tag.Table, globals));
+        _vm = new Interpreter(_g);
+        _rt = new LuaRuntime(_g, _vm, globals)
+        {
+            Compiler = options.Compiler,
+            Output = options.Output,
+        };
+        BaseLibrary.Open(_rt);
+        CoroutineLibrary.Open(_rt);
         _g.GcStress = options.GcStress;
     }
 
@@ -70,9 +83,82 @@ public sealed unsafe class LuaState : IDisposable
 
     internal LuaGlobal Global => _g;
 
+    internal Interpreter Vm => _vm;
+
+    internal LuaRuntime Runtime => _rt;
+
     /// <summary>The globals table (registry[2], as in Lua).</summary>
-    internal uint GlobalsTable => LuaTable.Get(_g, _g.Registry.R, Value.Integer(2)).R;
+    internal uint GlobalsTable => _rt.Globals;
+
+    /// <summary>
+    /// Compiles and runs <paramref name="code"/> as a chunk named <paramref name="chunkName"/>
+    /// (by default the code itself, shown as [string "..."]) and returns its results.
+    /// </summary>
+    /// <exception cref="LuaException">The chunk did not compile or raised an error.</exception>
+    public LuaValue[] DoString(string code, string? chunkName = null)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(code);
+        return DoBuffer(bytes, chunkName ?? code);
+    }
+
+    /// <summary>Loads a chunk (source or bytecode) from bytes and runs it, returning its results.</summary>
+    /// <exception cref="LuaException">The chunk did not load or raised an error.</exception>
+    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Coroutine co = _vm.Main;
+        int baseTop = _vm.GetTop(co);
+        int baseFrames = co.FrameCount;
+        try
+        {
+            if (!_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out Value fn, out string? error))
+            {
+                throw new LuaException(error!, (string?)null);
+            }
+
+            _vm.Push(co, fn);
+            _vm.Call(co, baseTop, -1);
+            int top = _vm.GetTop(co);
+            var results = new LuaValue[top - baseTop];
+            for (int i = 0; i < results.Length; i++)
+            {
+                results[i] = LuaValue.From(_rt, _vm.StackOf(co)[baseTop + i]);
+            }
+
+            return results;
+        }
+        catch (LuaError e)
+        {
+            Value err = _vm.ErrorValue(co, e);
+            string traceback = _vm.Traceback(co, null, 0);
+            string message = err.IsString ? _g.ToDotNetString(err)
+                : err.IsNil ? "nil"
+                : $"(error object is a {LuaTypeNames.Name(err.Type)} value)";
+            if (err.IsNumber)
+            {
+                message = BaseLibrary.FormatNumber(err);
+            }
+
+            throw new LuaException(message, traceback);
+        }
+        finally
+        {
+            co.FrameCount = baseFrames;
+            _vm.SetTop(co, baseTop);
+            _vm.CCalls = 0;
+        }
+    }
+
+    /// <summary>Runs a full garbage collection.</summary>
+    public void CollectGarbage() => _rt.FullCollect();
 
     /// <summary>Frees the heap block. The state cannot be used afterwards.</summary>
-    public void Dispose() => _g.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _g.Dispose();
+        }
+    }
 }

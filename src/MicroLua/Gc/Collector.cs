@@ -25,6 +25,10 @@ internal sealed class Collector : IGarbageCollector
         _g.Heap.Stats.Collections++;
     }
 
+    public void CheckFinalizer(in Value obj, uint mt)
+    {
+    }
+
     public void Step()
     {
         _g.GcDebt = 0;

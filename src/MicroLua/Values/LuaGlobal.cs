@@ -61,6 +61,9 @@ internal sealed unsafe class LuaGlobal : IDisposable
     /// <summary>True while a collection runs: allocations then never collect.</summary>
     public bool InCollection { get; set; }
 
+    /// <summary>While positive, allocations never collect (a chunk being loaded is not yet reachable).</summary>
+    public int GcBlocked { get; set; }
+
     /// <summary>Set while the collector is stopped (<c>collectgarbage("stop")</c>).</summary>
     public bool GcStopped { get; set; }
 
@@ -141,7 +144,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Allocate(nuint payloadBytes, ObjType type)
     {
-        if (GcStress && !InCollection)
+        if (GcStress && !InCollection && GcBlocked == 0)
         {
             Collector?.FullCollect(emergency: true);
         }
@@ -159,7 +162,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint AllocateSlow(nuint payloadBytes, ObjType type)
     {
-        if (!InCollection && Collector != null)
+        if (!InCollection && GcBlocked == 0 && Collector != null)
         {
             Collector.FullCollect(emergency: true);
             uint r = Heap.TryAllocate(payloadBytes, type);
@@ -179,7 +182,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void CheckGC()
     {
-        if (GcDebt > 0 && !GcStopped && !InCollection)
+        if (GcDebt > 0 && !GcStopped && !InCollection && GcBlocked == 0)
         {
             Collector?.Step();
         }
@@ -264,7 +267,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
 
     /// <summary>The bytes of a string value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<byte> StringSpan(in Value v)
+    public ReadOnlySpan<byte> StringSpan(Value v)
     {
         Debug.Assert(v.IsString);
         return StringObj.Span((StringObj*)Heap.Ptr(v.R));

@@ -8,6 +8,23 @@ namespace MicroLua.Vm;
 /// </summary>
 internal sealed class LuaError : Exception
 {
+    /// <summary>Creates an error whose value is any Lua value (error(v) with a non-string v, or a message already positioned).</summary>
+    public LuaError(in MicroLua.Values.Value value, string description) : base(description)
+    {
+        Value = value;
+        HasValue = true;
+        HasPosition = true;
+    }
+
+    /// <summary>The error value, when it is not just <see cref="Exception.Message"/>.</summary>
+    public MicroLua.Values.Value Value { get; }
+
+    /// <summary>Whether <see cref="Value"/> holds the error value.</summary>
+    public bool HasValue { get; }
+
+    /// <summary>Traceback captured where the error was raised (for the host), when known.</summary>
+    public string? LuaTraceback { get; set; }
+
     public LuaError(string message) : base(message)
     {
     }
@@ -25,4 +42,7 @@ internal sealed class LuaError : Exception
 
     /// <summary>An out-of-memory error: its value is the state's preallocated message.</summary>
     public bool IsMemoryError { get; init; }
+
+    /// <summary>An error raised while the stack is already past its limit: no handler can run.</summary>
+    public bool IsStackOverflow { get; init; }
 }

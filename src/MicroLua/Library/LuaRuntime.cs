@@ -1,0 +1,284 @@
+using System.Runtime.InteropServices;
+using MicroLua.Bytecode;
+using MicroLua.Memory;
+using MicroLua.Values;
+using MicroLua.Vm;
+
+namespace MicroLua.Library;
+
+/// <summary>Where print and warnings write: the bytes and what kind of output they are.</summary>
+public delegate void LuaOutputHandler(ReadOnlySpan<byte> bytes, LuaOutputKind kind);
+
+/// <summary>What a piece of output is.</summary>
+public enum LuaOutputKind
+{
+    /// <summary>Output of print and io.write to standard output.</summary>
+    Standard,
+    /// <summary>A warning (warn) or an error report.</summary>
+    Warning,
+}
+
+/// <summary>
+/// The services the standard libraries share: registering host functions, tostring with
+/// metamethods, the output callback, loading chunks, the collector's controls. One per state.
+/// </summary>
+internal sealed unsafe class LuaRuntime
+{
+    private readonly Value[] _typeNames = new Value[10];
+
+    public LuaRuntime(LuaGlobal g, Interpreter vm, uint globals)
+    {
+        G = g;
+        Vm = vm;
+        Globals = globals;
+        vm.Runtime = this;
+        for (int t = -1; t <= 8; t++)
+        {
+            Value s = g.NewString(LuaTypeNames.Name((LuaType)t));
+            ((ObjHeader*)g.Heap.Ptr(s.R))->Gc |= GcBits.Fixed;
+            _typeNames[t + 1] = s;
+        }
+    }
+
+    public static LuaRuntime Of(Interpreter vm) => (LuaRuntime)vm.Runtime!;
+
+    public LuaGlobal G { get; }
+
+    public Interpreter Vm { get; }
+
+    public uint Globals { get; }
+
+    public Value IPairsIterator;
+
+    public Value NextFunction;
+
+    public readonly List<byte> PrintBuffer = [];
+
+    public string GcMode = "incremental";
+
+    public ILuaCompiler? Compiler { get; set; }
+
+    /// <summary>Whether load accepts binary chunks.</summary>
+    public bool AllowBinaryChunks { get; set; } = true;
+
+    public LuaOutputHandler? Output { get; set; }
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (Output != null)
+        {
+            Output(bytes, LuaOutputKind.Standard);
+        }
+        else
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            stdout.Write(bytes);
+        }
+    }
+
+    public Value TypeNameString(LuaType t) => _typeNames[(int)t + 1];
+
+    // ---- registration ----
+
+    public Value NewHostFunction(string name, LuaHostFunction fn) =>
+        Value.HostFunction(G.Handles.Add(new HostFunctionInfo(fn, name)));
+
+    /// <summary>A host function with upvalues (a HostClosure block).</summary>
+    public Value NewHostClosure(string name, LuaHostFunction fn, ReadOnlySpan<Value> upvalues)
+    {
+        int handle = G.Handles.Add(new HostFunctionInfo(fn, name));
+        for (int i = 0; i < upvalues.Length; i++)
+        {
+            G.PushTemp(upvalues[i]);
+        }
+
+        uint c;
+        try
+        {
+            c = G.Allocate((nuint)(sizeof(HostClosureObj) - sizeof(ObjHeader) + (upvalues.Length * sizeof(Value))), ObjType.HostClosure);
+        }
+        finally
+        {
+            G.PopTemp(upvalues.Length);
+        }
+
+        var co = (HostClosureObj*)G.Heap.Ptr(c);
+        co->Handle = handle;
+        co->Padding = 0;
+        co->H.Extra = (ushort)upvalues.Length;
+        upvalues.CopyTo(new Span<Value>(HostClosureObj.Upvals(co), upvalues.Length));
+        return Value.Object(Tag.HostClosure, c);
+    }
+
+    /// <summary>Registers <paramref name="fn"/> as field <paramref name="name"/> of table <paramref name="table"/>.</summary>
+    public Value Register(uint table, string name, LuaHostFunction fn, string? qualifiedName = null)
+    {
+        Value f = NewHostFunction(qualifiedName ?? name, fn);
+        SetField(table, name, f);
+        return f;
+    }
+
+    /// <summary>table[name] = v, with the new key and the value anchored while the table may grow.</summary>
+    public void SetField(uint table, string name, in Value v)
+    {
+        G.PushTemp(Value.Object(Tag.Table, table));
+        G.PushTemp(v);
+        try
+        {
+            Value key = G.NewString(name);
+            G.PushTemp(key);
+            LuaTable.Set(G, table, key, v);
+            G.PopTemp();
+        }
+        finally
+        {
+            G.PopTemp(2);
+        }
+    }
+
+    /// <summary>A new table stored as global <paramref name="name"/>.</summary>
+    public uint NewLibraryTable(string name)
+    {
+        uint t = LuaTable.New(G, 0, 16);
+        SetField(Globals, name, Value.Object(Tag.Table, t));
+        return t;
+    }
+
+    // ---- conversions ----
+
+    /// <summary>tostring: __tostring, __name, numbers as %.14g, addresses for the rest.</summary>
+    public Value ToStringMeta(Coroutine co, in Value v)
+    {
+        uint mt = Vm.GetMetatable(v);
+        if (mt != 0)
+        {
+            Value* f = LuaTable.FindShortString(G, mt, G.NewString("__tostring"u8).R);
+            if (f != null && !f->IsNil)
+            {
+                Value r = Vm.CallTM(co, *f, v, v);
+                if (!r.IsString)
+                {
+                    if (r.IsNumber && Vm.ToStringCoerce(r, out Value rs))
+                    {
+                        return rs;
+                    }
+
+                    throw new LuaError("'__tostring' must return a string");
+                }
+
+                return r;
+            }
+        }
+
+        switch (v.Tag)
+        {
+            case Tag.Nil:
+                return G.NewString("nil"u8);
+            case Tag.True:
+                return G.NewString("true"u8);
+            case Tag.False:
+                return G.NewString("false"u8);
+            case Tag.Integer:
+            case Tag.Float:
+            {
+                Vm.ToStringCoerce(v, out Value s);
+                return s;
+            }
+
+            case Tag.ShortString:
+            case Tag.LongString:
+                return v;
+            default:
+            {
+                string kind = Vm.TypeName(v);
+                ulong address = v.IsCollectable ? (ulong)G.Heap.Ptr(v.R) : 0x7f0000000000ul + ((ulong)v.I * 16);
+                return G.NewString($"{kind}: 0x{address:x14}");
+            }
+        }
+    }
+
+    // ---- loading ----
+
+    /// <summary>Compiles or reads a chunk and makes its main function with <paramref name="env"/> as _ENV.</summary>
+    public bool TryLoad(ReadOnlySpan<byte> bytes, string chunkName, string mode, in Value env, out Value fn, out string? error)
+    {
+        fn = default;
+        bool binary = bytes.Length > 0 && bytes[0] == 0x1B;
+        if (binary && !mode.Contains('b'))
+        {
+            error = $"attempt to load a binary chunk (mode is '{mode}')";
+            return false;
+        }
+
+        if (!binary && !mode.Contains('t'))
+        {
+            error = $"attempt to load a text chunk (mode is '{mode}')";
+            return false;
+        }
+
+        FunctionProto proto;
+        if (binary)
+        {
+            error = $"{ChunkId.Format(chunkName)}: bad binary format (binary chunks are not supported yet)";
+            return false;
+        }
+
+        if (Compiler == null)
+        {
+            error = $"{ChunkId.Format(chunkName)}: cannot load source text: this state has no compiler (load bytecode instead)";
+            return false;
+        }
+
+        try
+        {
+            proto = Compiler.Compile(bytes, chunkName);
+        }
+        catch (LuaCompileException e)
+        {
+            error = e.Message;
+            return false;
+        }
+
+        // Nothing of the new function is reachable until it is complete: hold the collector off.
+        G.GcBlocked++;
+        try
+        {
+            uint p = ProtoLoader.Load(G, proto);
+            uint c = Vm.NewLuaClosure(p, proto.Upvalues.Length);
+            if (proto.Upvalues.Length > 0)
+            {
+                uint uv = Vm.NewClosedUpval(env);
+                LuaClosureObj.Upvals((LuaClosureObj*)G.Heap.Ptr(c))[0] = uv;
+            }
+
+            fn = Value.Object(Tag.LuaClosure, c);
+        }
+        finally
+        {
+            G.GcBlocked--;
+        }
+
+        error = null;
+        return true;
+    }
+
+    // ---- collector controls ----
+
+    public void FullCollect() => G.Collector?.FullCollect(emergency: false);
+
+    public bool Step(long kb)
+    {
+        G.Collector?.FullCollect(emergency: false);
+        return true;
+    }
+
+    public void CheckFinalizer(in Value obj, uint mt)
+    {
+        if (G.Collector is Gc.Collector c)
+        {
+            c.CheckFinalizer(obj, mt);
+        }
+    }
+
+    public static ReadOnlySpan<byte> AsSpan(List<byte> list) => CollectionsMarshal.AsSpan(list);
+}

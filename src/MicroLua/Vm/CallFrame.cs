@@ -1,0 +1,51 @@
+namespace MicroLua.Vm;
+
+/// <summary>What kind of call a frame is and what its return must do.</summary>
+[Flags]
+internal enum FrameFlags : ushort
+{
+    None = 0,
+    /// <summary>A Lua function (else a host function).</summary>
+    Lua = 1,
+    /// <summary>Returning from this frame returns from the interpreter activation that pushed it.</summary>
+    Fresh = 2,
+    /// <summary>A protected call (pcall/xpcall): errors below unwind to here; results get a leading true.</summary>
+    Protected = 4,
+    /// <summary>The frame was entered by a tail call (debug information only).</summary>
+    Tail = 8,
+    /// <summary>A metamethod called for the caller's current instruction; its first result finishes that instruction.</summary>
+    FinishOp = 16,
+    /// <summary>xpcall: a message handler sits at <see cref="CallFrame.Handler"/>.</summary>
+    HasHandler = 32,
+    /// <summary>A __close or finalizer call: results are discarded.</summary>
+    Discard = 64,
+}
+
+/// <summary>
+/// One activation on a coroutine's call-frame stack. Positions are stack indices, not
+/// pointers, so that the value stack can be reallocated when it grows.
+/// </summary>
+internal struct CallFrame
+{
+    /// <summary>Stack index of the function being run (above its varargs for vararg functions).</summary>
+    public int Func;
+    /// <summary>First register (Func + 1).</summary>
+    public int Base;
+    /// <summary>Lua: Base + MaxStackSize. Host: the first free slot.</summary>
+    public int Top;
+    /// <summary>Where the results go: the slot the caller put the function in.</summary>
+    public int ReturnSlot;
+    /// <summary>Index of the next instruction (Lua frames).</summary>
+    public int Pc;
+    /// <summary>The LuaClosure being run, 0 for a host function.</summary>
+    public uint Closure;
+    /// <summary>Number of extra arguments of a vararg function.</summary>
+    public int NVarargs;
+    /// <summary>Results the caller wants; -1 for all of them.</summary>
+    public int NResults;
+    /// <summary>xpcall: stack index of the message handler.</summary>
+    public int Handler;
+    public FrameFlags Flags;
+
+    public readonly bool IsLua => (Flags & FrameFlags.Lua) != 0;
+}

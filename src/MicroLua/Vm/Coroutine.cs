@@ -1,0 +1,72 @@
+namespace MicroLua.Vm;
+
+/// <summary>Status of a coroutine as coroutine.status reports it.</summary>
+internal enum CoStatus : byte
+{
+    Suspended,
+    Running,
+    Normal,
+    Dead,
+}
+
+/// <summary>
+/// The managed half of a Lua thread: its call-frame stack and the state of a resume/yield.
+/// The value stack lives in the heap (ThreadObj); frames hold stack indices into it.
+/// </summary>
+internal sealed class Coroutine
+{
+    public Coroutine(uint thread)
+    {
+        Thread = thread;
+    }
+
+    /// <summary>The ThreadObj this coroutine runs on.</summary>
+    public uint Thread { get; }
+
+    public CallFrame[] Frames = new CallFrame[8];
+    public int FrameCount;
+
+    public CoStatus Status = CoStatus.Suspended;
+
+    /// <summary>Nested interpreter activations that cannot be suspended (host code calling Lua).</summary>
+    public int NonYieldable;
+
+    /// <summary>Set by coroutine.yield: the top frame is the yielding host call, the last <see cref="YieldCount"/> values are its arguments.</summary>
+    public bool Yielding;
+    public int YieldCount;
+
+    /// <summary>Stack indices of to-be-closed variables, innermost last.</summary>
+    public int[] Tbc = new int[4];
+    public int TbcCount;
+
+    /// <summary>The coroutine ended with an error, whose value is kept in stack slot 0.</summary>
+    public bool DiedWithError;
+
+    /// <summary>The coroutine that resumed this one.</summary>
+    public Coroutine? Resumer;
+
+    /// <summary>Whether the coroutine started running (its function is on a frame, not waiting on the stack).</summary>
+    public bool Started;
+
+    public ref CallFrame Top => ref Frames[FrameCount - 1];
+
+    public int PushFrame()
+    {
+        if (FrameCount == Frames.Length)
+        {
+            Array.Resize(ref Frames, FrameCount * 2);
+        }
+
+        return FrameCount++;
+    }
+
+    public void PushTbc(int slot)
+    {
+        if (TbcCount == Tbc.Length)
+        {
+            Array.Resize(ref Tbc, TbcCount * 2);
+        }
+
+        Tbc[TbcCount++] = slot;
+    }
+}

@@ -1,0 +1,686 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Values;
+using static MicroLua.Vm.Instruction;
+
+namespace MicroLua.Vm;
+
+internal sealed unsafe partial class Interpreter
+{
+    /// <summary>Free slots a host function may use above its arguments without checking (Lua's LUA_MINSTACK).</summary>
+    public const int MinHostStack = 20;
+
+    /// <summary>Handle of the pcall and xpcall host functions, which the interpreter runs as protected frames.</summary>
+    public int PCallHandle = -1;
+    public int XPCallHandle = -1;
+
+    /// <summary>
+    /// Calls the value at stack index <paramref name="func"/> with the arguments above it (up to
+    /// the top). A Lua function gets a new frame and true is returned: the caller runs it. A
+    /// host function runs to completion here; its results are moved to <paramref name="func"/>
+    /// and false is returned.
+    /// </summary>
+    public bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags) => PreCall(co, func, nresults, flags, func);
+
+    private bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot)
+    {
+        for (int loop = 0; ; loop++)
+        {
+            Value* f = StackOf(co) + func;
+            switch (f->Tag)
+            {
+                case Tag.LuaClosure:
+                {
+                    ProtoObj* p = Proto(((LuaClosureObj*)(_hb + ((nuint)f->R << 3)))->Proto);
+                    uint closure = f->R;
+                    int top = GetTop(co);
+                    int nargs = top - func - 1;
+                    int numParams = p->NumParams;
+                    int frameSize = p->MaxStackSize;
+                    EnsureStack(co, func + 1 + Math.Max(nargs, numParams) + frameSize + 1);
+                    Value* stack = StackOf(co);
+                    for (; nargs < numParams; nargs++)
+                    {
+                        stack[func + 1 + nargs] = default;
+                    }
+
+                    int fi = co.PushFrame();
+                    ref CallFrame fr = ref co.Frames[fi];
+                    fr.Func = func;
+                    fr.Base = func + 1;
+                    fr.Top = func + 1 + frameSize;
+                    fr.ReturnSlot = returnSlot;
+                    fr.Pc = 0;
+                    fr.Closure = closure;
+                    fr.NVarargs = 0;
+                    fr.NResults = nresults;
+                    fr.Handler = 0;
+                    fr.Flags = FrameFlags.Lua | flags;
+                    SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
+                    return true;
+                }
+
+                case Tag.HostFunction:
+                case Tag.HostClosure:
+                {
+                    int handle = f->Tag == Tag.HostFunction ? (int)f->I : ((HostClosureObj*)(_hb + ((nuint)f->R << 3)))->Handle;
+                    if (handle == PCallHandle || handle == XPCallHandle)
+                    {
+                        return ProtectedCall(co, func, nresults, flags, returnSlot, handle == XPCallHandle);
+                    }
+
+                    CallHost(co, func, nresults, flags, returnSlot, G.Handles.Get<HostFunctionInfo>(handle));
+                    return false;
+                }
+
+                default:
+                {
+                    Value tm = GetMetamethod(*f, TM.Call);
+                    if (tm.IsNil || loop >= LuaLimits.MaxTagLoop)
+                    {
+                        throw CallError(co, func);
+                    }
+
+                    // Insert the handler below the called object: handler(obj, args...).
+                    int top = GetTop(co);
+                    EnsureStack(co, top + 1);
+                    Value* stack = StackOf(co);
+                    for (int i = top; i > func; i--)
+                    {
+                        stack[i] = stack[i - 1];
+                    }
+
+                    stack[func] = tm;
+                    SetTop(co, top + 1);
+                    continue;
+                }
+            }
+        }
+    }
+
+    private void CallHost(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, HostFunctionInfo info)
+    {
+        int top = GetTop(co);
+        EnsureStack(co, top + MinHostStack);
+        int fi = co.PushFrame();
+        ref CallFrame fr = ref co.Frames[fi];
+        fr.Func = func;
+        fr.Base = func + 1;
+        fr.Top = top;
+        fr.ReturnSlot = returnSlot;
+        fr.Pc = 0;
+        fr.Closure = 0;
+        fr.NVarargs = 0;
+        fr.NResults = nresults;
+        fr.Handler = 0;
+        fr.Flags = flags & ~FrameFlags.Lua;
+        var ctx = new CallContext(this, co, fi, info);
+        int n = info.Fn(ref ctx);
+        if (co.Yielding)
+        {
+            return; // the frame stays until the coroutine is resumed
+        }
+
+        PostCall(co, GetTop(co) - n, n);
+    }
+
+    /// <summary>
+    /// pcall and xpcall: the called function runs in a frame marked protected; an error below
+    /// it unwinds to it (see <see cref="Recover"/>) instead of further.
+    /// </summary>
+    private bool ProtectedCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, bool withHandler)
+    {
+        int top = GetTop(co);
+        int nargs = top - func - 1;
+        Value* stack = StackOf(co);
+        int handler = 0;
+        if (withHandler)
+        {
+            if (nargs < 2)
+            {
+                throw new LuaError("bad argument #2 to 'xpcall' (value expected)");
+            }
+
+            // [xpcall][f][h][args...] -> [h][f][args...]: the handler waits in the result slot.
+            Value h = stack[func + 2];
+            for (int i = func + 2; i < top - 1; i++)
+            {
+                stack[i] = stack[i + 1];
+            }
+
+            stack[func] = h;
+            handler = func;
+            SetTop(co, top - 1);
+        }
+        else if (nargs < 1)
+        {
+            throw new LuaError("bad argument #1 to 'pcall' (value expected)");
+        }
+
+        FrameFlags pflags = flags | FrameFlags.Protected | (withHandler ? FrameFlags.HasHandler : 0);
+        int frames = co.FrameCount;
+        try
+        {
+            bool pushed = PreCall(co, func + 1, nresults, pflags, returnSlot);
+            if (pushed)
+            {
+                co.Frames[co.FrameCount - 1].Handler = handler;
+            }
+
+            return pushed;
+        }
+        catch (LuaError e) when (!co.Yielding && !e.IsStackOverflow)
+        {
+            // The error came before the protected frame existed (calling a non-function) or
+            // from a host function run directly: finish the pcall here.
+            Value err = ErrorValue(co, e);
+            if (withHandler)
+            {
+                err = CallHandler(co, handler, err);
+            }
+
+            co.FrameCount = frames;
+            stack = StackOf(co);
+            stack[returnSlot] = Value.False;
+            stack[returnSlot + 1] = err;
+            FinishResults(co, returnSlot, 2, nresults, flags);
+            return false;
+        }
+    }
+
+    /// <summary>Calls an xpcall message handler with the error; its first result is the new error value.</summary>
+    private Value CallHandler(Coroutine co, int handlerSlot, in Value err)
+    {
+        Value e = err;
+        int top = GetTop(co);
+        int limit = Math.Max(top, co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : top);
+        try
+        {
+            EnsureStack(co, limit + 2);
+            Value* stack = StackOf(co);
+            stack[limit] = stack[handlerSlot];
+            stack[limit + 1] = e;
+            SetTop(co, limit + 2);
+            Call(co, limit, 1);
+            return StackOf(co)[limit];
+        }
+        catch (LuaError inner) when (!co.Yielding)
+        {
+            return inner.IsStackOverflow || inner.IsMemoryError ? ErrorValue(co, inner) : G.NewString("error in error handling");
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="n"/> results starting at stack index <paramref name="first"/> to
+    /// the top frame's result slot, pops the frame, and finishes what the caller was doing.
+    /// Returns true when the frame was fresh (its activation must return).
+    /// </summary>
+    public bool PostCall(Coroutine co, int first, int n)
+    {
+        int fi = co.FrameCount - 1;
+        ref CallFrame fr = ref co.Frames[fi];
+        int res = fr.ReturnSlot;
+        int wanted = fr.NResults;
+        FrameFlags flags = fr.Flags;
+        Value* stack = StackOf(co);
+        if ((flags & FrameFlags.Protected) != 0)
+        {
+            if (n > 0)
+            {
+                Buffer.MemoryCopy(stack + first, stack + res + 1, (long)n * sizeof(Value), (long)n * sizeof(Value));
+            }
+
+            stack[res] = Value.True;
+            n++;
+        }
+        else if (first != res && n > 0)
+        {
+            Buffer.MemoryCopy(stack + first, stack + res, (long)n * sizeof(Value), (long)n * sizeof(Value));
+        }
+
+        co.FrameCount = fi;
+        return FinishResults(co, res, n, wanted, flags);
+    }
+
+    private bool FinishResults(Coroutine co, int res, int n, int wanted, FrameFlags flags)
+    {
+        Value* stack = StackOf(co);
+        if (wanted >= 0)
+        {
+            if (n < wanted)
+            {
+                EnsureStack(co, res + wanted);
+                stack = StackOf(co);
+                for (int i = n; i < wanted; i++)
+                {
+                    stack[res + i] = default;
+                }
+            }
+
+            n = wanted;
+        }
+
+        if ((flags & FrameFlags.Fresh) != 0 || co.FrameCount == 0)
+        {
+            SetTop(co, res + n);
+            return true;
+        }
+
+        ref CallFrame caller = ref co.Frames[co.FrameCount - 1];
+        SetTop(co, wanted < 0 ? res + n : caller.Top);
+        if ((flags & FrameFlags.FinishOp) != 0)
+        {
+            FinishOp(co, ref caller, stack[res]);
+        }
+
+        return false;
+    }
+
+    /// <summary>Completes the instruction that called a metamethod, with the metamethod's result.</summary>
+    private void FinishOp(Coroutine co, ref CallFrame caller, Value result)
+    {
+        ProtoObj* p = Proto(((LuaClosureObj*)(_hb + ((nuint)caller.Closure << 3)))->Proto);
+        uint* code = Code(p);
+        uint inst = code[caller.Pc - 1];
+        Value* @base = StackOf(co) + caller.Base;
+        switch (Op(inst))
+        {
+            case OpCode.MmBin:
+            case OpCode.MmBinI:
+            case OpCode.MmBinK:
+                @base[A(code[caller.Pc - 2])] = result;
+                break;
+            case OpCode.Unm:
+            case OpCode.BNot:
+            case OpCode.Len:
+            case OpCode.GetTabUp:
+            case OpCode.GetTable:
+            case OpCode.GetI:
+            case OpCode.GetField:
+            case OpCode.Self:
+                @base[A(inst)] = result;
+                break;
+            case OpCode.Eq:
+            case OpCode.Lt:
+            case OpCode.Le:
+            case OpCode.LtI:
+            case OpCode.LeI:
+            case OpCode.GtI:
+            case OpCode.GeI:
+            {
+                bool cond = !result.IsFalsy;
+                if (cond != K(inst))
+                {
+                    caller.Pc++; // skip the jump
+                }
+
+                break;
+            }
+
+            default:
+                break; // stores: nothing to finish
+        }
+    }
+
+    /// <summary>TAILCALL: 1 = a Lua frame replaced the current one; 2 = a host function finished a fresh frame; 0 = continue the caller.</summary>
+    private int TailCall(Coroutine co, int fi, int func)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        int res = fr.ReturnSlot;
+        int nresults = fr.NResults;
+        FrameFlags flags = (fr.Flags & ~FrameFlags.Lua) | FrameFlags.Tail;
+        int handler = fr.Handler;
+        int top = GetTop(co);
+        Value* stack = StackOf(co);
+        int n = top - func;
+
+        // A protected frame keeps its slot layout: the called function moves to Func, results still go to res.
+        int dest = (fr.Flags & FrameFlags.Protected) != 0 ? fr.Func : res;
+        if (dest != func)
+        {
+            Buffer.MemoryCopy(stack + func, stack + dest, (long)n * sizeof(Value), (long)n * sizeof(Value));
+        }
+
+        SetTop(co, dest + n);
+        co.FrameCount = fi;
+        if ((flags & FrameFlags.Protected) != 0)
+        {
+            // Errors in the called function still unwind to this pcall.
+            if (PreCall(co, dest, nresults, flags, res))
+            {
+                co.Frames[co.FrameCount - 1].Handler = handler;
+                return 1;
+            }
+        }
+        else if (PreCall(co, dest, nresults, flags, res))
+        {
+            return 1;
+        }
+
+        if (co.Yielding)
+        {
+            return 0;
+        }
+
+        return (flags & FrameFlags.Fresh) != 0 ? 2 : 0;
+    }
+
+    /// <summary>
+    /// Calls the value at <paramref name="func"/> with the arguments above it from host code,
+    /// in a new activation of the loop (which counts against the C-call limit and cannot be
+    /// suspended by a yield). Results are left at <paramref name="func"/>, top after them.
+    /// </summary>
+    public void Call(Coroutine co, int func, int nresults)
+    {
+        if (CCalls >= LuaLimits.MaxCCalls)
+        {
+            CheckCStack(co);
+        }
+
+        CCalls++;
+        co.NonYieldable++;
+        int entry = co.FrameCount;
+        try
+        {
+            if (PreCall(co, func, nresults, FrameFlags.Fresh))
+            {
+                Execute(co);
+            }
+        }
+        finally
+        {
+            CCalls--;
+            co.NonYieldable--;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckCStack(Coroutine co)
+    {
+        if (CCalls >= LuaLimits.MaxCCalls + (LuaLimits.MaxCCalls / 10))
+        {
+            throw new LuaError("error in error handling") { IsStackOverflow = true };
+        }
+
+        if (CCalls == LuaLimits.MaxCCalls)
+        {
+            throw new LuaError("C stack overflow");
+        }
+    }
+
+    /// <summary>
+    /// Handles an error caught by an activation whose frames start at <paramref name="entry"/>:
+    /// finds the innermost protected frame at or above it, runs the xpcall handler, closes
+    /// upvalues and to-be-closed variables, and leaves false plus the error value as that
+    /// call's results. False when no such frame exists (the error goes on outwards).
+    /// </summary>
+    private bool Recover(Coroutine co, int entry, LuaError e)
+    {
+        int pf = -1;
+        for (int i = co.FrameCount - 1; i >= entry && i >= 0; i--)
+        {
+            if ((co.Frames[i].Flags & FrameFlags.Protected) != 0)
+            {
+                pf = i;
+                break;
+            }
+        }
+
+        if (pf < 0)
+        {
+            return false;
+        }
+
+        Value err = ErrorValue(co, e);
+        ref CallFrame fr = ref co.Frames[pf];
+        if ((fr.Flags & FrameFlags.HasHandler) != 0)
+        {
+            G.PushTemp(err);
+            err = CallHandler(co, fr.Handler, err);
+            G.PopTemp();
+        }
+
+        int level = fr.Func;
+        int res = fr.ReturnSlot;
+        int wanted = fr.NResults;
+        FrameFlags flags = fr.Flags;
+        co.FrameCount = pf + 1;
+        G.PushTemp(err);
+        try
+        {
+            err = CloseAllProtected(co, level, err);
+        }
+        finally
+        {
+            G.PopTemp();
+        }
+
+        co.FrameCount = pf;
+        EnsureStack(co, res + 2);
+        Value* stack = StackOf(co);
+        stack[res] = Value.False;
+        stack[res + 1] = err;
+        FinishResults(co, res, 2, wanted, flags);
+        return true;
+    }
+
+    // ---- varargs, closures, lists, loops ----
+
+    private void AdjustVarargs(Coroutine co, int fi, int numParams, int frameSize)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        int func = fr.Func;
+        int nargs = GetTop(co) - func - 1;
+        int nextra = nargs - numParams;
+        if (nextra < 0)
+        {
+            nextra = 0;
+        }
+
+        // Copy the function and the fixed parameters above the arguments; the extra
+        // arguments stay where they are, below the new frame.
+        int newFunc = func + nargs + 1;
+        EnsureStack(co, newFunc + 1 + frameSize + 1);
+        Value* stack = StackOf(co);
+        stack[newFunc] = stack[func];
+        for (int i = 1; i <= numParams; i++)
+        {
+            stack[newFunc + i] = stack[func + i];
+            stack[func + i] = default;
+        }
+
+        fr = ref co.Frames[fi];
+        fr.Func = newFunc;
+        fr.Base = newFunc + 1;
+        fr.Top = newFunc + 1 + frameSize;
+        fr.NVarargs = nextra;
+        SetTop(co, fr.Top);
+    }
+
+    private void CopyVarargs(Coroutine co, int fi, int dest, int wanted)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        int n = fr.NVarargs;
+        int src = fr.Func - n;
+        if (wanted < 0)
+        {
+            wanted = n;
+            EnsureStack(co, dest + n + 1);
+            SetTop(co, dest + n);
+        }
+
+        Value* stack = StackOf(co);
+        for (int i = 0; i < wanted; i++)
+        {
+            stack[dest + i] = i < n ? stack[src + i] : default;
+        }
+    }
+
+    private void MakeClosure(Coroutine co, LuaClosureObj* parent, ProtoObj* p, int index, int @base, int dest)
+    {
+        uint parentRef = G.Heap.RefOf(parent);
+        uint childProto = ((uint*)(_hb + ((nuint)p->Protos << 3) + 8))[index];
+        ProtoObj* cp = Proto(childProto);
+        int n = (int)cp->SizeUpvals;
+        uint c = NewLuaClosure(childProto, n);
+        StackOf(co)[dest] = Value.Object(Tag.LuaClosure, c);
+        cp = Proto(childProto);
+        byte* desc = _hb + ((nuint)cp->Upvals << 3) + 8;
+        for (int i = 0; i < n; i++)
+        {
+            uint uv;
+            if (desc[i * 4] != 0)
+            {
+                uv = FindUpval(co, @base + desc[(i * 4) + 1]);
+            }
+            else
+            {
+                uv = LuaClosureObj.Upvals((LuaClosureObj*)(_hb + ((nuint)parentRef << 3)))[desc[(i * 4) + 1]];
+            }
+
+            LuaClosureObj.Upvals((LuaClosureObj*)(_hb + ((nuint)c << 3)))[i] = uv;
+        }
+    }
+
+    private void SetList(Coroutine co, int ra, int n, int last)
+    {
+        Value* stack = StackOf(co);
+        uint t = stack[ra].R;
+        TableObj* to = LuaTable.Obj(G, t);
+        int needed = last + n;
+        if (needed > to->ArraySize)
+        {
+            LuaTable.Resize(G, t, needed, CountHashKeys(to));
+            stack = StackOf(co);
+        }
+
+        for (int i = 1; i <= n; i++)
+        {
+            LuaTable.SetInt(G, t, last + i, stack[ra + i]);
+        }
+    }
+
+    private int CountHashKeys(TableObj* to)
+    {
+        int n = LuaTable.NodeCount(to);
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        int used = 0;
+        Node* nodes = LuaTable.NodeBase(G, to);
+        for (int i = 0; i < n; i++)
+        {
+            if (!nodes[i].Val.IsNil)
+            {
+                used++;
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>FORPREP: prepares a numeric loop; true when the loop must not run at all.</summary>
+    private bool ForPrep(Value* ra)
+    {
+        Value init = ra[0];
+        Value limit = ra[1];
+        Value step = ra[2];
+        if (init.Tag == Tag.Integer && step.Tag == Tag.Integer)
+        {
+            long i0 = init.I;
+            long st = step.I;
+            if (st == 0)
+            {
+                throw new LuaError("'for' step is zero");
+            }
+
+            ra[3] = init;
+            if (ForLimit(limit, i0, st, out long lim))
+            {
+                return true; // the limit is outside the integer range in the direction of the loop
+            }
+
+            if (st > 0 ? i0 > lim : i0 < lim)
+            {
+                return true;
+            }
+
+            // Iteration count computed up front, so the loop never overflows.
+            ulong count = st > 0
+                ? ((ulong)lim - (ulong)i0) / (ulong)st
+                : ((ulong)i0 - (ulong)lim) / ((ulong)(-(st + 1)) + 1u);
+            ra[1] = Value.Integer((long)count);
+            return false;
+        }
+
+        if (!LuaArith.ToNumberForLoop(limit, out double fl))
+        {
+            throw new LuaError("'for' limit must be a number");
+        }
+
+        if (!LuaArith.ToNumberForLoop(step, out double fs))
+        {
+            throw new LuaError("'for' step must be a number");
+        }
+
+        if (!LuaArith.ToNumberForLoop(init, out double fi))
+        {
+            throw new LuaError("'for' initial value must be a number");
+        }
+
+        if (fs == 0)
+        {
+            throw new LuaError("'for' step is zero");
+        }
+
+        if (fs > 0 ? fl < fi : fi < fl)
+        {
+            return true;
+        }
+
+        ra[0] = Value.Float(fi);
+        ra[1] = Value.Float(fl);
+        ra[2] = Value.Float(fs);
+        ra[3] = Value.Float(fi);
+        return false;
+    }
+
+    /// <summary>Converts a for-loop limit to an integer; true when the loop cannot run.</summary>
+    private static bool ForLimit(in Value limit, long init, long step, out long result)
+    {
+        if (limit.Tag == Tag.Integer)
+        {
+            result = limit.I;
+            return false;
+        }
+
+        if (!LuaArith.ToNumberForLoop(limit, out double d))
+        {
+            throw new LuaError("'for' limit must be a number");
+        }
+
+        // Floor for increasing loops, ceiling for decreasing ones; clip to the integer range.
+        double f = step < 0 ? Math.Ceiling(d) : Math.Floor(d);
+        if (double.IsNaN(f))
+        {
+            result = 0;
+            return true;
+        }
+
+        if (f >= 9223372036854775808.0)
+        {
+            result = long.MaxValue;
+            return step < 0;
+        }
+
+        if (f < -9223372036854775808.0)
+        {
+            result = long.MinValue;
+            return step > 0;
+        }
+
+        result = (long)f;
+        return false;
+    }
+}

@@ -1,0 +1,537 @@
+using System.Text;
+using MicroLua.Bytecode;
+using MicroLua.Values;
+using static MicroLua.Vm.Instruction;
+
+namespace MicroLua.Vm;
+
+/// <summary>
+/// Error values and the names in error messages. Names come from the bytecode, as Lua finds
+/// them: a register that is an active local is "local 'x'"; otherwise the instruction that
+/// last set it says what it held (a global, a field, an upvalue, a constant, a method).
+/// </summary>
+internal sealed unsafe partial class Interpreter
+{
+    /// <summary>
+    /// The Lua value of a caught error. A message without a position gets "chunk:line:" of
+    /// the running Lua function, or, when a host function raised it, of the Lua function that
+    /// called it (as luaL_error does).
+    /// </summary>
+    public Value ErrorValue(Coroutine co, LuaError e)
+    {
+        if (e.HasValue)
+        {
+            return e.Value;
+        }
+
+        if (e.IsMemoryError)
+        {
+            return G.MemoryErrorString;
+        }
+
+        string msg = e.Message;
+        if (!e.HasPosition)
+        {
+            msg = Where(co, co.FrameCount - 1, hostLevel: true) + msg;
+        }
+
+        return G.NewString(msg);
+    }
+
+    /// <summary>"chunk:line: " of frame <paramref name="fi"/> (or its caller when it is a host frame and <paramref name="hostLevel"/>), or "".</summary>
+    public string Where(Coroutine co, int fi, bool hostLevel)
+    {
+        if (fi < 0)
+        {
+            return "";
+        }
+
+        if (!co.Frames[fi].IsLua)
+        {
+            if (!hostLevel || fi == 0 || !co.Frames[fi - 1].IsLua)
+            {
+                return "";
+            }
+
+            fi--;
+        }
+
+        ProtoObj* p = Proto(ProtoOfClosure(co.Frames[fi].Closure));
+        int line = CurrentLine(p, co.Frames[fi].Pc - 1);
+        return $"{ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)))}:{(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture))}: ";
+    }
+
+    /// <summary>Source line of instruction <paramref name="pc"/>, or -1 without line information.</summary>
+    public int CurrentLine(ProtoObj* p, int pc)
+    {
+        if (p->LineInfo == 0 || pc < 0 || pc >= p->SizeCode)
+        {
+            return -1;
+        }
+
+        return ((int*)(_hb + ((nuint)p->LineInfo << 3) + 8))[pc];
+    }
+
+    /// <summary>"attempt to call a nil value (global 'f')".</summary>
+    private LuaError CallError(Coroutine co, int func)
+    {
+        Value f = StackOf(co)[func];
+        string info = "";
+        int fi = co.FrameCount - 1;
+        if (fi >= 0 && co.Frames[fi].IsLua)
+        {
+            ref CallFrame fr = ref co.Frames[fi];
+            ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
+            uint inst = Code(p)[fr.Pc - 1];
+            if (Op(inst) is OpCode.Call or OpCode.TailCall)
+            {
+                info = NameInfo(p, fr.Pc - 1, A(inst));
+            }
+            else if (Op(inst) == OpCode.TForCall)
+            {
+                info = " (for iterator 'for iterator')";
+            }
+        }
+
+        return new LuaError($"attempt to call a {TypeName(f)} value{info}");
+    }
+
+    private LuaError TypeErrorForIndex(Coroutine co, in Value t, in Value key)
+    {
+        string info = "";
+        int fi = co.FrameCount - 1;
+        if (fi >= 0 && co.Frames[fi].IsLua)
+        {
+            ref CallFrame fr = ref co.Frames[fi];
+            ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
+            uint inst = Code(p)[fr.Pc - 1];
+            switch (Op(inst))
+            {
+                case OpCode.GetTabUp:
+                    info = UpvalueInfo(p, B(inst));
+                    break;
+                case OpCode.SetTabUp:
+                    info = UpvalueInfo(p, A(inst));
+                    break;
+                case OpCode.GetTable:
+                case OpCode.GetI:
+                case OpCode.GetField:
+                case OpCode.Self:
+                    info = NameInfo(p, fr.Pc - 1, B(inst));
+                    break;
+                case OpCode.SetTable:
+                case OpCode.SetI:
+                case OpCode.SetField:
+                    info = NameInfo(p, fr.Pc - 1, A(inst));
+                    break;
+            }
+
+            if (info.Length == 0 && key.IsString && Op(inst) is OpCode.GetField or OpCode.SetField or OpCode.Self)
+            {
+                info = "";
+            }
+        }
+
+        return new LuaError($"attempt to index a {TypeName(t)} value{info}");
+    }
+
+    private string UpvalueInfo(ProtoObj* p, int index)
+    {
+        string? name = UpvalueName(p, index);
+        return name == null ? "" : $" (upvalue '{name}')";
+    }
+
+    /// <summary>Variable information for an operand of the current instruction (0 = first, 1 = second, -1 = the concat operand).</summary>
+    private string VarInfo(Coroutine co, in Value bad, int operand)
+    {
+        int fi = co.FrameCount - 1;
+        if (fi < 0 || !co.Frames[fi].IsLua)
+        {
+            return "";
+        }
+
+        ref CallFrame fr = ref co.Frames[fi];
+        ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
+        uint* code = Code(p);
+        uint inst = code[fr.Pc - 1];
+        switch (Op(inst))
+        {
+            case OpCode.MmBin:
+                return NameInfo(p, fr.Pc - 1, operand == 0 ? A(inst) : B(inst));
+            case OpCode.MmBinI:
+            case OpCode.MmBinK:
+            {
+                // The register operand is R[A]; which side it is on depends on the k (swap) bit.
+                bool regIsFirst = !K(inst);
+                if ((operand == 0) == regIsFirst)
+                {
+                    return NameInfo(p, fr.Pc - 1, A(inst));
+                }
+
+                if (Op(inst) == OpCode.MmBinK)
+                {
+                    Value kv = Constants(p)[B(inst)];
+                    if (kv.IsString)
+                    {
+                        return $" (constant '{G.ToDotNetString(kv)}')";
+                    }
+                }
+
+                return "";
+            }
+
+            case OpCode.Unm:
+            case OpCode.BNot:
+            case OpCode.Len:
+                return NameInfo(p, fr.Pc - 1, B(inst));
+            default:
+                return "";
+        }
+    }
+
+    private string VarInfoForRegister(Coroutine co, int reg)
+    {
+        int fi = co.FrameCount - 1;
+        if (fi < 0 || !co.Frames[fi].IsLua)
+        {
+            return "";
+        }
+
+        ref CallFrame fr = ref co.Frames[fi];
+        return NameInfo(Proto(ProtoOfClosure(fr.Closure)), fr.Pc - 1, reg);
+    }
+
+    /// <summary>" (kind 'name')" for register <paramref name="reg"/> at instruction <paramref name="pc"/>, or "".</summary>
+    private string NameInfo(ProtoObj* p, int pc, int reg)
+    {
+        string? kind = GetObjName(p, pc, reg, out string? name);
+        return kind == null ? "" : $" ({kind} '{name}')";
+    }
+
+    /// <summary>What register <paramref name="reg"/> holds at <paramref name="lastPc"/>: ("local", name), ("global", name), ... or null.</summary>
+    public string? GetObjName(ProtoObj* p, int lastPc, int reg, out string? name)
+    {
+        name = LocalNameAt(p, reg + 1, lastPc);
+        if (name != null)
+        {
+            return "local";
+        }
+
+        int pc = FindSetReg(p, lastPc, reg);
+        if (pc < 0)
+        {
+            return null;
+        }
+
+        uint* code = Code(p);
+        uint i = code[pc];
+        switch (Op(i))
+        {
+            case OpCode.Move:
+                if (B(i) < A(i))
+                {
+                    return GetObjName(p, pc, B(i), out name);
+                }
+
+                break;
+            case OpCode.GetTabUp:
+                name = ConstantString(p, C(i));
+                return UpvalueName(p, B(i)) == "_ENV" ? "global" : "field";
+            case OpCode.GetTable:
+            {
+                string? kind = GetObjName(p, pc, C(i), out string? keyName);
+                name = kind == "constant" ? keyName : "?";
+                return IsEnv(p, pc, B(i), false) ? "global" : "field";
+            }
+
+            case OpCode.GetI:
+                name = "integer index";
+                return "field";
+            case OpCode.GetField:
+                name = ConstantString(p, C(i));
+                return IsEnv(p, pc, B(i), false) ? "global" : "field";
+            case OpCode.GetUpval:
+                name = UpvalueName(p, B(i)) ?? "?";
+                return "upvalue";
+            case OpCode.LoadK:
+            case OpCode.LoadKX:
+            {
+                int kidx = Op(i) == OpCode.LoadK ? Bx(i) : Ax(code[pc + 1]);
+                Value kv = Constants(p)[kidx];
+                if (kv.IsString)
+                {
+                    name = G.ToDotNetString(kv);
+                    return "constant";
+                }
+
+                break;
+            }
+
+            case OpCode.Self:
+                name = K(i) ? ConstantString(p, C(i)) : "?";
+                return "method";
+        }
+
+        return null;
+    }
+
+    private bool IsEnv(ProtoObj* p, int pc, int reg, bool isUpvalue)
+    {
+        string? name = isUpvalue ? UpvalueName(p, reg) : (GetObjName(p, pc, reg, out string? n) != null ? n : null);
+        return name == "_ENV";
+    }
+
+    private string ConstantString(ProtoObj* p, int k)
+    {
+        Value kv = Constants(p)[k];
+        return kv.IsString ? G.ToDotNetString(kv) : "?";
+    }
+
+    public string? UpvalueName(ProtoObj* p, int index)
+    {
+        if (p->UpvalNames == 0 || index >= p->SizeUpvals)
+        {
+            return null;
+        }
+
+        uint s = ((uint*)(_hb + ((nuint)p->UpvalNames << 3) + 8))[index];
+        return s == 0 ? null : G.ToDotNetString(Value.Object(Tag.ShortString, s));
+    }
+
+    /// <summary>Name of the <paramref name="n"/>-th local (1-based) active at <paramref name="pc"/>, or null.</summary>
+    public string? LocalNameAt(ProtoObj* p, int n, int pc)
+    {
+        if (p->LocVars == 0)
+        {
+            return null;
+        }
+
+        byte* lv = _hb + ((nuint)p->LocVars << 3) + 8;
+        for (int i = 0; i < p->SizeLocVars; i++)
+        {
+            byte* rec = lv + (i * ProtoLoader.LocVarSize);
+            int start = *(int*)(rec + 4);
+            int end = *(int*)(rec + 8);
+            if (start > pc)
+            {
+                break;
+            }
+
+            if (pc < end)
+            {
+                n--;
+                if (n == 0)
+                {
+                    return G.ToDotNetString(Value.Object(Tag.ShortString, *(uint*)rec));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Name of the local in register <paramref name="reg"/> of frame <paramref name="fi"/>.</summary>
+    private string? LocalName(Coroutine co, int fi, int reg)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        if (!fr.IsLua)
+        {
+            return null;
+        }
+
+        return LocalNameAt(Proto(ProtoOfClosure(fr.Closure)), reg + 1, fr.Pc - 1);
+    }
+
+    /// <summary>The last instruction before <paramref name="lastPc"/> that set <paramref name="reg"/>, or -1 when unknown (a jump may skip it).</summary>
+    private int FindSetReg(ProtoObj* p, int lastPc, int reg)
+    {
+        uint* code = Code(p);
+        if (Op(code[lastPc]) is OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK)
+        {
+            lastPc--; // the error is about the arithmetic instruction before it
+        }
+
+        int setReg = -1;
+        int jumpTarget = 0;
+        for (int pc = 0; pc < lastPc; pc++)
+        {
+            uint i = code[pc];
+            int a = A(i);
+            bool change;
+            switch (Op(i))
+            {
+                case OpCode.LoadNil:
+                    change = a <= reg && reg <= a + B(i);
+                    break;
+                case OpCode.TForCall:
+                    change = reg >= a + 2;
+                    break;
+                case OpCode.Call:
+                case OpCode.TailCall:
+                    change = reg >= a;
+                    break;
+                case OpCode.Jmp:
+                {
+                    int dest = pc + 1 + SJ(i);
+                    if (dest <= lastPc && dest > jumpTarget)
+                    {
+                        jumpTarget = dest;
+                    }
+
+                    change = false;
+                    break;
+                }
+
+                default:
+                    change = SetsA(Op(i)) && reg == a;
+                    break;
+            }
+
+            if (change)
+            {
+                setReg = pc < jumpTarget ? -1 : pc;
+            }
+        }
+
+        return setReg;
+    }
+
+    private static bool SetsA(OpCode op) => op switch
+    {
+        OpCode.SetTabUp or OpCode.SetTable or OpCode.SetI or OpCode.SetField or OpCode.SetUpval
+            or OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK or OpCode.Close or OpCode.Tbc or OpCode.Jmp
+            or OpCode.Eq or OpCode.Lt or OpCode.Le or OpCode.EqK or OpCode.EqI or OpCode.LtI or OpCode.LeI
+            or OpCode.GtI or OpCode.GeI or OpCode.Test or OpCode.Return or OpCode.Return0 or OpCode.Return1
+            or OpCode.TForPrep or OpCode.TForCall or OpCode.SetList or OpCode.ExtraArg => false,
+        _ => true,
+    };
+
+    /// <summary>How the function of frame <paramref name="fi"/> was called: ("global", "f"), ("method", "m"), ... or null.</summary>
+    public string? FunctionName(Coroutine co, int fi, out string? name)
+    {
+        name = null;
+        if (fi <= 0)
+        {
+            return null;
+        }
+
+        ref CallFrame fr = ref co.Frames[fi];
+        if ((fr.Flags & FrameFlags.Tail) != 0)
+        {
+            return null;
+        }
+
+        ref CallFrame caller = ref co.Frames[fi - 1];
+        if (!caller.IsLua)
+        {
+            return null;
+        }
+
+        ProtoObj* p = Proto(ProtoOfClosure(caller.Closure));
+        int pc = caller.Pc - 1;
+        uint i = Code(p)[pc];
+        if ((fr.Flags & FrameFlags.FinishOp) != 0)
+        {
+            name = MetamethodOf(Op(i));
+            return name == null ? null : "metamethod";
+        }
+
+        switch (Op(i))
+        {
+            case OpCode.Call:
+            case OpCode.TailCall:
+                return GetObjName(p, pc, A(i), out name);
+            case OpCode.TForCall:
+                name = "for iterator";
+                return "for iterator";
+            default:
+                return null;
+        }
+    }
+
+    private static string? MetamethodOf(OpCode op) => op switch
+    {
+        OpCode.Self or OpCode.GetTabUp or OpCode.GetTable or OpCode.GetI or OpCode.GetField => "index",
+        OpCode.SetTabUp or OpCode.SetTable or OpCode.SetI or OpCode.SetField => "newindex",
+        OpCode.Unm => "unm",
+        OpCode.BNot => "bnot",
+        OpCode.Len => "len",
+        OpCode.Concat => "concat",
+        OpCode.Eq => "eq",
+        OpCode.Lt or OpCode.LtI or OpCode.GtI => "lt",
+        OpCode.Le or OpCode.LeI or OpCode.GeI => "le",
+        OpCode.Close or OpCode.Return => "close",
+        _ => null,
+    };
+
+    /// <summary>A traceback of the coroutine's frames, in the format of luaL_traceback.</summary>
+    public string Traceback(Coroutine co, string? message, int level)
+    {
+        var sb = new StringBuilder();
+        if (message != null)
+        {
+            sb.Append(message).Append('\n');
+        }
+
+        sb.Append("stack traceback:");
+        int count = 0;
+        for (int fi = co.FrameCount - 1 - level; fi >= 0; fi--, count++)
+        {
+            if (count == 10 && fi > 11)
+            {
+                int skip = fi - 11;
+                sb.Append("\n\t...\t(skipping ").Append(skip).Append(" levels)");
+                fi -= skip;
+            }
+
+            ref CallFrame fr = ref co.Frames[fi];
+            sb.Append("\n\t");
+            if (fr.IsLua)
+            {
+                ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
+                string src = ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)));
+                int line = CurrentLine(p, fr.Pc - 1);
+                sb.Append(src).Append(':').Append(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(": in ");
+                string? kind = FunctionName(co, fi, out string? name);
+                if (kind != null && kind != "for iterator")
+                {
+                    sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
+                }
+                else if (kind == "for iterator")
+                {
+                    sb.Append("for iterator 'for iterator'");
+                }
+                else if (p->LineDefined == 0)
+                {
+                    sb.Append("main chunk");
+                }
+                else
+                {
+                    sb.Append("function <").Append(src).Append(':').Append(p->LineDefined).Append('>');
+                }
+            }
+            else
+            {
+                sb.Append("[C]: in ");
+                string? kind = FunctionName(co, fi, out string? name);
+                if (kind != null)
+                {
+                    sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
+                }
+                else
+                {
+                    Value f = StackOf(co)[fr.Func];
+                    string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+                    sb.Append(hostName != null ? $"function '{hostName}'" : "?");
+                }
+            }
+
+            if ((fr.Flags & FrameFlags.Tail) != 0)
+            {
+                sb.Append("\n\t(...tail calls...)");
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,829 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Memory;
+using MicroLua.Values;
+using static MicroLua.Vm.Instruction;
+
+namespace MicroLua.Vm;
+
+/// <summary>The slow paths of the loop: metamethods, coercions, concatenation, closing variables.</summary>
+internal sealed unsafe partial class Interpreter
+{
+    /// <summary>The metatable of any value (0 for none).</summary>
+    public uint GetMetatable(in Value v) => v.Tag switch
+    {
+        Tag.Table => ((TableObj*)(_hb + ((nuint)v.R << 3)))->Metatable,
+        Tag.Userdata => ((UserdataObj*)(_hb + ((nuint)v.R << 3)))->Metatable,
+        _ => G.TypeMetatables[(int)v.Type],
+    };
+
+    /// <summary>The metamethod <paramref name="e"/> of a value (nil when absent).</summary>
+    public Value GetMetamethod(in Value v, TM e)
+    {
+        uint mt = GetMetatable(v);
+        if (mt == 0)
+        {
+            return default;
+        }
+
+        return GetTMFromTable(mt, e);
+    }
+
+    /// <summary>Field <paramref name="e"/> of metatable <paramref name="mt"/>, with the absence cache for the first events.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Value GetTMFromTable(uint mt, TM e)
+    {
+        var to = (TableObj*)(_hb + ((nuint)mt << 3));
+        if ((int)e < 8 && (to->Flags & (1 << (int)e)) != 0)
+        {
+            return default;
+        }
+
+        Value* slot = LuaTable.FindShortString(G, mt, _tmNames[(int)e]);
+        if (slot == null || slot->IsNil)
+        {
+            if ((int)e < 8)
+            {
+                to->Flags |= (byte)(1 << (int)e);
+            }
+
+            return default;
+        }
+
+        return *slot;
+    }
+
+    /// <summary>
+    /// Calls metamethod <paramref name="tm"/> with two arguments for the running Lua frame's
+    /// current instruction. A Lua metamethod runs as a FinishOp frame (the loop reloads and
+    /// runs it); a host one runs now. Either way the instruction is finished by FinishOp.
+    /// </summary>
+    private bool CallTMForOp(Coroutine co, in Value tm, in Value a, in Value b)
+    {
+        Value f = tm, x = a, y = b;
+        ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
+        int slot = fr.Top;
+        EnsureStack(co, slot + 3);
+        Value* stack = StackOf(co);
+        stack[slot] = f;
+        stack[slot + 1] = x;
+        stack[slot + 2] = y;
+        SetTop(co, slot + 3);
+        PreCall(co, slot, 1, FrameFlags.FinishOp);
+        return true;
+    }
+
+    /// <summary>Calls a metamethod from host-level code and returns its first result.</summary>
+    public Value CallTM(Coroutine co, in Value tm, in Value a, in Value b)
+    {
+        Value f = tm, x = a, y = b;
+        int slot = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+        EnsureStack(co, slot + 3);
+        Value* stack = StackOf(co);
+        stack[slot] = f;
+        stack[slot + 1] = x;
+        stack[slot + 2] = y;
+        int oldTop = GetTop(co);
+        SetTop(co, slot + 3);
+        Call(co, slot, 1);
+        Value r = StackOf(co)[slot];
+        SetTop(co, oldTop);
+        return r;
+    }
+
+    // ---- indexing ----
+
+    /// <summary>t[key] with __index, for the loop: result into register <paramref name="a"/> of the running frame.</summary>
+    private bool FinishGet(Coroutine co, Value t, Value key, int a)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            Value tm;
+            if (t.Tag == Tag.Table)
+            {
+                Value v = LuaTable.Get(G, t.R, key);
+                if (!v.IsNil)
+                {
+                    SetRegister(co, a, v);
+                    return false;
+                }
+
+                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
+                tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
+                if (tm.IsNil)
+                {
+                    SetRegister(co, a, default);
+                    return false;
+                }
+            }
+            else
+            {
+                tm = GetMetamethod(t, TM.Index);
+                if (tm.IsNil)
+                {
+                    throw TypeErrorForIndex(co, t, key);
+                }
+            }
+
+            if (tm.IsFunction)
+            {
+                return CallTMForOp(co, tm, t, key);
+            }
+
+            t = tm;
+        }
+
+        throw new LuaError("'__index' chain too long; possible loop");
+    }
+
+    private void SetRegister(Coroutine co, int a, in Value v)
+    {
+        StackOf(co)[co.Frames[co.FrameCount - 1].Base + a] = v;
+    }
+
+    /// <summary>t[key] with __index from host code.</summary>
+    public Value GetIndex(Coroutine co, Value t, Value key)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            Value tm;
+            if (t.Tag == Tag.Table)
+            {
+                Value v = LuaTable.Get(G, t.R, key);
+                if (!v.IsNil)
+                {
+                    return v;
+                }
+
+                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
+                tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
+                if (tm.IsNil)
+                {
+                    return default;
+                }
+            }
+            else
+            {
+                tm = GetMetamethod(t, TM.Index);
+                if (tm.IsNil)
+                {
+                    throw new LuaError($"attempt to index a {TypeName(t)} value");
+                }
+            }
+
+            if (tm.IsFunction)
+            {
+                return CallTM(co, tm, t, key);
+            }
+
+            t = tm;
+        }
+
+        throw new LuaError("'__index' chain too long; possible loop");
+    }
+
+    /// <summary>t[key] = v with __newindex, for the loop.</summary>
+    private bool FinishSet(Coroutine co, Value t, Value key, Value v)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            Value tm;
+            if (t.Tag == Tag.Table)
+            {
+                Value* slot = LuaTable.Find(G, t.R, key);
+                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
+                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
+                {
+                    LuaTable.Set(G, t.R, key, v);
+                    return false;
+                }
+            }
+            else
+            {
+                tm = GetMetamethod(t, TM.NewIndex);
+                if (tm.IsNil)
+                {
+                    throw TypeErrorForIndex(co, t, key);
+                }
+            }
+
+            if (tm.IsFunction)
+            {
+                Value f = tm;
+                ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
+                int s = fr.Top;
+                EnsureStack(co, s + 4);
+                Value* stack = StackOf(co);
+                stack[s] = f;
+                stack[s + 1] = t;
+                stack[s + 2] = key;
+                stack[s + 3] = v;
+                SetTop(co, s + 4);
+                PreCall(co, s, 0, FrameFlags.FinishOp);
+                return true;
+            }
+
+            t = tm;
+        }
+
+        throw new LuaError("'__newindex' chain too long; possible loop");
+    }
+
+    /// <summary>t[key] = v with __newindex from host code.</summary>
+    public void SetIndex(Coroutine co, Value t, Value key, Value v)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            Value tm;
+            if (t.Tag == Tag.Table)
+            {
+                Value* slot = LuaTable.Find(G, t.R, key);
+                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
+                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
+                {
+                    LuaTable.Set(G, t.R, key, v);
+                    return;
+                }
+            }
+            else
+            {
+                tm = GetMetamethod(t, TM.NewIndex);
+                if (tm.IsNil)
+                {
+                    throw new LuaError($"attempt to index a {TypeName(t)} value");
+                }
+            }
+
+            if (tm.IsFunction)
+            {
+                int s = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+                EnsureStack(co, s + 4);
+                Value* stack = StackOf(co);
+                stack[s] = tm;
+                stack[s + 1] = t;
+                stack[s + 2] = key;
+                stack[s + 3] = v;
+                int oldTop = GetTop(co);
+                SetTop(co, s + 4);
+                Call(co, s, 0);
+                SetTop(co, oldTop);
+                return;
+            }
+
+            t = tm;
+        }
+
+        throw new LuaError("'__newindex' chain too long; possible loop");
+    }
+
+    // ---- arithmetic ----
+
+    /// <summary>MMBIN and unary operators: string coercion, then the metamethod, else Lua's error.</summary>
+    private bool ArithMeta(Coroutine co, Value a, Value b, TM e, int target)
+    {
+        if (e is >= TM.Add and <= TM.IDiv or TM.Unm)
+        {
+            // Strings that read as numbers take part in arithmetic (the string metamethods' rule).
+            if (LuaConvert.TryToNumber(G, a, out Value na) && LuaConvert.TryToNumber(G, b, out Value nb) && (a.IsString || b.IsString))
+            {
+                Value r = e == TM.Unm ? LuaArith.Arith(ArithOp.Sub, Value.Integer(0), na) : LuaArith.Arith((ArithOp)(e - TM.Add), na, nb);
+                if (e == TM.Unm && na.Tag == Tag.Float)
+                {
+                    r = Value.Float(-na.D);
+                }
+
+                SetRegister(co, target, r);
+                return false;
+            }
+        }
+
+        Value tm = GetMetamethod(a, e);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, e);
+        }
+
+        if (tm.IsNil)
+        {
+            throw ArithError(co, a, b, e);
+        }
+
+        return CallTMForOp(co, tm, a, b);
+    }
+
+    /// <summary>Arithmetic with coercion and metamethods from host code.</summary>
+    public Value Arith(Coroutine co, Value a, Value b, TM e)
+    {
+        if (a.IsNumber && b.IsNumber && e is >= TM.Add and <= TM.IDiv)
+        {
+            return LuaArith.Arith((ArithOp)(e - TM.Add), a, b);
+        }
+
+        if (e is >= TM.Add and <= TM.IDiv && LuaConvert.TryToNumber(G, a, out Value na) && LuaConvert.TryToNumber(G, b, out Value nb))
+        {
+            return LuaArith.Arith((ArithOp)(e - TM.Add), na, nb);
+        }
+
+        if (e is >= TM.BAnd and <= TM.Shr && LuaConvert.ToIntegerStrict(a, out long ia) && LuaConvert.ToIntegerStrict(b, out long ib))
+        {
+            return Value.Integer(LuaArith.Bitwise(e, ia, ib));
+        }
+
+        Value tm = GetMetamethod(a, e);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, e);
+        }
+
+        if (tm.IsNil)
+        {
+            throw ArithError(co, a, b, e);
+        }
+
+        return CallTM(co, tm, a, b);
+    }
+
+    private LuaError ArithError(Coroutine co, in Value a, in Value b, TM e)
+    {
+        if (e is >= TM.BAnd and <= TM.Shr or TM.BNot)
+        {
+            if (a.IsNumber && b.IsNumber)
+            {
+                return new LuaError("number has no integer representation");
+            }
+
+            Value bad = a.IsNumber ? b : a;
+            return new LuaError($"attempt to perform bitwise operation on a {TypeName(bad)} value{VarInfo(co, bad, a.IsNumber ? 1 : 0)}");
+        }
+
+        if (e == TM.Concat)
+        {
+            Value bad = a.IsString || a.IsNumber ? b : a;
+            return new LuaError($"attempt to concatenate a {TypeName(bad)} value{VarInfo(co, bad, -1)}");
+        }
+
+        Value x = LuaConvert.TryToNumber(G, a, out _) ? b : a;
+        if (a.IsString && b.IsNumber || b.IsString && a.IsNumber || a.IsString && b.IsString)
+        {
+            // The string metamethods' wording.
+            string op = e.ToString().ToLowerInvariant();
+            if (e == TM.Unm)
+            {
+                op = "unm";
+            }
+
+            return new LuaError($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
+        }
+
+        return new LuaError($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, ReferenceEquals(null, null) && x.SameRaw(a) ? 0 : 1)}");
+    }
+
+    // ---- length ----
+
+    private bool LenMeta(Coroutine co, Value v, int target)
+    {
+        Value tm = GetMetamethod(v, TM.Len);
+        if (tm.IsNil)
+        {
+            if (v.Tag == Tag.Table)
+            {
+                SetRegister(co, target, Value.Integer(LuaTable.Length(G, v.R)));
+                return false;
+            }
+
+            throw new LuaError($"attempt to get length of a {TypeName(v)} value{VarInfo(co, v, 0)}");
+        }
+
+        return CallTMForOp(co, tm, v, v);
+    }
+
+    /// <summary>The # operator from host code.</summary>
+    public Value Length(Coroutine co, Value v)
+    {
+        if (v.IsString)
+        {
+            return Value.Integer(G.StringSpan(v).Length);
+        }
+
+        Value tm = GetMetamethod(v, TM.Len);
+        if (tm.IsNil)
+        {
+            if (v.Tag == Tag.Table)
+            {
+                return Value.Integer(LuaTable.Length(G, v.R));
+            }
+
+            throw new LuaError($"attempt to get length of a {TypeName(v)} value");
+        }
+
+        return CallTM(co, tm, v, v);
+    }
+
+    // ---- comparison ----
+
+    /// <summary>Raw equality (rawequal): numbers by value, strings by content, the rest by identity.</summary>
+    public bool RawEquals(in Value a, in Value b)
+    {
+        if (a.Tag != b.Tag)
+        {
+            if (a.IsNumber && b.IsNumber)
+            {
+                return LuaArith.NumberEquals(a, b);
+            }
+
+            return a.IsString && b.IsString && G.StringEquals(a, b);
+        }
+
+        return a.Tag switch
+        {
+            Tag.Nil or Tag.False or Tag.True => true,
+            Tag.Float => a.D == b.D,
+            Tag.LongString => G.StringEquals(a, b),
+            _ => a.I == b.I,
+        };
+    }
+
+    /// <summary>== for the loop: 1 true, 0 false, -1 when a FinishOp call was made.</summary>
+    private int EqualsMeta(Coroutine co, Value a, Value b)
+    {
+        if (RawEquals(a, b))
+        {
+            return 1;
+        }
+
+        if (a.Tag != b.Tag || (a.Tag != Tag.Table && a.Tag != Tag.Userdata))
+        {
+            return 0;
+        }
+
+        Value tm = GetMetamethod(a, TM.Eq);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, TM.Eq);
+        }
+
+        if (tm.IsNil)
+        {
+            return 0;
+        }
+
+        CallTMForOp(co, tm, a, b);
+        return -1;
+    }
+
+    /// <summary>== with __eq from host code.</summary>
+    public bool EqualsWithMeta(Coroutine co, Value a, Value b)
+    {
+        if (RawEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a.Tag != b.Tag || (a.Tag != Tag.Table && a.Tag != Tag.Userdata))
+        {
+            return false;
+        }
+
+        Value tm = GetMetamethod(a, TM.Eq);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, TM.Eq);
+        }
+
+        return !tm.IsNil && !CallTM(co, tm, a, b).IsFalsy;
+    }
+
+    /// <summary>&lt; and &lt;= for the loop: 1 true, 0 false, -1 when a FinishOp call was made.</summary>
+    private int CompareMeta(Coroutine co, Value a, Value b, TM e)
+    {
+        if (a.IsNumber && b.IsNumber)
+        {
+            return (e == TM.Lt ? LuaArith.LessThan(a, b) : LuaArith.LessEqual(a, b)) ? 1 : 0;
+        }
+
+        if (a.IsString && b.IsString)
+        {
+            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            return (e == TM.Lt ? c < 0 : c <= 0) ? 1 : 0;
+        }
+
+        Value tm = GetMetamethod(a, e);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, e);
+        }
+
+        if (tm.IsNil)
+        {
+            throw CompareError(a, b);
+        }
+
+        CallTMForOp(co, tm, a, b);
+        return -1;
+    }
+
+    /// <summary>&lt; or &lt;= with metamethods from host code.</summary>
+    public bool Compare(Coroutine co, Value a, Value b, TM e)
+    {
+        if (a.IsNumber && b.IsNumber)
+        {
+            return e == TM.Lt ? LuaArith.LessThan(a, b) : LuaArith.LessEqual(a, b);
+        }
+
+        if (a.IsString && b.IsString)
+        {
+            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            return e == TM.Lt ? c < 0 : c <= 0;
+        }
+
+        Value tm = GetMetamethod(a, e);
+        if (tm.IsNil)
+        {
+            tm = GetMetamethod(b, e);
+        }
+
+        if (tm.IsNil)
+        {
+            throw CompareError(a, b);
+        }
+
+        return !CallTM(co, tm, a, b).IsFalsy;
+    }
+
+    private LuaError CompareError(in Value a, in Value b)
+    {
+        string ta = TypeName(a), tb = TypeName(b);
+        return ta == tb
+            ? new LuaError($"attempt to compare two {ta} values")
+            : new LuaError($"attempt to compare {ta} with {tb}");
+    }
+
+    // ---- concatenation ----
+
+    /// <summary>CONCAT: joins registers first..first+n-1 into the first, right to left, using __concat where needed.</summary>
+    private void Concat(Coroutine co, int first, int n)
+    {
+        int top = first + n; // one past the last operand
+        while (n > 1)
+        {
+            Value* stack = StackOf(co);
+            Value a = stack[top - 2];
+            Value b = stack[top - 1];
+            if ((a.IsString || a.IsNumber) && (b.IsString || b.IsNumber))
+            {
+                // Join as many string/number operands as there are from the top down.
+                int count = 2;
+                long total = ToStringLength(b) + ToStringLength(a);
+                while (count < n)
+                {
+                    Value x = stack[top - count - 1];
+                    if (!x.IsString && !x.IsNumber)
+                    {
+                        break;
+                    }
+
+                    total += ToStringLength(x);
+                    count++;
+                }
+
+                if (total > int.MaxValue - 64)
+                {
+                    throw new LuaError("string length overflow");
+                }
+
+                Value s = JoinStrings(co, top - count, count, (int)total);
+                StackOf(co)[top - count] = s;
+                top -= count - 1;
+                n -= count - 1;
+            }
+            else
+            {
+                Value tm = GetMetamethod(a, TM.Concat);
+                if (tm.IsNil)
+                {
+                    tm = GetMetamethod(b, TM.Concat);
+                }
+
+                if (tm.IsNil)
+                {
+                    Value bad = a.IsString || a.IsNumber ? b : a;
+                    throw new LuaError($"attempt to concatenate a {TypeName(bad)} value{VarInfoForRegister(co, (top - (bad.SameRaw(b) ? 1 : 2)) - co.Frames[co.FrameCount - 1].Base)}");
+                }
+
+                SetTop(co, Math.Max(GetTop(co), top));
+                Value r = CallTM(co, tm, a, b);
+                StackOf(co)[top - 2] = r;
+                top--;
+                n--;
+            }
+        }
+
+        SetTop(co, co.Frames[co.FrameCount - 1].Top);
+    }
+
+    private int ToStringLength(in Value v)
+    {
+        if (v.IsString)
+        {
+            return (int)((StringObj*)(_hb + ((nuint)v.R << 3)))->Length;
+        }
+
+        Span<byte> buf = stackalloc byte[64];
+        return LuaConvert.FormatNumber(v, buf);
+    }
+
+    private Value JoinStrings(Coroutine co, int from, int count, int total)
+    {
+        Span<byte> small = stackalloc byte[LuaLimits.MaxShortStringLength];
+        scoped Span<byte> dst;
+        uint longRef = 0;
+        if (total <= LuaLimits.MaxShortStringLength)
+        {
+            dst = small[..total];
+        }
+        else
+        {
+            longRef = G.NewLongString(total);
+            dst = new Span<byte>(StringObj.Data((StringObj*)(_hb + ((nuint)longRef << 3))), total);
+        }
+
+        Value* stack = StackOf(co);
+        int pos = 0;
+        Span<byte> num = stackalloc byte[64];
+        for (int i = 0; i < count; i++)
+        {
+            Value v = stack[from + i];
+            if (v.IsString)
+            {
+                ReadOnlySpan<byte> s = G.StringSpan(v);
+                s.CopyTo(dst[pos..]);
+                pos += s.Length;
+            }
+            else
+            {
+                int len = LuaConvert.FormatNumber(v, num);
+                num[..len].CopyTo(dst[pos..]);
+                pos += len;
+            }
+        }
+
+        return longRef != 0 ? Value.Object(Tag.LongString, longRef) : G.NewString(dst);
+    }
+
+    /// <summary>Converts a value to a Lua string as tostring does for strings and numbers (no metamethods); false otherwise.</summary>
+    public bool ToStringCoerce(in Value v, out Value s)
+    {
+        if (v.IsString)
+        {
+            s = v;
+            return true;
+        }
+
+        if (v.IsNumber)
+        {
+            Span<byte> buf = stackalloc byte[64];
+            int n = LuaConvert.FormatNumber(v, buf);
+            s = G.NewString(buf[..n]);
+            return true;
+        }
+
+        s = default;
+        return false;
+    }
+
+    // ---- to-be-closed variables ----
+
+    private void MarkToBeClosed(Coroutine co, int slot)
+    {
+        Value v = StackOf(co)[slot];
+        if (v.IsFalsy)
+        {
+            return; // false and nil need no closing
+        }
+
+        if (GetMetamethod(v, TM.Close).IsNil)
+        {
+            string name = LocalName(co, co.FrameCount - 1, slot - co.Frames[co.FrameCount - 1].Base) ?? "?";
+            throw new LuaError($"variable '{name}' got a non-closable value");
+        }
+
+        co.PushTbc(slot);
+    }
+
+    /// <summary>Closes upvalues and calls __close of to-be-closed variables at or above <paramref name="level"/> (normal exit).</summary>
+    private void CloseAll(Coroutine co, int level, Value err, bool hasError)
+    {
+        CloseUpvals(co, level);
+        while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= level)
+        {
+            int slot = co.Tbc[--co.TbcCount];
+            Value v = StackOf(co)[slot];
+            Value tm = GetMetamethod(v, TM.Close);
+            if (!tm.IsNil)
+            {
+                CallTMDiscard(co, tm, v, hasError ? err : default);
+            }
+        }
+    }
+
+    /// <summary>Closes after an error: each __close gets the error; an error in one replaces it. Returns the final error.</summary>
+    private Value CloseAllProtected(Coroutine co, int level, Value err)
+    {
+        bool errored = false;
+        return CloseAllProtected(co, level, err, ref errored);
+    }
+
+    private Value CloseAllProtected(Coroutine co, int level, Value err, ref bool errored)
+    {
+        CloseUpvals(co, level);
+        while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= level)
+        {
+            int slot = co.Tbc[--co.TbcCount];
+            Value v = StackOf(co)[slot];
+            Value tm = GetMetamethod(v, TM.Close);
+            if (tm.IsNil)
+            {
+                continue;
+            }
+
+            try
+            {
+                CallTMDiscard(co, tm, v, err);
+            }
+            catch (LuaError e) when (!co.Yielding)
+            {
+                err = ErrorValue(co, e);
+                errored = true;
+            }
+        }
+
+        return err;
+    }
+
+    /// <summary>
+    /// coroutine.close and the cleanup of a wrapped coroutine that failed: closes its pending
+    /// to-be-closed variables and upvalues and marks it dead. False with the error when it died
+    /// in error or a __close raised one.
+    /// </summary>
+    public bool CloseCoroutine(Coroutine co, Value err, out Value finalErr)
+    {
+        bool errored = co.DiedWithError;
+        Value e = co.DiedWithError ? StackOf(co)[0] : err;
+        co.FrameCount = 0;
+        SetTop(co, 1);
+        StackOf(co)[0] = e;
+        Coroutine previous = Running;
+        Running = co;
+        try
+        {
+            e = CloseAllProtected(co, 0, e, ref errored);
+        }
+        finally
+        {
+            Running = previous;
+        }
+
+        co.Status = CoStatus.Dead;
+        co.TbcCount = 0;
+        co.DiedWithError = errored;
+        StackOf(co)[0] = errored ? e : default;
+        SetTop(co, errored ? 1 : 0);
+        finalErr = errored ? e : default;
+        return !errored;
+    }
+
+    private void CallTMDiscard(Coroutine co, in Value tm, in Value a, in Value b)
+    {
+        Value f = tm, x = a, y = b;
+        int slot = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+        EnsureStack(co, slot + 3);
+        Value* stack = StackOf(co);
+        stack[slot] = f;
+        stack[slot + 1] = x;
+        stack[slot + 2] = y;
+        int oldTop = GetTop(co);
+        SetTop(co, slot + 3);
+        Call(co, slot, 0);
+        SetTop(co, oldTop);
+    }
+
+    // ---- names ----
+
+    /// <summary>The type name Lua prints for a value, honouring __name for tables and userdata.</summary>
+    public string TypeName(in Value v)
+    {
+        if (v.Tag is Tag.Table or Tag.Userdata)
+        {
+            uint mt = GetMetatable(v);
+            if (mt != 0)
+            {
+                Value* name = LuaTable.FindShortString(G, mt, G.NewString("__name"u8).R);
+                if (name != null && name->IsString)
+                {
+                    return G.ToDotNetString(*name);
+                }
+            }
+        }
+
+        return LuaTypeNames.Name(v.Type);
+    }
+}

@@ -1,0 +1,1156 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Values;
+using static MicroLua.Vm.Instruction;
+
+namespace MicroLua.Vm;
+
+internal sealed unsafe partial class Interpreter
+{
+    /// <summary>
+    /// Runs the Lua frame on top of <paramref name="co"/> (pushed with FrameFlags.Fresh) and
+    /// every frame it pushes, until that frame returns. Errors unwind to the nearest protected
+    /// frame above the entry point; past it they propagate to the caller as LuaError.
+    /// </summary>
+    public void Execute(Coroutine co) => ExecuteFrom(co, co.FrameCount - 1);
+
+    /// <summary>As <see cref="Execute"/>, with protected frames from index <paramref name="entry"/> up belonging to this activation.</summary>
+    public void ExecuteFrom(Coroutine co, int entry)
+    {
+        while (true)
+        {
+            try
+            {
+                Run(co);
+                return;
+            }
+            catch (LuaError e) when (!co.Yielding)
+            {
+                if (!Recover(co, entry, e))
+                {
+                    throw;
+                }
+
+                if (co.FrameCount <= entry)
+                {
+                    return; // the protected frame was the entry frame: its results are in place
+                }
+            }
+        }
+    }
+
+    /// <summary>The interpreter loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(Coroutine co)
+    {
+    newFrame:
+        int fi = co.FrameCount - 1;
+        CallFrame[] frames = co.Frames;
+        var cl = (LuaClosureObj*)(_hb + ((nuint)frames[fi].Closure << 3));
+        ProtoObj* p = Proto(cl->Proto);
+        uint* code = Code(p);
+        Value* k = Constants(p);
+        Value* stack = StackOf(co);
+        Value* @base = stack + frames[fi].Base;
+        int pc = frames[fi].Pc;
+
+        while (true)
+        {
+            uint i = code[pc++];
+            Value* ra = @base + A(i);
+            switch (Op(i))
+            {
+                case OpCode.Move:
+                    *ra = @base[B(i)];
+                    continue;
+                case OpCode.LoadI:
+                    *ra = Value.Integer(SBx(i));
+                    continue;
+                case OpCode.LoadF:
+                    *ra = Value.Float(SBx(i));
+                    continue;
+                case OpCode.LoadK:
+                    *ra = k[Bx(i)];
+                    continue;
+                case OpCode.LoadKX:
+                    *ra = k[Ax(code[pc++])];
+                    continue;
+                case OpCode.LoadFalse:
+                    *ra = Value.False;
+                    continue;
+                case OpCode.LFalseSkip:
+                    *ra = Value.False;
+                    pc++;
+                    continue;
+                case OpCode.LoadTrue:
+                    *ra = Value.True;
+                    continue;
+                case OpCode.LoadNil:
+                {
+                    int b = B(i);
+                    do
+                    {
+                        *ra++ = default;
+                    }
+                    while (b-- > 0);
+                    continue;
+                }
+
+                case OpCode.GetUpval:
+                    *ra = *UpvalPtr(cl, B(i));
+                    continue;
+                case OpCode.SetUpval:
+                {
+                    uint u = LuaClosureObj.Upvals(cl)[B(i)];
+                    *(Value*)(_hb + ((nuint)((UpValueObj*)(_hb + ((nuint)u << 3)))->V << 3)) = *ra;
+                    G.WriteBarrier(u, *ra);
+                    continue;
+                }
+
+                case OpCode.GetTabUp:
+                {
+                    Value* t = UpvalPtr(cl, B(i));
+                    Value* key = k + C(i);
+                    if (t->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *ra = *slot;
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishGet(co, *t, *key, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.GetTable:
+                {
+                    Value* t = @base + B(i);
+                    Value* key = @base + C(i);
+                    if (t->Tag == Tag.Table)
+                    {
+                        Value* slot = key->Tag == Tag.Integer ? LuaTable.FindInt(G, t->R, key->I) : LuaTable.Find(G, t->R, *key);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *ra = *slot;
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishGet(co, *t, *key, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.GetI:
+                {
+                    Value* t = @base + B(i);
+                    if (t->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindInt(G, t->R, C(i));
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *ra = *slot;
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishGet(co, *t, Value.Integer(C(i)), A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.GetField:
+                {
+                    Value* t = @base + B(i);
+                    Value* key = k + C(i);
+                    if (t->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *ra = *slot;
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishGet(co, *t, *key, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.SetTabUp:
+                {
+                    Value* t = UpvalPtr(cl, A(i));
+                    Value* key = k + B(i);
+                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    if (t->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *slot = *rc;
+                            G.WriteBarrier(t->R, *rc);
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishSet(co, *t, *key, *rc))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.SetTable:
+                {
+                    Value* key = @base + B(i);
+                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    if (ra->Tag == Tag.Table)
+                    {
+                        Value* slot = key->Tag == Tag.Integer ? LuaTable.FindInt(G, ra->R, key->I) : LuaTable.Find(G, ra->R, *key);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *slot = *rc;
+                            G.WriteBarrier(ra->R, *rc);
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishSet(co, *ra, *key, *rc))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.SetI:
+                {
+                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    if (ra->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindInt(G, ra->R, B(i));
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *slot = *rc;
+                            G.WriteBarrier(ra->R, *rc);
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishSet(co, *ra, Value.Integer(B(i)), *rc))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.SetField:
+                {
+                    Value* key = k + B(i);
+                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    if (ra->Tag == Tag.Table)
+                    {
+                        Value* slot = LuaTable.FindShortString(G, ra->R, key->R);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *slot = *rc;
+                            G.WriteBarrier(ra->R, *rc);
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishSet(co, *ra, *key, *rc))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.NewTable:
+                {
+                    int b = B(i);
+                    int c = C(i);
+                    if (b > 0)
+                    {
+                        b = 1 << (b - 1);
+                    }
+
+                    if (K(i))
+                    {
+                        c += Ax(code[pc]) * (MaxC + 1);
+                    }
+
+                    pc++; // skip the extra argument
+                    frames[fi].Pc = pc;
+                    uint t = LuaTable.New(G, c, b);
+                    @base[A(i)] = Value.Object(Tag.Table, t);
+                    CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    continue;
+                }
+
+                case OpCode.Self:
+                {
+                    Value* rb = @base + B(i);
+                    Value* key = K(i) ? k + C(i) : @base + C(i);
+                    Value self = *rb;
+                    ra[1] = self;
+                    if (self.Tag == Tag.Table && key->Tag == Tag.ShortString)
+                    {
+                        Value* slot = LuaTable.FindShortString(G, self.R, key->R);
+                        if (slot != null && !slot->IsNil)
+                        {
+                            *ra = *slot;
+                            continue;
+                        }
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (FinishGet(co, self, *key, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.AddI:
+                {
+                    Value* rb = @base + B(i);
+                    int imm = SC(i);
+                    if (rb->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I + imm);
+                        pc++;
+                    }
+                    else if (rb->Tag == Tag.Float)
+                    {
+                        *ra = Value.Float(rb->D + imm);
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.AddK:
+                case OpCode.SubK:
+                case OpCode.MulK:
+                case OpCode.ModK:
+                case OpCode.PowK:
+                case OpCode.DivK:
+                case OpCode.IDivK:
+                {
+                    if (ArithFast(Op(i) - OpCode.AddK, @base + B(i), k + C(i), ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.BAndK:
+                case OpCode.BOrK:
+                case OpCode.BXorK:
+                {
+                    Value* rb = @base + B(i);
+                    long kb = k[C(i)].I;
+                    if (LuaConvert.ToIntegerStrict(*rb, out long ib))
+                    {
+                        long r = Op(i) switch
+                        {
+                            OpCode.BAndK => ib & kb,
+                            OpCode.BOrK => ib | kb,
+                            _ => ib ^ kb,
+                        };
+                        *ra = Value.Integer(r);
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.ShrI:
+                {
+                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib))
+                    {
+                        *ra = Value.Integer(LuaArith.ShiftLeft(ib, -SC(i)));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.ShlI:
+                {
+                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib))
+                    {
+                        *ra = Value.Integer(LuaArith.ShiftLeft(SC(i), ib));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Add:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I + rc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && rc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) + LuaConvert.ToDouble(*rc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Sub:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I - rc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && rc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) - LuaConvert.ToDouble(*rc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Mul:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I * rc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && rc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) * LuaConvert.ToDouble(*rc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Mod:
+                case OpCode.Pow:
+                case OpCode.Div:
+                case OpCode.IDiv:
+                {
+                    if (ArithFast(Op(i) - OpCode.Add, @base + B(i), @base + C(i), ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.BAnd:
+                case OpCode.BOr:
+                case OpCode.BXor:
+                case OpCode.Shl:
+                case OpCode.Shr:
+                {
+                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib) && LuaConvert.ToIntegerStrict(@base[C(i)], out long ic))
+                    {
+                        *ra = Value.Integer(Op(i) switch
+                        {
+                            OpCode.BAnd => ib & ic,
+                            OpCode.BOr => ib | ic,
+                            OpCode.BXor => ib ^ ic,
+                            OpCode.Shl => LuaArith.ShiftLeft(ib, ic),
+                            _ => LuaArith.ShiftLeft(ib, ic == long.MinValue ? long.MaxValue : -ic),
+                        });
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.MmBin:
+                case OpCode.MmBinI:
+                case OpCode.MmBinK:
+                {
+                    frames[fi].Pc = pc;
+                    Value a = *ra;
+                    Value b;
+                    bool swap = false;
+                    if (Op(i) == OpCode.MmBin)
+                    {
+                        b = @base[B(i)];
+                    }
+                    else if (Op(i) == OpCode.MmBinI)
+                    {
+                        b = Value.Integer(SB(i));
+                        swap = K(i);
+                    }
+                    else
+                    {
+                        b = k[B(i)];
+                        swap = K(i);
+                    }
+
+                    int target = A(code[pc - 2]);
+                    if (swap ? ArithMeta(co, b, a, (TM)C(i), target) : ArithMeta(co, a, b, (TM)C(i), target))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.Unm:
+                {
+                    Value* rb = @base + B(i);
+                    if (rb->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(0 - rb->I);
+                        continue;
+                    }
+
+                    if (rb->Tag == Tag.Float)
+                    {
+                        *ra = Value.Float(-rb->D);
+                        continue;
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (ArithMeta(co, *rb, *rb, TM.Unm, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.BNot:
+                {
+                    Value* rb = @base + B(i);
+                    if (LuaConvert.ToIntegerStrict(*rb, out long ib))
+                    {
+                        *ra = Value.Integer(~ib);
+                        continue;
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (ArithMeta(co, *rb, *rb, TM.BNot, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.Not:
+                    *ra = @base[B(i)].IsFalsy ? Value.True : Value.False;
+                    continue;
+
+                case OpCode.Len:
+                {
+                    Value* rb = @base + B(i);
+                    if (rb->Tag == Tag.Table && LuaTable.Obj(G, rb->R)->Metatable == 0)
+                    {
+                        *ra = Value.Integer(LuaTable.Length(G, rb->R));
+                        continue;
+                    }
+
+                    if (rb->IsString)
+                    {
+                        *ra = Value.Integer(((StringObj*)(_hb + ((nuint)rb->R << 3)))->Length);
+                        continue;
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (LenMeta(co, *rb, A(i)))
+                    {
+                        goto newFrame;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.Concat:
+                {
+                    frames[fi].Pc = pc;
+                    int first = frames[fi].Base + A(i);
+                    Concat(co, first, B(i));
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    CheckGCAt(co, first + 1);
+                    continue;
+                }
+
+                case OpCode.Close:
+                {
+                    frames[fi].Pc = pc;
+                    CloseAll(co, frames[fi].Base + A(i), default, false);
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.Tbc:
+                {
+                    frames[fi].Pc = pc;
+                    MarkToBeClosed(co, frames[fi].Base + A(i));
+                    continue;
+                }
+
+                case OpCode.Jmp:
+                    pc += SJ(i);
+                    continue;
+
+                case OpCode.Eq:
+                {
+                    Value* rb = @base + B(i);
+                    bool cond;
+                    if (ra->Tag == rb->Tag && ra->Tag != Tag.Table && ra->Tag != Tag.Userdata && ra->Tag != Tag.LongString && ra->Tag != Tag.Float)
+                    {
+                        cond = ra->I == rb->I;
+                    }
+                    else
+                    {
+                        frames[fi].Pc = pc;
+                        int r = EqualsMeta(co, *ra, *rb);
+                        if (r < 0)
+                        {
+                            goto newFrame;
+                        }
+
+                        cond = r != 0;
+                        stack = StackOf(co);
+                        @base = stack + frames[fi].Base;
+                    }
+
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Lt:
+                case OpCode.Le:
+                {
+                    Value* rb = @base + B(i);
+                    bool cond;
+                    if (ra->Tag == Tag.Integer && rb->Tag == Tag.Integer)
+                    {
+                        cond = Op(i) == OpCode.Lt ? ra->I < rb->I : ra->I <= rb->I;
+                    }
+                    else if (ra->IsNumber && rb->IsNumber)
+                    {
+                        cond = Op(i) == OpCode.Lt ? LuaArith.LessThan(*ra, *rb) : LuaArith.LessEqual(*ra, *rb);
+                    }
+                    else
+                    {
+                        frames[fi].Pc = pc;
+                        int r = CompareMeta(co, *ra, *rb, Op(i) == OpCode.Lt ? TM.Lt : TM.Le);
+                        if (r < 0)
+                        {
+                            goto newFrame;
+                        }
+
+                        cond = r != 0;
+                        stack = StackOf(co);
+                        @base = stack + frames[fi].Base;
+                    }
+
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.EqK:
+                {
+                    bool cond = RawEquals(*ra, k[B(i)]);
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.EqI:
+                {
+                    int imm = SB(i);
+                    bool cond = ra->Tag == Tag.Integer ? ra->I == imm : ra->Tag == Tag.Float && ra->D == imm;
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.LtI:
+                case OpCode.LeI:
+                case OpCode.GtI:
+                case OpCode.GeI:
+                {
+                    int imm = SB(i);
+                    bool cond;
+                    if (ra->Tag == Tag.Integer)
+                    {
+                        cond = Op(i) switch
+                        {
+                            OpCode.LtI => ra->I < imm,
+                            OpCode.LeI => ra->I <= imm,
+                            OpCode.GtI => ra->I > imm,
+                            _ => ra->I >= imm,
+                        };
+                    }
+                    else if (ra->Tag == Tag.Float)
+                    {
+                        double d = ra->D;
+                        cond = Op(i) switch
+                        {
+                            OpCode.LtI => d < imm,
+                            OpCode.LeI => d <= imm,
+                            OpCode.GtI => d > imm,
+                            _ => d >= imm,
+                        };
+                    }
+                    else
+                    {
+                        frames[fi].Pc = pc;
+                        Value immv = C(i) != 0 ? Value.Float(imm) : Value.Integer(imm);
+                        int r = Op(i) switch
+                        {
+                            OpCode.LtI => CompareMeta(co, *ra, immv, TM.Lt),
+                            OpCode.LeI => CompareMeta(co, *ra, immv, TM.Le),
+                            OpCode.GtI => CompareMeta(co, immv, *ra, TM.Lt),
+                            _ => CompareMeta(co, immv, *ra, TM.Le),
+                        };
+                        if (r < 0)
+                        {
+                            goto newFrame;
+                        }
+
+                        cond = r != 0;
+                        stack = StackOf(co);
+                        @base = stack + frames[fi].Base;
+                    }
+
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Test:
+                {
+                    bool cond = !ra->IsFalsy;
+                    if (cond != K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.TestSet:
+                {
+                    Value* rb = @base + B(i);
+                    if (rb->IsFalsy == K(i))
+                    {
+                        pc++;
+                    }
+                    else
+                    {
+                        *ra = *rb;
+                        pc += SJ(code[pc]) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Call:
+                {
+                    int b = B(i);
+                    int func = frames[fi].Base + A(i);
+                    if (b != 0)
+                    {
+                        SetTop(co, func + b);
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (PreCall(co, func, C(i) - 1, FrameFlags.None))
+                    {
+                        goto newFrame;
+                    }
+
+                    if (co.Yielding)
+                    {
+                        return;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.TailCall:
+                {
+                    int b = B(i);
+                    int func = frames[fi].Base + A(i);
+                    if (b != 0)
+                    {
+                        SetTop(co, func + b);
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (K(i))
+                    {
+                        CloseUpvals(co, frames[fi].Base);
+                    }
+
+                    int r = TailCall(co, fi, func);
+                    if (r == 1)
+                    {
+                        goto newFrame;
+                    }
+
+                    if (co.Yielding)
+                    {
+                        return;
+                    }
+
+                    if (r == 2)
+                    {
+                        return; // a fresh frame finished
+                    }
+
+                    goto newFrame;
+                }
+
+                case OpCode.Return:
+                {
+                    int n = B(i) - 1;
+                    int first = frames[fi].Base + A(i);
+                    if (n < 0)
+                    {
+                        n = GetTop(co) - first;
+                    }
+
+                    frames[fi].Pc = pc;
+                    if (K(i))
+                    {
+                        SetTop(co, first + n);
+                        CloseAll(co, frames[fi].Base, default, false);
+                        first = frames[fi].Base + A(i); // the stack may have moved, indices did not
+                    }
+
+                    if (PostCall(co, first, n))
+                    {
+                        return;
+                    }
+
+                    goto newFrame;
+                }
+
+                case OpCode.Return0:
+                {
+                    if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 0)
+                    {
+                        co.FrameCount--;
+                        SetTop(co, frames[fi - 1].Top);
+                        goto newFrame;
+                    }
+
+                    if (PostCall(co, frames[fi].Base, 0))
+                    {
+                        return;
+                    }
+
+                    goto newFrame;
+                }
+
+                case OpCode.Return1:
+                {
+                    if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 1)
+                    {
+                        stack[frames[fi].ReturnSlot] = *ra;
+                        co.FrameCount--;
+                        SetTop(co, frames[fi - 1].Top);
+                        goto newFrame;
+                    }
+
+                    if (PostCall(co, frames[fi].Base + A(i), 1))
+                    {
+                        return;
+                    }
+
+                    goto newFrame;
+                }
+
+                case OpCode.ForLoop:
+                {
+                    if (ra[2].Tag == Tag.Integer)
+                    {
+                        ulong count = (ulong)ra[1].I;
+                        if (count > 0)
+                        {
+                            long step = ra[2].I;
+                            long idx = ra->I + step;
+                            ra[1].I = (long)(count - 1);
+                            ra->I = idx;
+                            ra[3] = Value.Integer(idx);
+                            pc -= Bx(i);
+                        }
+                    }
+                    else
+                    {
+                        double step = ra[2].D;
+                        double idx = ra->D + step;
+                        double limit = ra[1].D;
+                        if (step > 0 ? idx <= limit : limit <= idx)
+                        {
+                            ra->D = idx;
+                            ra[3] = Value.Float(idx);
+                            pc -= Bx(i);
+                        }
+                    }
+
+                    continue;
+                }
+
+                case OpCode.ForPrep:
+                {
+                    frames[fi].Pc = pc;
+                    if (ForPrep(ra))
+                    {
+                        pc += Bx(i) + 1;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.TForPrep:
+                {
+                    frames[fi].Pc = pc;
+                    MarkToBeClosed(co, frames[fi].Base + A(i) + 3);
+                    pc += Bx(i);
+                    continue;
+                }
+
+                case OpCode.TForCall:
+                {
+                    ra[4] = ra[0];
+                    ra[5] = ra[1];
+                    ra[6] = ra[2];
+                    int func = frames[fi].Base + A(i) + 4;
+                    SetTop(co, func + 3);
+                    frames[fi].Pc = pc;
+                    if (PreCall(co, func, C(i), FrameFlags.None))
+                    {
+                        goto newFrame;
+                    }
+
+                    if (co.Yielding)
+                    {
+                        return;
+                    }
+
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.TForLoop:
+                {
+                    if (!ra[4].IsNil)
+                    {
+                        ra[2] = ra[4];
+                        pc -= Bx(i);
+                    }
+
+                    continue;
+                }
+
+                case OpCode.SetList:
+                {
+                    int n = B(i);
+                    int last = C(i);
+                    int first = frames[fi].Base + A(i);
+                    if (n == 0)
+                    {
+                        n = GetTop(co) - first - 1;
+                    }
+
+                    if (K(i))
+                    {
+                        last += Ax(code[pc]) * (MaxC + 1);
+                        pc++;
+                    }
+
+                    frames[fi].Pc = pc;
+                    SetList(co, first, n, last);
+                    SetTop(co, frames[fi].Top);
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.Closure:
+                {
+                    frames[fi].Pc = pc;
+                    MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    continue;
+                }
+
+                case OpCode.VarArg:
+                {
+                    frames[fi].Pc = pc;
+                    int n = C(i) - 1;
+                    CopyVarargs(co, fi, frames[fi].Base + A(i), n);
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                case OpCode.VarArgPrep:
+                {
+                    frames[fi].Pc = pc;
+                    AdjustVarargs(co, fi, A(i), p->MaxStackSize);
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
+                    continue;
+                }
+
+                default:
+                    frames[fi].Pc = pc;
+                    throw new LuaError("invalid instruction");
+            }
+        }
+    }
+
+    /// <summary>Arithmetic on two numbers for the opcodes without a dedicated fast path; false sends the instruction to its MMBIN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ArithFast(int op, Value* b, Value* c, Value* ra, Coroutine co, CallFrame[] frames, int fi, int pc)
+    {
+        if (!b->IsNumber || !c->IsNumber)
+        {
+            return false;
+        }
+
+        frames[fi].Pc = pc;
+        *ra = LuaArith.Arith((ArithOp)op, *b, *c);
+        return true;
+    }
+
+    /// <summary>Collects if debt says so, treating <paramref name="top"/> as the live top of the running Lua frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckGCAt(Coroutine co, int top)
+    {
+        if (G.GcDebt > 0)
+        {
+            CheckGCSlow(co);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckGCSlow(Coroutine co)
+    {
+        G.CheckGC();
+    }
+}

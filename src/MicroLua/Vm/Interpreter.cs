@@ -1,0 +1,275 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Memory;
+using MicroLua.Values;
+using static MicroLua.Vm.Instruction;
+
+namespace MicroLua.Vm;
+
+/// <summary>A .NET function callable from Lua: reads its arguments and pushes results through the context, returns the result count.</summary>
+internal delegate int LuaHostFunction(ref CallContext c);
+
+/// <summary>What a HostFunction value's handle refers to.</summary>
+internal sealed class HostFunctionInfo(LuaHostFunction fn, string name)
+{
+    public LuaHostFunction Fn { get; } = fn;
+    public string Name { get; } = name;
+}
+
+/// <summary>Metamethod events, in Lua 5.4's order (MMBIN's C operand is one of these).</summary>
+internal enum TM : byte
+{
+    Index, NewIndex, Gc, Mode, Len, Eq,
+    Add, Sub, Mul, Mod, Pow, Div, IDiv,
+    BAnd, BOr, BXor, Shl, Shr, Unm, BNot,
+    Lt, Le, Concat, Call, Close,
+    Count,
+}
+
+/// <summary>
+/// The interpreter: one per state. <see cref="Run"/> is the loop: one method with a switch
+/// over opcodes, pc/base/constants in locals. Lua-to-Lua calls and returns push and pop
+/// frames instead of recursing in C#; Lua metamethods called by an instruction run as
+/// frames too (FinishOp), so they can yield. Host code that calls Lua re-enters through
+/// <see cref="Call"/>, which counts against the C-call limit.
+/// </summary>
+internal sealed unsafe partial class Interpreter
+{
+    public readonly LuaGlobal G;
+    private readonly byte* _hb;
+    private readonly uint[] _tmNames = new uint[(int)TM.Count];
+
+    /// <summary>Nested host-to-Lua activations (Lua's nCcalls); "C stack overflow" past the limit.</summary>
+    public int CCalls;
+
+    public Interpreter(LuaGlobal g)
+    {
+        G = g;
+        _hb = g.Heap.Base;
+        string[] names =
+        [
+            "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
+            "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__unm", "__bnot", "__lt", "__le",
+            "__concat", "__call", "__close",
+        ];
+        for (int i = 0; i < names.Length; i++)
+        {
+            Value s = g.NewString(names[i]);
+            ((ObjHeader*)g.Heap.Ptr(s.R))->Gc |= GcBits.Fixed;
+            _tmNames[i] = s.R;
+        }
+
+        Main = new Coroutine(g.MainThread.R) { Status = CoStatus.Running, Started = true };
+        ThreadObj(Main)->Handle = g.Handles.Add(Main);
+        Running = Main;
+    }
+
+    public Coroutine Main { get; }
+
+    /// <summary>The library services of the state (Library.LuaRuntime), set by it.</summary>
+    public object? Runtime { get; set; }
+
+    public Coroutine Running { get; set; }
+
+    public uint TMName(TM e) => _tmNames[(int)e];
+
+    // ---- stack access ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ThreadObj* ThreadObj(Coroutine co) => (ThreadObj*)(_hb + ((nuint)co.Thread << 3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Value* StackOf(Coroutine co) => (Value*)(_hb + ((nuint)ThreadObj(co)->Stack << 3) + 8);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetTop(Coroutine co) => (int)ThreadObj(co)->Top;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetTop(Coroutine co, int top) => ThreadObj(co)->Top = (uint)top;
+
+    /// <summary>Pushes a value on the coroutine's stack (growing it when needed).</summary>
+    public void Push(Coroutine co, in Value v)
+    {
+        Value copy = v;
+        int top = GetTop(co);
+        if ((uint)(top + 1) > ThreadObj(co)->StackSize)
+        {
+            G.PushTemp(copy); // growing the stack allocates: keep the value alive meanwhile
+            try
+            {
+                EnsureStack(co, top + 1);
+            }
+            finally
+            {
+                G.PopTemp();
+            }
+        }
+
+        StackOf(co)[top] = copy;
+        SetTop(co, top + 1);
+    }
+
+    /// <summary>Makes the stack hold at least <paramref name="needed"/> slots; raises "stack overflow" past Lua's limit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EnsureStack(Coroutine co, int needed)
+    {
+        if ((uint)needed > ThreadObj(co)->StackSize)
+        {
+            GrowStack(co, needed);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowStack(Coroutine co, int needed)
+    {
+        ThreadObj* th = ThreadObj(co);
+        int size = (int)th->StackSize;
+        if (needed > LuaLimits.MaxStack)
+        {
+            if (size < LuaLimits.MaxStack + ErrorStackExtra)
+            {
+                // Room for the error handling itself, then the error.
+                Reallocate(co, LuaLimits.MaxStack + ErrorStackExtra);
+                throw new LuaError("stack overflow");
+            }
+
+            throw new LuaError("error in error handling") { IsStackOverflow = true };
+        }
+
+        int newSize = Math.Max(needed + 32, Math.Min(size * 2, LuaLimits.MaxStack));
+        newSize = Math.Max(newSize, needed);
+        Reallocate(co, newSize);
+    }
+
+    private const int ErrorStackExtra = 200;
+
+    private void Reallocate(Coroutine co, int newSize)
+    {
+        ThreadObj* th = ThreadObj(co);
+        uint oldStack = th->Stack;
+        int oldSize = (int)th->StackSize;
+        uint ns = G.Allocate((nuint)newSize * (nuint)sizeof(Value), ObjType.Stack);
+        th = ThreadObj(co);
+        oldStack = th->Stack;
+        oldSize = (int)th->StackSize;
+        Value* src = (Value*)(_hb + ((nuint)oldStack << 3) + 8);
+        Value* dst = (Value*)(_hb + ((nuint)ns << 3) + 8);
+        int keep = Math.Min(oldSize, newSize);
+        Buffer.MemoryCopy(src, dst, (long)keep * sizeof(Value), (long)keep * sizeof(Value));
+        new Span<Value>(dst + keep, newSize - keep).Clear();
+        th->Stack = ns;
+        th->StackSize = (uint)newSize;
+        // Open upvalues point into the stack by reference: move them along.
+        for (uint uv = th->OpenUpval; uv != 0;)
+        {
+            var u = (UpValueObj*)(_hb + ((nuint)uv << 3));
+            u->V = u->V - oldStack + ns;
+            uv = u->NextOpen;
+        }
+
+        G.Free(oldStack);
+    }
+
+    /// <summary>Stack index of the value an open upvalue's reference denotes.</summary>
+    private int SlotOfRef(Coroutine co, uint v) => (int)((v - ThreadObj(co)->Stack - 1) / 2);
+
+    private uint RefOfSlot(Coroutine co, int slot) => ThreadObj(co)->Stack + 1 + (2 * (uint)slot);
+
+    // ---- closures and upvalues ----
+
+    public uint NewLuaClosure(uint proto, int nupvals)
+    {
+        uint c = G.Allocate((nuint)(sizeof(LuaClosureObj) - sizeof(ObjHeader) + (nupvals * 4)), ObjType.LuaClosure);
+        var co = (LuaClosureObj*)(_hb + ((nuint)c << 3));
+        co->Proto = proto;
+        co->Padding = 0;
+        co->H.Extra = (ushort)nupvals;
+        new Span<uint>(LuaClosureObj.Upvals(co), nupvals).Clear();
+        return c;
+    }
+
+    /// <summary>A closed upvalue holding <paramref name="v"/> (for main chunks' _ENV).</summary>
+    public uint NewClosedUpval(in Value v)
+    {
+        Value copy = v;
+        uint u = G.Allocate((nuint)(sizeof(UpValueObj) - sizeof(ObjHeader)), ObjType.UpValue);
+        var uo = (UpValueObj*)(_hb + ((nuint)u << 3));
+        uo->Closed = copy;
+        uo->V = u + UpValueObj.ClosedUnits;
+        uo->NextOpen = 0;
+        return u;
+    }
+
+    /// <summary>The open upvalue for stack slot <paramref name="slot"/>, created if needed (the list is sorted by decreasing slot).</summary>
+    private uint FindUpval(Coroutine co, int slot)
+    {
+        uint target = RefOfSlot(co, slot);
+        ThreadObj* th = ThreadObj(co);
+        uint* link = &th->OpenUpval;
+        while (*link != 0)
+        {
+            var u = (UpValueObj*)(_hb + ((nuint)(*link) << 3));
+            if (u->V == target)
+            {
+                return *link;
+            }
+
+            if (u->V < target)
+            {
+                break;
+            }
+
+            link = &u->NextOpen;
+        }
+
+        // Blocks never move and open upvalues are kept alive by their thread, so link stays valid.
+        uint nu = G.Allocate((nuint)(sizeof(UpValueObj) - sizeof(ObjHeader)), ObjType.UpValue);
+        var n = (UpValueObj*)(_hb + ((nuint)nu << 3));
+        n->V = RefOfSlot(co, slot);
+        n->Closed = default;
+        n->NextOpen = *link;
+        *link = nu;
+        return nu;
+    }
+
+    /// <summary>Closes every open upvalue at or above stack slot <paramref name="level"/>.</summary>
+    public void CloseUpvals(Coroutine co, int level)
+    {
+        ThreadObj* th = ThreadObj(co);
+        uint limit = RefOfSlot(co, level);
+        while (th->OpenUpval != 0)
+        {
+            uint ur = th->OpenUpval;
+            var u = (UpValueObj*)(_hb + ((nuint)ur << 3));
+            if (u->V < limit)
+            {
+                break;
+            }
+
+            th->OpenUpval = u->NextOpen;
+            u->Closed = *(Value*)(_hb + ((nuint)u->V << 3));
+            u->V = ur + UpValueObj.ClosedUnits;
+            u->NextOpen = 0;
+            G.WriteBarrier(ur, u->Closed);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Value* UpvalPtr(LuaClosureObj* cl, int i)
+    {
+        uint u = LuaClosureObj.Upvals(cl)[i];
+        return (Value*)(_hb + ((nuint)((UpValueObj*)(_hb + ((nuint)u << 3)))->V << 3));
+    }
+
+    // ---- prototypes ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ProtoObj* Proto(uint p) => (ProtoObj*)(_hb + ((nuint)p << 3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint* Code(ProtoObj* p) => (uint*)(_hb + ((nuint)p->Code << 3) + 8);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Value* Constants(ProtoObj* p) => (Value*)(_hb + ((nuint)p->Constants << 3) + 8);
+
+    public uint ProtoOfClosure(uint closure) => ((LuaClosureObj*)(_hb + ((nuint)closure << 3)))->Proto;
+}

@@ -1,0 +1,273 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Values;
+
+namespace MicroLua.Vm;
+
+/// <summary>Arithmetic operators in MMBIN order (Add = TM.Add - TM.Add ...).</summary>
+internal enum ArithOp
+{
+    Add,
+    Sub,
+    Mul,
+    Mod,
+    Pow,
+    Div,
+    IDiv,
+}
+
+/// <summary>
+/// Lua 5.4 number semantics: integer wraparound, floor division and modulo for integers and
+/// floats, exact comparisons between integers and floats, shifts that yield 0 past 63 bits.
+/// </summary>
+internal static class LuaArith
+{
+    /// <summary>An arithmetic operation on two numbers (integers stay integers except for / and ^).</summary>
+    public static Value Arith(ArithOp op, in Value a, in Value b)
+    {
+        if (a.Tag == Tag.Integer && b.Tag == Tag.Integer && op is not (ArithOp.Pow or ArithOp.Div))
+        {
+            long x = a.I, y = b.I;
+            return Value.Integer(op switch
+            {
+                ArithOp.Add => x + y,
+                ArithOp.Sub => x - y,
+                ArithOp.Mul => x * y,
+                ArithOp.Mod => IMod(x, y),
+                _ => IDiv(x, y),
+            });
+        }
+
+        double d1 = a.Tag == Tag.Integer ? a.I : a.D;
+        double d2 = b.Tag == Tag.Integer ? b.I : b.D;
+        return Value.Float(op switch
+        {
+            ArithOp.Add => d1 + d2,
+            ArithOp.Sub => d1 - d2,
+            ArithOp.Mul => d1 * d2,
+            ArithOp.Mod => FMod(d1, d2),
+            ArithOp.Pow => d2 == 2 ? d1 * d1 : Math.Pow(d1, d2),
+            ArithOp.Div => d1 / d2,
+            _ => Math.Floor(d1 / d2),
+        });
+    }
+
+    /// <summary>Integer floor division; "attempt to perform 'n//0'" for a zero divisor.</summary>
+    public static long IDiv(long x, long y)
+    {
+        if ((ulong)y + 1u <= 1u)
+        {
+            if (y == 0)
+            {
+                throw new LuaError("attempt to perform 'n//0'");
+            }
+
+            return 0 - x; // y == -1: avoid overflow of minint / -1
+        }
+
+        long q = x / y;
+        if ((x % y != 0) && ((x ^ y) < 0))
+        {
+            q--;
+        }
+
+        return q;
+    }
+
+    /// <summary>Integer modulo with the sign of the divisor; "attempt to perform 'n%%0'" for a zero divisor.</summary>
+    public static long IMod(long x, long y)
+    {
+        if ((ulong)y + 1u <= 1u)
+        {
+            if (y == 0)
+            {
+                throw new LuaError("attempt to perform 'n%%0'");
+            }
+
+            return 0;
+        }
+
+        long r = x % y;
+        if (r != 0 && (r ^ y) < 0)
+        {
+            r += y;
+        }
+
+        return r;
+    }
+
+    /// <summary>Float modulo as Lua defines it: a - floor(a/b)*b computed with fmod and a sign fix.</summary>
+    public static double FMod(double a, double b)
+    {
+        double m = CFmod(a, b);
+        if ((m > 0) ? b < 0 : (m < 0 && b != m))
+        {
+            m += b;
+        }
+
+        return m;
+    }
+
+    private static double CFmod(double a, double b) => a % b; // C's fmod: truncated remainder
+
+    /// <summary>x shifted left by n (right when n is negative); 0 when |n| >= 64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long ShiftLeft(long x, long n)
+    {
+        if (n < 0)
+        {
+            return n <= -64 ? 0 : (long)((ulong)x >> (int)-n);
+        }
+
+        return n >= 64 ? 0 : (long)((ulong)x << (int)n);
+    }
+
+    public static long Bitwise(TM e, long a, long b) => e switch
+    {
+        TM.BAnd => a & b,
+        TM.BOr => a | b,
+        TM.BXor => a ^ b,
+        TM.Shl => ShiftLeft(a, b),
+        TM.Shr => ShiftLeft(a, b == long.MinValue ? long.MaxValue : -b),
+        _ => ~a,
+    };
+
+    public static bool NumberEquals(in Value a, in Value b)
+    {
+        if (a.Tag == Tag.Integer && b.Tag == Tag.Integer)
+        {
+            return a.I == b.I;
+        }
+
+        if (a.Tag == Tag.Float && b.Tag == Tag.Float)
+        {
+            return a.D == b.D;
+        }
+
+        // Mixed: equal only when the float has exactly the integer's value.
+        long i = a.Tag == Tag.Integer ? a.I : b.I;
+        double d = a.Tag == Tag.Float ? a.D : b.D;
+        return LuaNumberKey.FloatToIntegerKey(d, out long di) && di == i;
+    }
+
+    public static bool LessThan(in Value a, in Value b)
+    {
+        if (a.Tag == Tag.Integer)
+        {
+            return b.Tag == Tag.Integer ? a.I < b.I : IntLessThanFloat(a.I, b.D);
+        }
+
+        return b.Tag == Tag.Float ? a.D < b.D : FloatLessThanInt(a.D, b.I);
+    }
+
+    public static bool LessEqual(in Value a, in Value b)
+    {
+        if (a.Tag == Tag.Integer)
+        {
+            return b.Tag == Tag.Integer ? a.I <= b.I : IntLessEqualFloat(a.I, b.D);
+        }
+
+        return b.Tag == Tag.Float ? a.D <= b.D : FloatLessEqualInt(a.D, b.I);
+    }
+
+    // Exact comparisons: compare the integer with the float's floor/ceiling, never converting
+    // a large integer to a float (which could round).
+    private static bool IntLessThanFloat(long i, double f)
+    {
+        if (double.IsNaN(f))
+        {
+            return false;
+        }
+
+        if (f >= 9223372036854775808.0)
+        {
+            return true;
+        }
+
+        if (f <= -9223372036854775808.0)
+        {
+            return false;
+        }
+
+        // i < f  <=>  i < ceil(f)
+        return i < (long)Math.Ceiling(f);
+    }
+
+    private static bool IntLessEqualFloat(long i, double f)
+    {
+        if (double.IsNaN(f))
+        {
+            return false;
+        }
+
+        if (f >= 9223372036854775808.0)
+        {
+            return true;
+        }
+
+        if (f < -9223372036854775808.0)
+        {
+            return false;
+        }
+
+        return i <= (long)Math.Floor(f);
+    }
+
+    private static bool FloatLessThanInt(double f, long i)
+    {
+        if (double.IsNaN(f))
+        {
+            return false;
+        }
+
+        if (f >= 9223372036854775808.0)
+        {
+            return false;
+        }
+
+        if (f < -9223372036854775808.0)
+        {
+            return true;
+        }
+
+        return (long)Math.Floor(f) < i;
+    }
+
+    private static bool FloatLessEqualInt(double f, long i)
+    {
+        if (double.IsNaN(f))
+        {
+            return false;
+        }
+
+        if (f >= 9223372036854775808.0)
+        {
+            return false;
+        }
+
+        if (f <= -9223372036854775808.0)
+        {
+            return true;
+        }
+
+        return (long)Math.Ceiling(f) <= i;
+    }
+
+    /// <summary>A for-loop operand as a float: numbers, and strings that read as numbers.</summary>
+    public static bool ToNumberForLoop(in Value v, out double d)
+    {
+        if (v.Tag == Tag.Integer)
+        {
+            d = v.I;
+            return true;
+        }
+
+        if (v.Tag == Tag.Float)
+        {
+            d = v.D;
+            return true;
+        }
+
+        d = 0;
+        return false;
+    }
+}
