@@ -265,23 +265,17 @@ internal sealed partial class FuncState
     private void CodeBitwise(BinOpr opr, ref ExpDesc e1, ref ExpDesc e2, int line)
     {
         bool flip = false;
-        if (e1.Kind == ExpKind.KInt)
+        if (e1.Kind == ExpKind.KInt && Exp2RK(ref e1))
         {
-            (e1, e2) = (e2, e1);
+            (e1, e2) = (e2, e1); // e2 is the constant operand
             flip = true;
         }
-        if (e2.Kind == ExpKind.KInt && Exp2K(ref e2))
+        else if (!(e2.Kind == ExpKind.KInt && Exp2RK(ref e2)))
         {
-            CodeBinK(opr, ref e1, ref e2, flip, line);
+            CodeBinExpVal(opr, ref e1, ref e2, line); // all-register opcodes
+            return;
         }
-        else
-        {
-            if (flip)
-            {
-                (e1, e2) = (e2, e1);
-            }
-            CodeBinExpVal(opr, ref e1, ref e2, line);
-        }
+        CodeBinK(opr, ref e1, ref e2, flip, line);
     }
 
     private void CodeOrder(BinOpr opr, ref ExpDesc e1, ref ExpDesc e2)
@@ -475,7 +469,7 @@ internal sealed partial class FuncState
     public static double FloatMod(double a, double b)
     {
         double m = a % b; // C fmod
-        if (m > 0 ? b < 0 : (m < 0 && b != m))
+        if (m > 0 ? b < 0 : (m < 0 && b > 0))
         {
             m += b;
         }

@@ -54,7 +54,6 @@ internal sealed partial class FuncState
     public readonly List<uint> Code = [];
     public readonly List<int> Lines = [];
     public readonly List<Constant> K = [];
-    private readonly Dictionary<(int Kind, long Bits, string? S), int> _kCache = [];
     public readonly List<FunctionProto> Protos = [];
     public readonly List<UpvalueDesc> Upvalues = [];
     public readonly List<LocalVarInfo> LocVars = [];
@@ -287,7 +286,8 @@ internal sealed partial class FuncState
 
     private int AddK((int, long, string?) key, Constant value)
     {
-        if (_kCache.TryGetValue(key, out int idx))
+        // the cache is shared by the chunk's functions, so an entry may point at another function's slot
+        if (P.KCache.TryGetValue(key, out int idx) && idx < K.Count && K[idx] == value)
         {
             return idx;
         }
@@ -297,7 +297,7 @@ internal sealed partial class FuncState
             throw P.Lex.SyntaxError("too many constants");
         }
         K.Add(value);
-        _kCache[key] = idx;
+        P.KCache[key] = idx;
         return idx;
     }
 

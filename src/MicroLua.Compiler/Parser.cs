@@ -49,7 +49,12 @@ internal sealed class Parser
 
     public readonly Lexer Lex;
     private FuncState _fs = null!;
+    // active variables of all open functions; entries past _nActVar stay readable, as Lua's
+    // goto resolution looks at the register level of variables that just went out of scope
     private readonly List<VarDesc> _actVar = [];
+    private int _nActVar;
+    /// <summary>Constant cache shared by all functions of the chunk (Lua's scanner table): value to last index given.</summary>
+    public readonly Dictionary<(int Kind, long Bits, string? S), int> KCache = [];
     private readonly List<LabelDesc> _gt = [];
     private readonly List<LabelDesc> _label = [];
     private int _level = BaseLevel;
@@ -178,12 +183,21 @@ internal sealed class Parser
     private int NewLocalVar(string name)
     {
         FuncState fs = _fs;
-        if (_actVar.Count + 1 - fs.FirstLocal > MaxVars)
+        if (_nActVar + 1 - fs.FirstLocal > MaxVars)
         {
             throw ErrorLimit(fs, MaxVars, "local variables");
         }
-        _actVar.Add(new VarDesc { Name = name });
-        return _actVar.Count - 1 - fs.FirstLocal;
+        var vd = new VarDesc { Name = name };
+        if (_nActVar < _actVar.Count)
+        {
+            _actVar[_nActVar] = vd;
+        }
+        else
+        {
+            _actVar.Add(vd);
+        }
+        _nActVar++;
+        return _nActVar - 1 - fs.FirstLocal;
     }
 
     private void AdjustLocalVars(int nvars)
@@ -198,12 +212,6 @@ internal sealed class Parser
             var.Pidx = fs.LocVars.Count;
             fs.LocVars.Add(new LocalVarInfo(var.Name, fs.Pc, 0));
         }
-    }
-
-    private void RemoveVars(FuncState fs, int toLevel)
-    {
-        _actVar.RemoveRange(_actVar.Count - (fs.NActVar - toLevel), fs.NActVar - toLevel);
-        // the descriptors are gone from the list; pidx was captured before removal below
     }
 
     private void CloseVarsDebugInfo(FuncState fs, int toLevel)
@@ -223,7 +231,7 @@ internal sealed class Parser
     {
         int n = fs.NActVar - toLevel;
         CloseVarsDebugInfo(fs, toLevel);
-        _actVar.RemoveRange(_actVar.Count - n, n);
+        _nActVar -= n;
     }
 
     private static int SearchUpvalue(FuncState fs, string name)
@@ -479,7 +487,6 @@ internal sealed class Parser
         BlockCnt bl = fs.Bl!;
         bool hasClose = false;
         int stkLevel = RegLevel(fs, bl.NActVar);
-        RemoveVarsTo(fs, bl.NActVar);
         if (bl.IsLoop)
         {
             hasClose = CreateLabel("break", 0, false);
@@ -489,6 +496,7 @@ internal sealed class Parser
             fs.EmitABC(OpCode.Close, stkLevel, 0, 0);
         }
         fs.FreeReg = stkLevel;
+        RemoveVarsTo(fs, bl.NActVar);
         _label.RemoveRange(bl.FirstLabel, _label.Count - bl.FirstLabel);
         fs.Bl = bl.Previous;
         if (bl.Previous != null)
@@ -507,7 +515,7 @@ internal sealed class Parser
     {
         var fs = new FuncState(this, _fs)
         {
-            FirstLocal = _actVar.Count,
+            FirstLocal = _nActVar,
             FirstLabel = _label.Count,
             LineDefined = lineDefined,
         };
