@@ -83,14 +83,6 @@ internal sealed class Lexer
         _chunkId = ChunkId.Format(chunkName);
         _pos = 0;
         Next();
-        if (_current == '#')
-        {
-            // skip a first line starting with '#' (Unix exec. file)
-            while (_current != Eoz && _current != '\n' && _current != '\r')
-            {
-                Next();
-            }
-        }
     }
 
     public string Source { get; }
@@ -556,7 +548,7 @@ internal sealed class Lexer
                             case 't': c = '\t'; goto ReadSave;
                             case 'v': c = '\v'; goto ReadSave;
                             case 'x': c = ReadHexaEsc(); goto ReadSave;
-                            case 'u': _buf.Length--; Utf8Esc(); continue;
+                            case 'u': Utf8Esc(); continue;
                             case '\n':
                             case '\r':
                                 IncLine();
