@@ -1,46 +1,48 @@
 namespace MicroLua.Bytecode;
 
 /// <summary>
-/// The display form of a chunk name in messages, as Lua's luaO_chunkid: "=name" shows name,
-/// "@file" shows the file name (the end kept when too long), anything else is source text
-/// shown as [string "first line..."].
+/// The display form of a chunk name in messages (Lua's luaO_chunkid): "=name" shows as
+/// name, "@file" as file (cut at the front with "..." when long), anything else is source
+/// text shown as <c>[string "first line..."]</c>. The result is at most
+/// <see cref="IdSize"/> - 1 characters, as Lua's LUA_IDSIZE buffer allows.
 /// </summary>
-internal static class ChunkId
+public static class ChunkId
 {
-    /// <summary>Lua's LUA_IDSIZE: room for the display form, terminator included.</summary>
+    /// <summary>Lua's LUA_IDSIZE: the buffer size for a chunk id, terminator included.</summary>
     public const int IdSize = 60;
 
+    /// <summary>Returns the display form of <paramref name="source"/>.</summary>
     public static string Format(string source)
     {
-        const int max = IdSize - 1;
+        const int bufLen = IdSize - 1;
         if (source.StartsWith('='))
         {
-            string rest = source[1..];
-            return rest.Length <= max ? rest : rest[..max];
+            string rest = source.Substring(1);
+            return rest.Length <= bufLen ? rest : rest.Substring(0, bufLen);
         }
-
         if (source.StartsWith('@'))
         {
-            string rest = source[1..];
-            return rest.Length <= max ? rest : "..." + rest[^(max - 3)..];
+            string rest = source.Substring(1);
+            if (rest.Length <= bufLen)
+            {
+                return rest;
+            }
+            return string.Concat("...", rest.AsSpan(rest.Length - (bufLen - 3)));
         }
-
-        int nl = source.IndexOfAny(['\n', '\r']);
         const string pre = "[string \"";
-        const string pos = "\"]";
+        const string post = "\"]";
         const string dots = "...";
-        int avail = max - pre.Length - dots.Length - pos.Length;
-        if (source.Length <= avail && nl < 0)
+        int nl = source.IndexOf('\n');
+        int room = bufLen - (pre.Length + dots.Length + post.Length);
+        if (source.Length < room && nl < 0)
         {
-            return pre + source + pos;
+            return pre + source + post;
         }
-
         int len = nl >= 0 ? nl : source.Length;
-        if (len > avail)
+        if (len > room)
         {
-            len = avail;
+            len = room;
         }
-
-        return pre + source[..len] + dots + pos;
+        return string.Concat(pre, source.AsSpan(0, len), dots + post);
     }
 }

@@ -1,0 +1,40 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MicroLua.Bytecode;
+using MicroLua.Compiler;
+
+namespace MicroLua.Tests.Compiler;
+
+internal static partial class CompilerTestHelpers
+{
+    public static FunctionProto Compile(string source) =>
+        LuaCompiler.Instance.Compile(Encoding.Latin1.GetBytes(source), source);
+
+    /// <summary>The message <c>load(source)</c> gives, or null when the source compiles.</summary>
+    public static string? LoadError(string source)
+    {
+        try
+        {
+            Compile(source);
+            return null;
+        }
+        catch (LuaCompileException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Every instruction of every function, "OPNAME operands" joined by "; " (luac -l order).</summary>
+    public static string Shape(FunctionProto p)
+    {
+        var parts = new List<string>();
+        foreach (Match m in InstructionLine().Matches(Disassembler.Dump(p)))
+        {
+            parts.Add((m.Groups[1].Value + " " + m.Groups[2].Value.Trim()).Trim());
+        }
+        return string.Join("; ", parts);
+    }
+
+    [GeneratedRegex(@"^\t\d+\t\[[-\d]+\]\t(\S+)\s*\t(.*)$", RegexOptions.Multiline)]
+    private static partial Regex InstructionLine();
+}
