@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Text;
+using MicroLua;
+using MicroLua.Compiler;
+using MicroLua.Library;
+
+namespace MicroLua.Cli;
+
+/// <summary>
+/// The mlua command, with lua.c's options and behaviour: run a script with its arguments in
+/// the global "arg", -e chunks, "-" for standard input, -i and the REPL; plus -d (memory
+/// statistics to stderr at exit) and --memory-limit N (bytes, with K or M suffixes).
+/// </summary>
+internal static class Program
+{
+    private const string ProgName = "mlua";
+    private const string Version = "MicroLua 0.1 (Lua 5.4)";
+
+    private static Stream s_stdout = Stream.Null;
+
+    private static int Main(string[] args)
+    {
+        s_stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        try
+        {
+            return Run(args);
+        }
+        finally
+        {
+            s_stdout.Flush();
+        }
+    }
+
+    private static int Run(string[] args)
+    {
+        var chunks = new List<(bool IsFile, string Text)>();
+        bool interactive = false, version = false, dump = false;
+        long memoryLimit = 0;
+        int script = -1;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--")
+            {
+                if (i + 1 < args.Length)
+                {
+                    script = i + 1;
+                }
+
+                break;
+            }
+
+            if (a == "-" || !a.StartsWith('-'))
+            {
+                script = i;
+                break;
+            }
+
+            switch (a)
+            {
+                case "-e":
+                    if (++i >= args.Length)
+                    {
+                        return Usage("'-e' needs argument");
+                    }
+
+                    chunks.Add((false, args[i]));
+                    break;
+                case "-i":
+                    interactive = version = true;
+                    break;
+                case "-v":
+                case "--version":
+                    version = true;
+                    break;
+                case "-h":
+                case "--help":
+                    PrintUsage(Console.Out);
+                    return 0;
+                case "-d":
+                case "--dump":
+                    dump = true;
+                    break;
+                case "-E":
+                case "-W":
+                    break;
+                case "--memory-limit":
+                    if (++i >= args.Length || !TryParseSize(args[i], out memoryLimit))
+                    {
+                        return Usage("'--memory-limit' needs a size in bytes (K and M suffixes allowed)");
+                    }
+
+                    break;
+                default:
+                    if (a.StartsWith("-e", StringComparison.Ordinal))
+                    {
+                        chunks.Add((false, a[2..]));
+                        break;
+                    }
+
+                    return Usage($"unrecognized option '{a}'");
+            }
+        }
+
+        var options = new LuaOptions
+        {
+            Compiler = LuaCompiler.Instance,
+            Output = WriteOutput,
+        };
+        if (memoryLimit > 0)
+        {
+            options = options with { MemoryLimit = memoryLimit };
+        }
+
+        LuaState lua;
+        try
+        {
+            lua = new LuaState(options);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return Usage(e.Message);
+        }
+
+        using (lua)
+        {
+            if (version)
+            {
+                Console.Out.WriteLine(Version);
+            }
+
+            CreateArgTable(lua, args, script);
+            int status = 0;
+            foreach (var (_, text) in chunks)
+            {
+                if (!Report(() => lua.DoString(text, "=(command line)")))
+                {
+                    status = 1;
+                    break;
+                }
+            }
+
+            if (status == 0 && script >= 0)
+            {
+                status = RunScript(lua, args, script) ? 0 : 1;
+            }
+
+            if (status == 0)
+            {
+                if (interactive)
+                {
+                    Repl.Run(lua, WriteError);
+                }
+                else if (script < 0 && chunks.Count == 0 && !version)
+                {
+                    if (!Console.IsInputRedirected)
+                    {
+                        Console.Out.WriteLine(Version);
+                        Repl.Run(lua, WriteError);
+                    }
+                    else
+                    {
+                        status = Report(() => lua.DoBuffer(ReadAll(Console.OpenStandardInput()), "=stdin")) ? 0 : 1;
+                    }
+                }
+            }
+
+            if (dump)
+            {
+                s_stdout.Flush();
+                DumpStats(lua);
+            }
+
+            return status;
+        }
+    }
+
+    private static bool RunScript(LuaState lua, string[] args, int script)
+    {
+        string name = args[script];
+        byte[] bytes;
+        string chunkName;
+        if (name == "-")
+        {
+            bytes = ReadAll(Console.OpenStandardInput());
+            chunkName = "=stdin";
+        }
+        else
+        {
+            try
+            {
+                bytes = File.ReadAllBytes(name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteError($"{ProgName}: cannot open {name}");
+                return false;
+            }
+
+            chunkName = "@" + name;
+        }
+
+        // A first line starting with '#' (a Unix shebang) is skipped, as lua.c does.
+        if (bytes.Length > 0 && bytes[0] == '#')
+        {
+            int nl = Array.IndexOf(bytes, (byte)'\n');
+            bytes = nl < 0 ? [] : bytes[nl..];
+        }
+
+        return Report(() => lua.DoBuffer(bytes, chunkName));
+    }
+
+    private static byte[] ReadAll(Stream s)
+    {
+        using var ms = new MemoryStream();
+        s.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    /// <summary>Runs an action; an error is reported as lua.c does ("mlua: msg" and the traceback on stderr).</summary>
+    private static bool Report(Action run)
+    {
+        try
+        {
+            run();
+            return true;
+        }
+        catch (LuaException e)
+        {
+            s_stdout.Flush();
+            string text = $"{ProgName}: {e.Message}";
+            if (e.LuaTraceback != null)
+            {
+                text += "\n" + e.LuaTraceback + "\n\t[C]: in ?";
+            }
+
+            WriteError(text);
+            return false;
+        }
+    }
+
+    private static void CreateArgTable(LuaState lua, string[] args, int script)
+    {
+        var sb = new StringBuilder("arg = {");
+        int zero = script >= 0 ? script : args.Length;
+        sb.Append(CultureInfo.InvariantCulture, $"[{-zero - 1}] = {Quote(ProgName)},");
+        for (int i = 0; i < args.Length; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"[{i - zero}] = {Quote(args[i])},");
+        }
+
+        sb.Append('}');
+        lua.DoString(sb.ToString(), "=(arg)");
+    }
+
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (byte b in Encoding.UTF8.GetBytes(s))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\\{b}");
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    private static void WriteOutput(ReadOnlySpan<byte> bytes, LuaOutputKind kind)
+    {
+        if (kind == LuaOutputKind.Standard)
+        {
+            s_stdout.Write(bytes);
+        }
+        else
+        {
+            s_stdout.Flush();
+            using Stream err = Console.OpenStandardError();
+            err.Write(bytes);
+        }
+    }
+
+    private static void WriteError(string text)
+    {
+        s_stdout.Flush();
+        Console.Error.WriteLine(text);
+        Console.Error.Flush();
+    }
+
+    private static void DumpStats(LuaState lua)
+    {
+        var s = lua.MemoryStats;
+        var err = Console.Error;
+        err.WriteLine("mlua memory statistics");
+        err.WriteLine($"  heap size        {s.PoolBytes,14:N0} bytes");
+        err.WriteLine($"  in use           {s.BytesInUse,14:N0} bytes in {s.LiveBlocks:N0} blocks");
+        err.WriteLine($"  peak in use      {s.PeakBytesInUse,14:N0} bytes");
+        err.WriteLine($"  free             {s.FreeBytes,14:N0} bytes in {s.FreeBlocks:N0} blocks");
+        err.WriteLine($"  allocations      {s.TotalAllocations,14:N0}");
+        err.WriteLine($"  collections      {s.Collections,14:N0}");
+        foreach (var (type, blocks, bytes) in s.ByType())
+        {
+            err.WriteLine($"  {type,-16} {bytes,14:N0} bytes in {blocks:N0} blocks");
+        }
+    }
+
+    internal static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        long mul = 1;
+        string t = text.Trim();
+        if (t.EndsWith('K') || t.EndsWith('k'))
+        {
+            mul = 1024;
+            t = t[..^1];
+        }
+        else if (t.EndsWith('M') || t.EndsWith('m'))
+        {
+            mul = 1024 * 1024;
+            t = t[..^1];
+        }
+        else if (t.EndsWith('G') || t.EndsWith('g'))
+        {
+            mul = 1024 * 1024 * 1024;
+            t = t[..^1];
+        }
+
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n <= 0 || n > long.MaxValue / mul)
+        {
+            return false;
+        }
+
+        bytes = n * mul;
+        return true;
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"{ProgName}: {message}");
+        PrintUsage(Console.Error);
+        return 1;
+    }
+
+    private static void PrintUsage(TextWriter w)
+    {
+        w.WriteLine($"usage: {ProgName} [options] [script [args]]");
+        w.WriteLine("Available options are:");
+        w.WriteLine("  -e stat   execute string 'stat'");
+        w.WriteLine("  -i        enter interactive mode after executing 'script'");
+        w.WriteLine("  -v        show version information");
+        w.WriteLine("  -d        print memory statistics to stderr at exit (also --dump)");
+        w.WriteLine("  --memory-limit N  cap the Lua heap at N bytes (K, M and G suffixes)");
+        w.WriteLine("  -h        show this help (also --help)");
+        w.WriteLine("  --        stop handling options");
+        w.WriteLine("  -         stop handling options and execute stdin");
+    }
+}
