@@ -62,6 +62,7 @@ public sealed unsafe class LuaState : IDisposable
         };
         BaseLibrary.Open(_rt);
         CoroutineLibrary.Open(_rt);
+        StringLibrary.Open(_rt);
         _g.GcStress = options.GcStress;
     }
 

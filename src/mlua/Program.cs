@@ -231,7 +231,7 @@ internal static class Program
             string text = $"{ProgName}: {e.Message}";
             if (e.LuaTraceback != null)
             {
-                text += "\n" + e.LuaTraceback + "\n\t[C]: in ?";
+                text += "\n" + e.LuaTraceback;
             }
 
             WriteError(text);

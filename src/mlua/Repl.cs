@@ -65,7 +65,7 @@ internal static class Repl
             }
             catch (LuaException e)
             {
-                reportError($"mlua: {e.Message}" + (e.LuaTraceback != null ? "\n" + e.LuaTraceback + "\n\t[C]: in ?" : ""));
+                reportError($"mlua: {e.Message}" + (e.LuaTraceback != null ? "\n" + e.LuaTraceback : ""));
             }
         }
     }

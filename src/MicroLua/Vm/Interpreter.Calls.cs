@@ -54,6 +54,7 @@ internal sealed unsafe partial class Interpreter
                     fr.NVarargs = 0;
                     fr.NResults = nresults;
                     fr.Handler = 0;
+                    fr.ConcatTop = 0;
                     fr.Flags = FrameFlags.Lua | flags;
                     SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
                     return true;
@@ -112,6 +113,7 @@ internal sealed unsafe partial class Interpreter
         fr.NVarargs = 0;
         fr.NResults = nresults;
         fr.Handler = 0;
+        fr.ConcatTop = 0;
         fr.Flags = flags & ~FrameFlags.Lua;
         var ctx = new CallContext(this, co, fi, info);
         int n = info.Fn(ref ctx);
@@ -299,6 +301,24 @@ internal sealed unsafe partial class Interpreter
             case OpCode.Self:
                 @base[A(inst)] = result;
                 break;
+            case OpCode.Concat:
+            {
+                // Put the result in place of the two operands and run the rest of the concatenation again.
+                int top = caller.ConcatTop;
+                @base[top - 2 - caller.Base] = result;
+                if (top - 1 - (caller.Base + A(inst)) > 1)
+                {
+                    caller.ConcatTop = top - 1;
+                    caller.Pc--;
+                }
+                else
+                {
+                    caller.ConcatTop = 0;
+                }
+
+                break;
+            }
+
             case OpCode.Eq:
             case OpCode.Lt:
             case OpCode.Le:

@@ -464,8 +464,12 @@ internal sealed unsafe partial class Interpreter
         _ => null,
     };
 
-    /// <summary>A traceback of the coroutine's frames, in the format of luaL_traceback.</summary>
-    public string Traceback(Coroutine co, string? message, int level)
+    /// <summary>
+    /// A traceback of the coroutine's frames, in the format of luaL_traceback: the first 10
+    /// levels, a "skipping" line, and the last 11 when there are more than 21. With
+    /// <paramref name="hostBoundary"/>, a final "[C]: in ?" stands for the host that called in.
+    /// </summary>
+    public string Traceback(Coroutine co, string? message, int level, bool hostBoundary = true)
     {
         var sb = new StringBuilder();
         if (message != null)
@@ -474,64 +478,79 @@ internal sealed unsafe partial class Interpreter
         }
 
         sb.Append("stack traceback:");
-        int count = 0;
-        for (int fi = co.FrameCount - 1 - level; fi >= 0; fi--, count++)
+        int first = co.FrameCount - 1 - level;
+        int total = first + 1 + (hostBoundary ? 1 : 0);
+        for (int n = 0; n < total; n++)
         {
-            if (count == 10 && fi > 11)
+            if (n == 10 && total > 21)
             {
-                int skip = fi - 11;
+                int skip = total - 21;
                 sb.Append("\n\t...\t(skipping ").Append(skip).Append(" levels)");
-                fi -= skip;
+                n += skip - 1;
+                continue;
             }
 
-            ref CallFrame fr = ref co.Frames[fi];
+            int fi = first - n;
             sb.Append("\n\t");
-            if (fr.IsLua)
+            if (fi < 0)
             {
-                ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
-                string src = ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)));
-                int line = CurrentLine(p, fr.Pc - 1);
-                sb.Append(src).Append(':').Append(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(": in ");
-                string? kind = FunctionName(co, fi, out string? name);
-                if (kind != null && kind != "for iterator")
-                {
-                    sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
-                }
-                else if (kind == "for iterator")
-                {
-                    sb.Append("for iterator 'for iterator'");
-                }
-                else if (p->LineDefined == 0)
-                {
-                    sb.Append("main chunk");
-                }
-                else
-                {
-                    sb.Append("function <").Append(src).Append(':').Append(p->LineDefined).Append('>');
-                }
+                sb.Append("[C]: in ?");
             }
             else
             {
-                sb.Append("[C]: in ");
-                string? kind = FunctionName(co, fi, out string? name);
-                if (kind != null)
-                {
-                    sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
-                }
-                else
-                {
-                    Value f = StackOf(co)[fr.Func];
-                    string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
-                    sb.Append(hostName != null ? $"function '{hostName}'" : "?");
-                }
-            }
-
-            if ((fr.Flags & FrameFlags.Tail) != 0)
-            {
-                sb.Append("\n\t(...tail calls...)");
+                AppendLevel(sb, co, fi);
             }
         }
 
         return sb.ToString();
+    }
+
+    private void AppendLevel(StringBuilder sb, Coroutine co, int fi)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        if (fr.IsLua)
+        {
+            ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
+            string src = ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)));
+            int line = CurrentLine(p, fr.Pc - 1);
+            sb.Append(src).Append(':').Append(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(": in ");
+            string? kind = FunctionName(co, fi, out string? name);
+            if (kind == "for iterator")
+            {
+                sb.Append("for iterator 'for iterator'");
+            }
+            else if (kind != null)
+            {
+                sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
+            }
+            else if (p->LineDefined == 0)
+            {
+                sb.Append("main chunk");
+            }
+            else
+            {
+                sb.Append("function <").Append(src).Append(':').Append(p->LineDefined).Append('>');
+            }
+        }
+        else
+        {
+            sb.Append("[C]: in ");
+            string? kind = FunctionName(co, fi, out string? name);
+            if (kind != null)
+            {
+                sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
+            }
+            else
+            {
+                Value f = StackOf(co)[fr.Func];
+                string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+                sb.Append(hostName != null ? $"function '{hostName}'" : "?");
+            }
+        }
+
+        if ((fr.Flags & FrameFlags.Tail) != 0)
+        {
+            sb.Append("\n\t(...tail calls...)");
+        }
     }
 }

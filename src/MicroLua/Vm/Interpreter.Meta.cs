@@ -559,10 +559,14 @@ internal sealed unsafe partial class Interpreter
 
     // ---- concatenation ----
 
-    /// <summary>CONCAT: joins registers first..first+n-1 into the first, right to left, using __concat where needed.</summary>
-    private void Concat(Coroutine co, int first, int n)
+    /// <summary>
+    /// CONCAT: joins registers first..top-1 into the first, right to left. A __concat call runs
+    /// as a FinishOp frame (true is returned); when it returns, the instruction runs again on
+    /// the operands that remain.
+    /// </summary>
+    private bool Concat(Coroutine co, int first, int top)
     {
-        int top = first + n; // one past the last operand
+        int n = top - first;
         while (n > 1)
         {
             Value* stack = StackOf(co);
@@ -609,15 +613,13 @@ internal sealed unsafe partial class Interpreter
                     throw new LuaError($"attempt to concatenate a {TypeName(bad)} value{VarInfoForRegister(co, (top - (bad.SameRaw(b) ? 1 : 2)) - co.Frames[co.FrameCount - 1].Base)}");
                 }
 
-                SetTop(co, Math.Max(GetTop(co), top));
-                Value r = CallTM(co, tm, a, b);
-                StackOf(co)[top - 2] = r;
-                top--;
-                n--;
+                co.Frames[co.FrameCount - 1].ConcatTop = top;
+                return CallTMForOp(co, tm, a, b);
             }
         }
 
         SetTop(co, co.Frames[co.FrameCount - 1].Top);
+        return false;
     }
 
     private int ToStringLength(in Value v)

@@ -638,7 +638,13 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     int first = frames[fi].Base + A(i);
-                    Concat(co, first, B(i));
+                    int top = frames[fi].ConcatTop != 0 ? frames[fi].ConcatTop : first + B(i);
+                    frames[fi].ConcatTop = 0;
+                    if (Concat(co, first, top))
+                    {
+                        goto newFrame;
+                    }
+
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     CheckGCAt(co, first + 1);
