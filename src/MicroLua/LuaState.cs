@@ -150,6 +150,40 @@ public sealed unsafe class LuaState : IDisposable
         }
     }
 
+    /// <summary>Calls global function <paramref name="name"/> with one string argument (tests and tools).</summary>
+    internal LuaValue[] CallGlobalWithString(string name, ReadOnlySpan<byte> argument)
+    {
+        Coroutine co = _vm.Main;
+        int baseTop = _vm.GetTop(co);
+        int baseFrames = co.FrameCount;
+        try
+        {
+            Value f = LuaTable.Get(_g, _rt.Globals, _g.NewString(name));
+            _vm.Push(co, f);
+            _vm.Push(co, _g.NewString(argument));
+            _vm.Call(co, baseTop, -1);
+            int top = _vm.GetTop(co);
+            var results = new LuaValue[top - baseTop];
+            for (int i = 0; i < results.Length; i++)
+            {
+                results[i] = LuaValue.From(_rt, _vm.StackOf(co)[baseTop + i]);
+            }
+
+            return results;
+        }
+        catch (LuaError e)
+        {
+            Value err = _vm.ErrorValue(co, e);
+            throw new LuaException(err.IsString ? _g.ToDotNetString(err) : "error", (string?)null);
+        }
+        finally
+        {
+            co.FrameCount = baseFrames;
+            _vm.SetTop(co, baseTop);
+            _vm.CCalls = 0;
+        }
+    }
+
     /// <summary>Runs a full garbage collection.</summary>
     public void CollectGarbage() => _rt.FullCollect();
 

@@ -1,0 +1,69 @@
+using System.Text;
+using MicroLua.Compiler;
+
+namespace MicroLua.Tests.Scripts;
+
+/// <summary>
+/// Runs every tests/lua/*.lua behaviour script in a state and compares what it prints with
+/// its .expected file, which lua5.4 produced (tests/lua/regen.sh).
+/// </summary>
+public sealed class GoldenScriptTests
+{
+    internal static string ScriptDirectory
+    {
+        get
+        {
+            string? dir = AppContext.BaseDirectory;
+            while (dir != null && !Directory.Exists(Path.Combine(dir, "tests", "lua")))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+
+            return Path.Combine(dir ?? throw new DirectoryNotFoundException("tests/lua not found"), "tests", "lua");
+        }
+    }
+
+    public static TheoryData<string> Scripts()
+    {
+        var data = new TheoryData<string>();
+        foreach (string f in Directory.GetFiles(ScriptDirectory, "*.lua").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(f));
+        }
+
+        return data;
+    }
+
+    internal static string Run(string script, LuaOptions? options = null)
+    {
+        var output = new MemoryStream();
+        options ??= new LuaOptions();
+        options = options with
+        {
+            Compiler = LuaCompiler.Instance,
+            Output = (bytes, kind) => output.Write(bytes),
+            HashSeed = 12345,
+        };
+        using var lua = new LuaState(options);
+        string path = Path.Combine(ScriptDirectory, script);
+        try
+        {
+            lua.DoBuffer(File.ReadAllBytes(path), "@" + script);
+        }
+        catch (LuaException e)
+        {
+            output.Write(Encoding.UTF8.GetBytes($"error: {e.Message}\n"));
+        }
+
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_Output_MatchesLua54(string script)
+    {
+        string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+        string actual = Run(script);
+        Assert.Equal(expected, actual);
+    }
+}
