@@ -104,7 +104,10 @@ public sealed unsafe class LuaState : IDisposable
 
     /// <summary>Loads a chunk (source or bytecode) from bytes and runs it, returning its results.</summary>
     /// <exception cref="LuaException">The chunk did not load or raised an error.</exception>
-    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName)
+    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName) => DoBuffer(chunk, chunkName, null);
+
+    /// <summary>Loads and runs a chunk with string arguments (what a script sees as <c>...</c>).</summary>
+    internal LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? args)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Coroutine co = _vm.Main;
@@ -118,6 +121,14 @@ public sealed unsafe class LuaState : IDisposable
             }
 
             _vm.Push(co, fn);
+            if (args != null)
+            {
+                foreach (string a in args)
+                {
+                    _vm.Push(co, _g.NewString(a));
+                }
+            }
+
             _vm.Call(co, baseTop, -1);
             int top = _vm.GetTop(co);
             var results = new LuaValue[top - baseTop];

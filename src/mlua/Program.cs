@@ -207,7 +207,8 @@ internal static class Program
             bytes = nl < 0 ? [] : bytes[nl..];
         }
 
-        return Report(() => lua.DoBuffer(bytes, chunkName));
+        string[] scriptArgs = args[(script + 1)..];
+        return Report(() => lua.DoBuffer(bytes, chunkName, scriptArgs));
     }
 
     private static byte[] ReadAll(Stream s)

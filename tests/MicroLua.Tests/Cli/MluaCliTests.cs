@@ -1,0 +1,148 @@
+using System.Diagnostics;
+
+namespace MicroLua.Tests.Cli;
+
+/// <summary>The mlua command run as a process, as a user runs it.</summary>
+public sealed class MluaCliTests
+{
+    private static (int Exit, string Out, string Err) Run(string? stdin, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "mlua.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        if (stdin != null)
+        {
+            p.StandardInput.Write(stdin);
+        }
+
+        p.StandardInput.Close();
+        string o = p.StandardOutput.ReadToEnd();
+        string e = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, o, e);
+    }
+
+    [Fact]
+    public void DashE_RunsChunk()
+    {
+        var (exit, o, _) = Run(null, "-e", "print(1+2)");
+        Assert.Equal(0, exit);
+        Assert.Equal("3\n", o);
+    }
+
+    [Fact]
+    public void Script_GetsArgTable()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"mlua-arg-{Environment.ProcessId}.lua");
+        File.WriteAllText(file, "print(#arg, arg[0] ~= nil, arg[1], arg[2], ...)");
+        try
+        {
+            var (exit, o, _) = Run(null, file, "a", "b");
+            Assert.Equal(0, exit);
+            Assert.Equal("2\ttrue\ta\tb\ta\tb\n", o);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void UncaughtError_PrintsMessageAndTraceback_ExitsWithOne()
+    {
+        var (exit, _, e) = Run(null, "-e", "error('boom')");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("mlua: (command line):1: boom", e, StringComparison.Ordinal);
+        Assert.Contains("stack traceback:", e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stdin_RunsAsChunk()
+    {
+        var (exit, o, _) = Run("print('from stdin')", "-");
+        Assert.Equal(0, exit);
+        Assert.Equal("from stdin\n", o);
+    }
+
+    [Fact]
+    public void Version_PrintsVersion()
+    {
+        var (exit, o, _) = Run(null, "-v");
+        Assert.Equal(0, exit);
+        Assert.Contains("Lua 5.4", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dump_PrintsMemoryStatisticsToStderr()
+    {
+        var (exit, o, e) = Run(null, "-d", "-e", "x = {}");
+        Assert.Equal(0, exit);
+        Assert.Equal("", o);
+        Assert.Contains("in use", e, StringComparison.Ordinal);
+        Assert.Contains("peak", e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MemoryLimit_CapsHeap()
+    {
+        var (exit, _, e) = Run(null, "--memory-limit", "256K", "-e", "local t = {} for i = 1, 1e7 do t[i] = tostring(i) .. 'x' end");
+        Assert.Equal(1, exit);
+        Assert.Contains("not enough memory", e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MemoryLimit_BadValue_IsUsageError()
+    {
+        var (exit, _, e) = Run(null, "--memory-limit", "lots", "-e", "print(1)");
+        Assert.Equal(1, exit);
+        Assert.Contains("--memory-limit", e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repl_PrintsExpressionValues_AndContinuesIncompleteChunks()
+    {
+        var (exit, o, _) = Run("1 + 2\nfunction f()\nreturn 7 end\nf()\n", "-i");
+        Assert.Equal(0, exit);
+        Assert.Contains("3\n", o, StringComparison.Ordinal);
+        Assert.Contains(">> ", o, StringComparison.Ordinal);
+        Assert.Contains("7\n", o, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeepRecursion_IsLuaError()
+    {
+        var (exit, _, e) = Run(null, "-e", "local function g(n) return 1 + g(n - 1) end g(1e7)");
+        Assert.Equal(1, exit);
+        Assert.Contains("stack overflow", e, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NestedParentheses_IsLuaError()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"mlua-parens-{Environment.ProcessId}.lua");
+        File.WriteAllText(file, "return " + new string('(', 100000) + "1" + new string(')', 100000));
+        try
+        {
+            var (exit, _, e) = Run(null, file);
+            Assert.Equal(1, exit);
+            Assert.Contains("C stack overflow", e, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
