@@ -106,8 +106,7 @@ internal static unsafe class BaseLibrary
     {
         if (v.IsString && level > 0)
         {
-            int fi = c.Coroutine.FrameCount - 1 - (int)Math.Min(level, int.MaxValue / 2);
-            string where = fi >= 0 ? c.Vm.Where(c.Coroutine, fi, hostLevel: false) : "";
+            string where = c.Vm.WhereLevel(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2));
             if (where.Length > 0)
             {
                 v = ConcatBytes(c.G, System.Text.Encoding.UTF8.GetBytes(where), v);

@@ -345,6 +345,15 @@ internal sealed unsafe partial class Interpreter
     private int TailCall(Coroutine co, int fi, int func)
     {
         ref CallFrame fr = ref co.Frames[fi];
+        Value* target = StackOf(co) + func;
+        if (target->Tag is Tag.HostFunction or Tag.HostClosure)
+        {
+            // A host function runs above the calling frame (which stays, for its name and
+            // position in messages); then the frame returns what it returned.
+            // The RETURN that follows every TAILCALL then returns the results from the top.
+            return PreCall(co, func, -1, FrameFlags.None) ? 1 : 0;
+        }
+
         int res = fr.ReturnSlot;
         int nresults = fr.NResults;
         FrameFlags flags = (fr.Flags & ~FrameFlags.Lua) | FrameFlags.Tail;

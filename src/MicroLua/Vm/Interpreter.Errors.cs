@@ -48,9 +48,9 @@ internal sealed unsafe partial class Interpreter
 
         if (!co.Frames[fi].IsLua)
         {
-            if (!hostLevel || fi == 0 || !co.Frames[fi - 1].IsLua)
+            if (!hostLevel || fi == 0 || !co.Frames[fi - 1].IsLua || (co.Frames[fi].Flags & FrameFlags.Protected) != 0)
             {
-                return "";
+                return ""; // called by the host, or by pcall: no Lua position
             }
 
             fi--;
@@ -416,9 +416,9 @@ internal sealed unsafe partial class Interpreter
         }
 
         ref CallFrame fr = ref co.Frames[fi];
-        if ((fr.Flags & FrameFlags.Tail) != 0)
+        if ((fr.Flags & (FrameFlags.Tail | FrameFlags.Protected)) != 0)
         {
-            return null;
+            return null; // a tail call leaves no caller; pcall's callee was called by pcall
         }
 
         ref CallFrame caller = ref co.Frames[fi - 1];
@@ -478,8 +478,13 @@ internal sealed unsafe partial class Interpreter
         }
 
         sb.Append("stack traceback:");
-        int first = co.FrameCount - 1 - level;
-        int total = first + 1 + (hostBoundary ? 1 : 0);
+        List<int> levels = Levels(co);
+        if (hostBoundary)
+        {
+            levels.Add(-1);
+        }
+
+        int total = Math.Max(0, levels.Count - level);
         for (int n = 0; n < total; n++)
         {
             if (n == 10 && total > 21)
@@ -490,11 +495,15 @@ internal sealed unsafe partial class Interpreter
                 continue;
             }
 
-            int fi = first - n;
+            int fi = levels[level + n];
             sb.Append("\n\t");
-            if (fi < 0)
+            if (fi == -1)
             {
                 sb.Append("[C]: in ?");
+            }
+            else if (fi < -1)
+            {
+                sb.Append(fi == PCallLevel ? "[C]: in function 'pcall'" : "[C]: in function 'xpcall'");
             }
             else
             {
@@ -503,6 +512,41 @@ internal sealed unsafe partial class Interpreter
         }
 
         return sb.ToString();
+    }
+
+    private const int PCallLevel = -2;
+    private const int XPCallLevel = -3;
+
+    /// <summary>
+    /// The call levels from the top down, as Lua counts them: frame indices, with pcall and
+    /// xpcall (which run as protected frames, not frames of their own) as virtual host levels.
+    /// </summary>
+    private static List<int> Levels(Coroutine co)
+    {
+        var levels = new List<int>(Math.Min(co.FrameCount * 2, 1 << 20));
+        for (int fi = co.FrameCount - 1; fi >= 0; fi--)
+        {
+            levels.Add(fi);
+            FrameFlags f = co.Frames[fi].Flags;
+            if ((f & FrameFlags.Protected) != 0)
+            {
+                levels.Add((f & FrameFlags.HasHandler) != 0 ? XPCallLevel : PCallLevel);
+            }
+        }
+
+        return levels;
+    }
+
+    /// <summary>"chunk:line: " of the function <paramref name="level"/> levels up from the running one (0), as luaL_where.</summary>
+    public string WhereLevel(Coroutine co, int level)
+    {
+        List<int> levels = Levels(co);
+        if (level >= levels.Count || levels[level] < 0 || !co.Frames[levels[level]].IsLua)
+        {
+            return "";
+        }
+
+        return Where(co, levels[level], hostLevel: false);
     }
 
     private void AppendLevel(StringBuilder sb, Coroutine co, int fi)
