@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MicroLua;
 using MicroLua.Compiler;
+using MicroLua.Host;
 using MicroLua.Library;
 
 namespace MicroLua.Cli;
@@ -124,6 +125,15 @@ internal static class Program
 
         using (lua)
         {
+            LuaHostLibraries.OpenAll(lua, new LuaHostOptions
+            {
+                FlushStandardOutput = () => s_stdout.Flush(),
+                Exit = code =>
+                {
+                    s_stdout.Flush();
+                    Environment.Exit(code);
+                },
+            });
             if (version)
             {
                 Console.Out.WriteLine(Version);

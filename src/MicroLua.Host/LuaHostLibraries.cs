@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using MicroLua.Library;
+
+namespace MicroLua.Host;
+
+/// <summary>What the host libraries need from the embedding program.</summary>
+public sealed record LuaHostOptions
+{
+    /// <summary>
+    /// Called by os.exit with the exit status, after the library has flushed its files. The
+    /// default flushes <see cref="FlushStandardOutput"/> and calls <see cref="Environment.Exit(int)"/>.
+    /// When the callback returns, os.exit returns to its caller with no results.
+    /// </summary>
+    public Action<int>? Exit { get; init; }
+
+    /// <summary>Flushes whatever buffers the state's output callback writes through (io.stdout:flush, os.exit).</summary>
+    public Action? FlushStandardOutput { get; init; }
+}
+
+/// <summary>
+/// Opens the libraries that touch the operating system, io and os, in a state. They are
+/// opt-in: a state created with only <see cref="LuaState"/> has neither.
+/// </summary>
+public static class LuaHostLibraries
+{
+    private static readonly ConditionalWeakTable<LuaState, LuaHostOptions> s_options = new();
+
+    /// <summary>Opens the io library (global "io"): files, standard streams, io.read/io.write.</summary>
+    public static void OpenIo(LuaState lua, LuaHostOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(lua);
+        IoLibrary.Open(lua.Runtime, Options(lua, options));
+    }
+
+    /// <summary>Opens the os library (global "os"): time and date, clock, environment, files, exit.</summary>
+    public static void OpenOs(LuaState lua, LuaHostOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(lua);
+        OsLibrary.Open(lua.Runtime, Options(lua, options));
+    }
+
+    /// <summary>Opens io and os.</summary>
+    public static void OpenAll(LuaState lua, LuaHostOptions? options = null)
+    {
+        OpenIo(lua, options);
+        OpenOs(lua, options);
+    }
+
+    private static LuaHostOptions Options(LuaState lua, LuaHostOptions? options)
+    {
+        if (options != null)
+        {
+            s_options.AddOrUpdate(lua, options);
+            return options;
+        }
+
+        return s_options.GetValue(lua, static _ => new LuaHostOptions());
+    }
+}
+
+/// <summary>The state the host libraries keep per runtime, found from a host function's runtime.</summary>
+internal sealed class HostState
+{
+    private static readonly ConditionalWeakTable<LuaRuntime, HostState> s_states = new();
+
+    private HostState(LuaRuntime rt) => Runtime = rt;
+
+    public LuaRuntime Runtime { get; }
+
+    public LuaHostOptions Options { get; set; } = new();
+
+    /// <summary>The FILE* metatable (also registry["FILE*"], which keeps it alive).</summary>
+    public uint FileMetatable;
+
+    /// <summary>Open files of the io library, flushed by os.exit.</summary>
+    public readonly List<LuaFile> OpenFiles = [];
+
+    public static HostState Of(LuaRuntime rt) => s_states.GetValue(rt, static r => new HostState(r));
+
+    public void FlushAll()
+    {
+        foreach (LuaFile f in OpenFiles)
+        {
+            f.TryFlush();
+        }
+
+        Options.FlushStandardOutput?.Invoke();
+    }
+}
