@@ -14,13 +14,18 @@ namespace MicroLua.Gc;
 /// </summary>
 internal static unsafe class HeapVerifier
 {
-    /// <summary>Null when the heap is sound, otherwise the first problem found.</summary>
-    public static string? Verify(LuaGlobal g) => new Checker(g).Run();
+    /// <summary>
+    /// Null when the heap is sound, otherwise the first problem found. With
+    /// <paramref name="afterFullCollection"/>, also requires every sub-block (array parts,
+    /// node blocks, stacks, prototype arrays) to have an owner or be pending: the sweep frees
+    /// the others, so one left over means something kept it alive by mistake.
+    /// </summary>
+    public static string? Verify(LuaGlobal g, bool afterFullCollection = false) => new Checker(g).Run(afterFullCollection);
 
     /// <summary>Throws <see cref="InvalidOperationException"/> with the problem when the heap is not sound.</summary>
-    public static void Check(LuaGlobal g)
+    public static void Check(LuaGlobal g, bool afterFullCollection = false)
     {
-        string? error = Verify(g);
+        string? error = Verify(g, afterFullCollection);
         if (error != null)
         {
             throw new InvalidOperationException("heap verification failed: " + error);
@@ -41,7 +46,7 @@ internal static unsafe class HeapVerifier
             _heap = g.Heap;
         }
 
-        public string? Run()
+        public string? Run(bool afterFullCollection)
         {
             string? e = _heap.CheckIntegrity();
             if (e != null)
@@ -77,6 +82,19 @@ internal static unsafe class HeapVerifier
                 if (e != null)
                 {
                     return e;
+                }
+            }
+
+            if (afterFullCollection)
+            {
+                foreach (KeyValuePair<uint, ObjType> kv in _types)
+                {
+                    bool subBlock = kv.Value is ObjType.TableArray or ObjType.TableNodes or ObjType.StringBuckets
+                        or ObjType.Stack or ObjType.ValueArray or ObjType.Bytes or ObjType.RefArray;
+                    if (subBlock && !_owned.Contains(kv.Key))
+                    {
+                        return $"{kv.Value} block {kv.Key} has no owner after a full collection";
+                    }
                 }
             }
 

@@ -36,7 +36,8 @@ internal static unsafe class GcTestKit
 
         s.Gc().FullCollect();
         s.Gc().FullCollect();
-        AssertHeapOk(s.Global);
+        string? e = HeapVerifier.Verify(s.Global, afterFullCollection: true);
+        Assert.True(e == null, e);
         return s.Global.Heap.Stats.BytesInUse;
     }
 

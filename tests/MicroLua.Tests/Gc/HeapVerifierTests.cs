@@ -178,4 +178,19 @@ public sealed unsafe class HeapVerifierTests
         ((Value*)(g.Heap.Ptr(po->Constants) + sizeof(ObjHeader)))[1] = Value.Object(Tag.LongString, p);
         Assert.Contains("constant of prototype", Broken(s));
     }
+
+    [Fact]
+    public void AnOrphanSubBlockAfterAFullCollection()
+    {
+        using LuaState s = NewState();
+        LuaGlobal g = s.Global;
+        uint orphan = Hold(g, g.Allocate(32, ObjType.ValueArray)); // kept by a root, owned by nobody
+        new Span<byte>(g.Heap.Ptr(orphan) + 8, 32).Clear();
+        s.Gc().FullCollect();
+        Assert.Null(HeapVerifier.Verify(g));
+        Assert.Contains("has no owner", HeapVerifier.Verify(g, afterFullCollection: true));
+        Release(g);
+        s.Gc().FullCollect();
+        Assert.Null(HeapVerifier.Verify(g, afterFullCollection: true));
+    }
 }
