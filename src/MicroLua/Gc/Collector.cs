@@ -32,6 +32,11 @@ internal enum GcMode
 /// </list>
 /// The collector allocates nothing in the heap, and on the managed side only when one of its
 /// work lists outgrows its buffer, so it is safe inside a failed allocation.
+///
+/// What the interpreter must keep true at every allocation and <see cref="LuaGlobal.CheckGC"/>:
+/// each thread's <see cref="ThreadObj.Top"/> covers every live slot (slots above it are
+/// cleared to nil by each cycle); open upvalues point below the top; objects held only in C#
+/// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>).
 /// </summary>
 internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
 {
@@ -47,6 +52,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     private RefList _weakKeys = new(16); // tables whose keys are weak (k and kv)
     private RefList _ephemerons = new(16); // tables with weak keys only
     private RefList _openUpvals = new(16); // open upvalues reached this cycle
+    private RefList _deadKeyTables = new(16); // strong tables with entries whose value is nil
 
     /// <summary>Objects marked for finalization, in the order they were marked.</summary>
     private RefList _finobj = new(16);
@@ -100,6 +106,14 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
 
     /// <summary>Major multiplier recorded for the generational mode.</summary>
     public int MajorMul { get; private set; } = 100;
+
+    /// <summary>
+    /// Whether entries of ordinary tables whose value is nil stop keeping their key alive (as
+    /// in Lua: the key becomes a dead key when nothing else reaches it). Off by default: until
+    /// LuaTable's insertion handles dead keys in a main position, dead keys are made only in
+    /// weak-key tables, and a removed key (t[k] = nil) lives until the table's next rehash.
+    /// </summary>
+    public bool DeadKeysInStrongTables { get; set; }
 
     /// <summary>Number of objects marked for finalization whose finalizer is not yet due.</summary>
     public int FinalizableCount => _finobj.Count;
@@ -350,6 +364,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         _weakKeys.Clear();
         _ephemerons.Clear();
         _openUpvals.Clear();
+        _deadKeyTables.Clear();
         _marks = 0;
 
         MarkRoots();
@@ -369,6 +384,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         ClearKeys();
         ClearValues(); // tables found only through resurrected objects
 
+        ClearDeadKeysOfStrongTables();
         CloseUpvaluesOfDeadThreads();
         _g.Strings.RemoveDead(&IsDeadString);
         Sweep();
@@ -603,17 +619,30 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         int count = LuaTable.NodeCount(t);
         if (mode == 0)
         {
-            // Keys of entries whose value is nil are kept too: the table still holds them
-            // (Next goes past them) until its next rehash drops them.
+            // Keys of entries whose value is nil: either kept (the table holds them until its
+            // next rehash drops them) or left to die as dead keys.
+            bool deadKeys = DeadKeysInStrongTables;
+            bool anyNil = false;
             for (int i = 0; i < count; i++)
             {
                 Node* n = nodes + i;
                 if (IsCollectableKey(n->KeyTag))
                 {
+                    if (deadKeys && n->Val.IsNil)
+                    {
+                        anyNil = true;
+                        continue;
+                    }
+
                     MarkObject((uint)n->KeyI);
                 }
 
                 MarkValue(n->Val);
+            }
+
+            if (anyNil)
+            {
+                _deadKeyTables.Add(r);
             }
         }
         else if (mode == 2)
@@ -872,6 +901,24 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
                 {
                     n->Val = default;
                     n->KeyTag = Tag.DeadKey; // the payload stays: next() can go on past it
+                }
+            }
+        }
+    }
+
+    private void ClearDeadKeysOfStrongTables()
+    {
+        for (int w = 0; w < _deadKeyTables.Count; w++)
+        {
+            var t = (TableObj*)_heap.Ptr(_deadKeyTables[w]);
+            Node* nodes = LuaTable.NodeBase(_g, t);
+            int count = LuaTable.NodeCount(t);
+            for (int i = 0; i < count; i++)
+            {
+                Node* n = nodes + i;
+                if (n->Val.IsNil)
+                {
+                    ClearKeyIfDead(n); // strings too: a dead string key would dangle
                 }
             }
         }

@@ -422,4 +422,58 @@ public sealed unsafe class CollectorTests
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RemovedKeysOfOrdinaryTables(bool deadKeys)
+    {
+        using LuaState s = NewState();
+        LuaGlobal g = s.Global;
+        s.Gc().DeadKeysInStrongTables = deadKeys;
+        Value t = Global(s, "t", Table(g, 0, 8));
+        Value k = Table(g);
+        Set(g, t, k, Value.True);
+        Set(g, t, Str(g, new string('r', 45)), Value.True); // a long string key
+        Value anchoredKey = Global(s, "ak", Table(g));
+        Set(g, t, anchoredKey, Value.True);
+        Set(g, t, k, Value.Nil); // removed: the node keeps the key
+        Set(g, t, Str(g, new string('r', 45)), Value.Nil);
+        Set(g, t, anchoredKey, Value.Nil);
+        long tables = Blocks(g, ObjType.Table);
+        long longStrings = Blocks(g, ObjType.LongString);
+
+        s.Gc().FullCollect();
+        AssertHeapOk(g);
+        Assert.Equal(deadKeys ? tables - 1 : tables, Blocks(g, ObjType.Table));
+        Assert.Equal(deadKeys ? longStrings - 2 : longStrings - 1, Blocks(g, ObjType.LongString)); // the second copy is garbage anyway
+        Assert.False(LuaTable.Next(g, t.R, Value.Nil, out _, out _));
+        Assert.False(LuaTable.Next(g, t.R, k, out _, out _)); // a traversal can go on from a collected key
+        Set(g, t, anchoredKey, Value.Integer(2)); // its node is still there, with a live key
+        Assert.Equal(2, Get(g, t, anchoredKey).I);
+    }
+
+    [Fact]
+    public void ExtraRootsKeepValuesAlive()
+    {
+        using LuaState s = NewState();
+        LuaGlobal g = s.Global;
+        long baseline = Settle(s);
+        Value held = Table(g);
+        g.PushTemp(held);
+        Set(g, held, "x", Str(g, new string('e', 64)));
+        g.PopTemp();
+        int calls = 0;
+        g.MarkExtraRoots = m =>
+        {
+            calls++;
+            m.MarkValue(held);
+        };
+        s.Gc().FullCollect();
+        AssertHeapOk(g);
+        Assert.Equal(1, calls);
+        Assert.Equal(new string('e', 64), g.ToDotNetString(Get(g, held, "x")));
+        g.MarkExtraRoots = null;
+        Assert.Equal(baseline, Settle(s));
+    }
 }
