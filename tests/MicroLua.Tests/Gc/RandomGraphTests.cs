@@ -101,4 +101,118 @@ public sealed class RandomGraphTests
             g.HostRoots.RemoveAt(drop);
         }
     }
+
+    [Theory]
+    [InlineData(11, false)]
+    [InlineData(12, false)]
+    [InlineData(13, false)]
+    [InlineData(14, true)]
+    public void WeakTablesMatchTheEphemeronModel(int seed, bool stress)
+    {
+        using LuaState s = NewState(stress: stress);
+        LuaGlobal g = s.Global;
+        var rng = new Random(seed);
+        const int n = 60;
+        Value e = Global(s, "E", Table(g));
+        MakeWeak(g, e, "k");
+        Value w = Global(s, "W", Table(g));
+        MakeWeak(g, w, "v");
+        Settle(s, "all");
+        long baseTables = Blocks(g, ObjType.Table);
+
+        var strong = new List<int>[n];
+        var all = Global(s, "all", Table(g, n, 0));
+        for (int i = 0; i < n; i++)
+        {
+            strong[i] = [];
+            Value t = Table(g);
+            LuaTable.SetInt(g, all.R, i + 1, t);
+            Set(g, t, "id", Value.Integer(i));
+        }
+
+        Value Node(int i) => LuaTable.Get(g, all.R, Value.Integer(i + 1));
+        for (int k = 0; k < n / 2; k++)
+        {
+            int a = rng.Next(n);
+            int b = rng.Next(n);
+            strong[a].Add(b);
+            Set(g, Node(a), Value.Integer(strong[a].Count), Node(b));
+        }
+
+        var eph = new Dictionary<int, int>(); // E[x] = y
+        for (int k = 0; k < n; k++)
+        {
+            int x = rng.Next(n);
+            int y = rng.Next(n);
+            eph[x] = y;
+            Set(g, e, Node(x), Node(y));
+        }
+
+        var weakValues = new Dictionary<int, int>(); // W[i] = node
+        for (int k = 0; k < n / 2; k++)
+        {
+            int v = rng.Next(n);
+            weakValues[k] = v;
+            Set(g, w, Value.Integer(k + 1), Node(v));
+        }
+
+        var roots = new List<int>();
+        for (int k = 0; k < 4; k++)
+        {
+            int r = rng.Next(n);
+            roots.Add(r);
+            Root(g, Node(r));
+        }
+
+        Global(s, "all", Value.Nil);
+        s.Gc().FullCollect();
+        AssertHeapOk(g);
+
+        // Model: strong closure of the roots, then ephemeron entries whose key is reached add their value.
+        var reached = new HashSet<int>();
+        void Reach(int start)
+        {
+            var stack = new Stack<int>();
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int x = stack.Pop();
+                if (reached.Add(x))
+                {
+                    strong[x].ForEach(stack.Push);
+                }
+            }
+        }
+
+        roots.ForEach(Reach);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach ((int x, int y) in eph)
+            {
+                if (reached.Contains(x) && !reached.Contains(y))
+                {
+                    Reach(y);
+                    changed = true;
+                }
+            }
+        }
+
+        Assert.Equal(baseTables + reached.Count, Blocks(g, ObjType.Table));
+        var eLeft = new Dictionary<long, long>();
+        Value key = Value.Nil;
+        while (LuaTable.Next(g, e.R, key, out Value nk, out Value nv))
+        {
+            eLeft[Get(g, nk, "id").I] = Get(g, nv, "id").I;
+            key = nk;
+        }
+
+        Assert.Equal(eph.Where(p => reached.Contains(p.Key)).ToDictionary(p => (long)p.Key, p => (long)p.Value), eLeft);
+        for (int k = 0; k < n / 2; k++)
+        {
+            Value v = LuaTable.Get(g, w.R, Value.Integer(k + 1));
+            Assert.Equal(reached.Contains(weakValues[k]), !v.IsNil);
+        }
+    }
 }
