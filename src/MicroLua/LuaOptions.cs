@@ -12,6 +12,9 @@ public sealed record LuaOptions
     /// </summary>
     public long MemoryLimit { get; init; } = LuaLimits.DefaultMemoryLimit;
 
+    /// <summary>The standard libraries to open; all of the runtime's by default.</summary>
+    public LuaLibraries Libraries { get; init; } = LuaLibraries.All;
+
     /// <summary>Fixes the string hash seed (for reproducible runs); null picks a random seed per state.</summary>
     public uint? HashSeed { get; init; }
 

@@ -60,9 +60,21 @@ public sealed unsafe class LuaState : IDisposable
             Compiler = options.Compiler,
             Output = options.Output,
         };
-        BaseLibrary.Open(_rt);
-        CoroutineLibrary.Open(_rt);
-        StringLibrary.Open(_rt);
+        if ((options.Libraries & LuaLibraries.Base) != 0)
+        {
+            BaseLibrary.Open(_rt);
+        }
+
+        if ((options.Libraries & LuaLibraries.Coroutine) != 0)
+        {
+            CoroutineLibrary.Open(_rt);
+        }
+
+        if ((options.Libraries & LuaLibraries.String) != 0)
+        {
+            StringLibrary.Open(_rt);
+        }
+        _rt.WireCollector();
         _g.GcStress = options.GcStress;
     }
 
@@ -204,7 +216,21 @@ public sealed unsafe class LuaState : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _g.Dispose();
+            try
+            {
+                // As lua_close: pending finalizers run before the state goes away.
+                _vm.Main.FrameCount = 0;
+                _vm.CCalls = 0;
+                _rt.Collector.RunAllFinalizers();
+            }
+            catch (LuaError)
+            {
+                // A finalizer error at close is reported as a warning by the collector; nothing more to do.
+            }
+            finally
+            {
+                _g.Dispose();
+            }
         }
     }
 }

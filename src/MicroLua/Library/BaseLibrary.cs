@@ -32,6 +32,7 @@ internal static unsafe class BaseLibrary
         rt.Register(g, "tonumber", ToNumber);
         rt.Register(g, "tostring", ToString);
         rt.Register(g, "type", Type);
+        rt.Register(g, "warn", Warn);
         rt.Vm.XPCallHandle = (int)rt.Register(g, "xpcall", NotCalledDirectly).I;
         rt.IPairsIterator = rt.NewHostFunction("ipairs_aux", IPairsAux);
         rt.NextFunction = LuaTable.Get(rt.G, g, rt.G.NewString("next"));
@@ -73,25 +74,19 @@ internal static unsafe class BaseLibrary
                 c.G.GcStopped = false;
                 return c.Return(0L);
             case "setpause":
-            {
-                long old = c.G.GcPause;
-                c.G.GcPause = (int)c.OptInteger(2, 0);
-                return c.Return(old);
-            }
-
+                return c.Return((long)rt.Collector.SetPause((int)c.OptInteger(2, 0)));
             case "setstepmul":
+                return c.Return((long)rt.Collector.SetStepMul((int)c.OptInteger(2, 0)));
+            case "incremental":
             {
-                long old = c.G.GcStepMul;
-                c.G.GcStepMul = (int)c.OptInteger(2, 0);
-                return c.Return(old);
+                Gc.GcMode old = rt.Collector.SetIncremental((int)c.OptInteger(2, 0), (int)c.OptInteger(3, 0), (int)c.OptInteger(4, 0));
+                return c.Return(old == Gc.GcMode.Incremental ? "incremental" : "generational");
             }
 
-            case "incremental":
             case "generational":
             {
-                string old = rt.GcMode;
-                rt.GcMode = System.Text.Encoding.ASCII.GetString(opt);
-                return c.Return(old);
+                Gc.GcMode old = rt.Collector.SetGenerational((int)c.OptInteger(2, 0), (int)c.OptInteger(3, 0));
+                return c.Return(old == Gc.GcMode.Incremental ? "incremental" : "generational");
             }
 
             default:
@@ -423,6 +418,36 @@ internal static unsafe class BaseLibrary
     {
         c.CheckAny(1);
         return c.Return(LuaRuntime.Of(c.Vm).ToStringMeta(c.Coroutine, c.Arg(1)));
+    }
+
+    private static int Warn(ref CallContext c)
+    {
+        int n = c.ArgCount;
+        c.CheckStringValue(1);
+        var sb = new System.Text.StringBuilder();
+        for (int i = 1; i <= n; i++)
+        {
+            sb.Append(c.G.ToDotNetString(c.CheckStringValue(i)));
+        }
+
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        string msg = sb.ToString();
+        if (n == 1 && msg.StartsWith('@'))
+        {
+            if (msg == "@on")
+            {
+                rt.WarningsOn = true;
+            }
+            else if (msg == "@off")
+            {
+                rt.WarningsOn = false;
+            }
+
+            return 0;
+        }
+
+        rt.Warning(msg);
+        return 0;
     }
 
     private static int Type(ref CallContext c)

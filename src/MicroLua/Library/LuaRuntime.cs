@@ -54,7 +54,6 @@ internal sealed unsafe class LuaRuntime
 
     public readonly List<byte> PrintBuffer = [];
 
-    public string GcMode = "incremental";
 
     public ILuaCompiler? Compiler { get; set; }
 
@@ -264,21 +263,81 @@ internal sealed unsafe class LuaRuntime
 
     // ---- collector controls ----
 
-    public void FullCollect() => G.Collector?.FullCollect(emergency: false);
+    public Gc.Collector Collector => (Gc.Collector)G.Collector!;
 
-    public bool Step(long kb)
-    {
-        G.Collector?.FullCollect(emergency: false);
-        return true;
-    }
+    public void FullCollect() => Collector.FullCollect();
 
-    public void CheckFinalizer(in Value obj, uint mt)
+    public bool Step(long kb) => Collector.StepCollect(kb);
+
+    /// <summary>Whether warnings are emitted (warn "@on"/"@off"; off by default, as in lua.c).</summary>
+    public bool WarningsOn { get; set; }
+
+    /// <summary>Emits a warning as lua.c does: "Lua warning: msg" on the warning output.</summary>
+    public void Warning(string message)
     {
-        if (G.Collector is Gc.Collector c)
+        if (!WarningsOn)
         {
-            c.CheckFinalizer(obj, mt);
+            return;
+        }
+
+        byte[] text = System.Text.Encoding.UTF8.GetBytes("Lua warning: " + message + "\n");
+        if (Output != null)
+        {
+            Output(text, LuaOutputKind.Warning);
+        }
+        else
+        {
+            using Stream err = Console.OpenStandardError();
+            err.Write(text);
         }
     }
+
+    /// <summary>Connects the collector to the interpreter: running coroutines as roots, __gc calls, warnings.</summary>
+    public void WireCollector()
+    {
+        G.MarkExtraRoots = marker =>
+        {
+            for (Coroutine? co = Vm.Running; co != null; co = co.Resumer)
+            {
+                marker.MarkObject(co.Thread);
+                if (co.Resumer == co)
+                {
+                    break;
+                }
+            }
+        };
+        G.CallFinalizer = (gc, obj) =>
+        {
+            Coroutine co = Vm.Running;
+            int top = Vm.GetTop(co);
+            int slot = Math.Max(top, co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+            int frames = co.FrameCount;
+            try
+            {
+                Vm.EnsureStack(co, slot + 2);
+                Vm.StackOf(co)[slot] = gc;
+                Vm.StackOf(co)[slot + 1] = obj;
+                Vm.SetTop(co, slot + 2);
+                Vm.Call(co, slot, 0);
+            }
+            catch (LuaError e)
+            {
+                Value err = Vm.ErrorValue(co, e);
+                string msg = err.IsString ? G.ToDotNetString(err) : $"error object is a {LuaTypeNames.Name(err.Type)} value";
+                co.FrameCount = frames;
+                throw new LuaError(msg, e);
+            }
+            finally
+            {
+                co.FrameCount = frames;
+                Vm.SetTop(co, top);
+            }
+        };
+        G.Warn = Warning;
+        Collector.DeadKeysInStrongTables = true;
+    }
+
+    public void CheckFinalizer(in Value obj, uint mt) => G.CheckFinalizer(obj.R, mt);
 
     public static ReadOnlySpan<byte> AsSpan(List<byte> list) => CollectionsMarshal.AsSpan(list);
 }

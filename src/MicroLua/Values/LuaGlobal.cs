@@ -16,6 +16,22 @@ internal interface IGarbageCollector
 
     /// <summary>Pays allocation debt: called at safe points when <see cref="LuaGlobal.GcDebt"/> is positive.</summary>
     void Step();
+
+    /// <summary>
+    /// Called by setmetatable on a table or full userdata: when <paramref name="metatable"/>
+    /// has a __gc field, the object is marked for finalization (once).
+    /// </summary>
+    void CheckFinalizer(uint obj, uint metatable);
+}
+
+/// <summary>What a collector offers to code that reports extra roots (<see cref="LuaGlobal.MarkExtraRoots"/>).</summary>
+internal interface IRootMarker
+{
+    /// <summary>Keeps the object a value references (if any) alive in this cycle.</summary>
+    void MarkValue(in Value v);
+
+    /// <summary>Keeps the object <paramref name="r"/> (a whole object, not a sub-block; 0 is ignored) alive in this cycle.</summary>
+    void MarkObject(uint r);
 }
 
 /// <summary>
@@ -90,6 +106,25 @@ internal sealed unsafe class LuaGlobal : IDisposable
 
     /// <summary>Lua objects held by the host (roots until released); indices are handle ids.</summary>
     public readonly List<Value> HostRoots = [];
+
+    /// <summary>
+    /// Extra roots the interpreter reports at each collection (threads being resumed, values
+    /// held by running host code...). Called once per cycle during marking; must not allocate
+    /// in the heap.
+    /// </summary>
+    public Action<IRootMarker>? MarkExtraRoots;
+
+    /// <summary>
+    /// Calls a finalizer: (the __gc value, the object). Installed by the interpreter; until then
+    /// objects due for finalization stay pending (and alive). Errors it throws become warnings.
+    /// </summary>
+    public Action<Value, Value>? CallFinalizer;
+
+    /// <summary>Receives warnings (Lua's lua_WarnFunction without the continuation flag), e.g. "error in __gc (msg)".</summary>
+    public Action<string>? Warn;
+
+    /// <summary>Called by setmetatable: marks the object for finalization when the metatable has __gc.</summary>
+    public void CheckFinalizer(uint obj, uint metatable) => Collector?.CheckFinalizer(obj, metatable);
 
     private uint[] _pending = new uint[8];
     private int _pendingCount;

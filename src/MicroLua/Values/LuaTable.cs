@@ -325,7 +325,7 @@ internal static unsafe class LuaTable
     {
         Node* nodes = NodeBase(g, to);
         Node* mp = MainPosition(g, to, key);
-        if (mp->KeyTag != Tag.Nil)
+        if (!mp->Val.IsNil)
         {
             Node* f = GetFreePosition(to, nodes);
             if (f == null)
@@ -362,6 +362,8 @@ internal static unsafe class LuaTable
             }
         }
 
+        // Either a fresh node, or the main position held an entry whose value is gone (a
+        // removed or collected key): it is reused in place, keeping its chain link.
         Node.SetKey(mp, key);
         mp->Val = value;
         return true;

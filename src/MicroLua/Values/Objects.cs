@@ -29,6 +29,8 @@ internal static class GcBits
     public const byte Fixed = 4;
     /// <summary>The finalizer ran (or is queued); the object is ordinary garbage next time.</summary>
     public const byte Finalized = 8;
+    /// <summary>Collector-private, during a cycle: an open upvalue was reached from its (live) thread.</summary>
+    public const byte OpenUpvalSeen = 16;
 }
 
 /// <summary>
