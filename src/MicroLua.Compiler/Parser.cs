@@ -72,13 +72,15 @@ internal sealed class Parser
 
     // ---------------------------------------------------------------- helpers
 
+    // names are interned by the lexer (and "_ENV", "self", "break" are literals, interned by
+    // the runtime), so name lookups compare references, as Lua compares its interned strings
     private int Token => Lex.Token;
 
     private void Next() => Lex.NextToken();
 
     private void EnterLevel()
     {
-        if (++_level >= MaxCCalls)
+        if (++_level >= MaxCCalls || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new LuaCompileException("C stack overflow");
         }
@@ -238,7 +240,7 @@ internal sealed class Parser
     {
         for (int i = 0; i < fs.Upvalues.Count; i++)
         {
-            if (fs.Upvalues[i].Name == name)
+            if (ReferenceEquals(fs.Upvalues[i].Name, name))
             {
                 return i;
             }
@@ -269,7 +271,7 @@ internal sealed class Parser
         for (int i = fs.NActVar - 1; i >= 0; i--)
         {
             VarDesc vd = LocalVarDesc(fs, i);
-            if (vd.Name == n)
+            if (ReferenceEquals(vd.Name, n))
             {
                 if (vd.Kind == VarDesc.CompileTimeConst)
                 {
@@ -389,7 +391,7 @@ internal sealed class Parser
     {
         for (int i = _fs.FirstLabel; i < _label.Count; i++)
         {
-            if (_label[i].Name == name)
+            if (ReferenceEquals(_label[i].Name, name))
             {
                 return _label[i];
             }
@@ -413,7 +415,7 @@ internal sealed class Parser
         while (i < _gt.Count)
         {
             LabelDesc gt = _gt[i];
-            if (gt.Name == lb.Name)
+            if (ReferenceEquals(gt.Name, lb.Name))
             {
                 needsClose |= gt.Close;
                 if (gt.NActVar < lb.NActVar)
