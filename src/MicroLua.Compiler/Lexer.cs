@@ -138,7 +138,7 @@ internal sealed class Lexer
 
     /// <summary>A syntax error near the current token.</summary>
     public LuaCompileException SyntaxError(string msg) =>
-        Error($"{msg} near {NearText(Token, TokenText)}", Line);
+        Error(Token == 0 ? msg : $"{msg} near {NearText(Token, TokenText)}", Line); // token 0 (a NUL byte) shows no "near", as in Lua
 
     private static string NearText(int token, string text)
     {
