@@ -141,6 +141,14 @@ internal sealed partial class FuncState
             l1 = l2;
             return;
         }
+        if (GetJump(l2) == NoJump)
+        {
+            // a single jump goes to the front: every jump of a list gets the same target, so
+            // order does not matter, and long 'and'/'or' chains stay linear instead of quadratic
+            FixJump(l2, l1);
+            l1 = l2;
+            return;
+        }
         int list = l1;
         int next;
         while ((next = GetJump(list)) != NoJump)

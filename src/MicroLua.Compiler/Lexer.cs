@@ -87,6 +87,23 @@ internal sealed class Lexer
 
     public string Source { get; }
 
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal)
+    {
+        ["_ENV"] = "_ENV",
+        ["self"] = "self",
+    };
+
+    /// <summary>One instance per distinct name, so the parser can compare names by reference.</summary>
+    private string Intern(string name)
+    {
+        if (_names.TryGetValue(name, out string? canonical))
+        {
+            return canonical;
+        }
+        _names[name] = name;
+        return name;
+    }
+
     private void Next() => _current = _pos < _src.Length ? _src[_pos++] : Eoz;
 
     private void SaveAndNext()
@@ -121,7 +138,7 @@ internal sealed class Lexer
 
     /// <summary>A syntax error near the current token.</summary>
     public LuaCompileException SyntaxError(string msg) =>
-        Error($"{msg} near {NearText(Token, TokenText)}", Line);
+        Error(Token == 0 ? msg : $"{msg} near {NearText(Token, TokenText)}", Line); // token 0 (a NUL byte) shows no "near", as in Lua
 
     private static string NearText(int token, string text)
     {
@@ -296,7 +313,7 @@ internal sealed class Lexer
                         {
                             return r;
                         }
-                        s = name;
+                        s = Intern(name);
                         return Tk.Name;
                     }
                     {

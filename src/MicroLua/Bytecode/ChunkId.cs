@@ -11,10 +11,15 @@ public static class ChunkId
     /// <summary>Lua's LUA_IDSIZE: the buffer size for a chunk id, terminator included.</summary>
     public const int IdSize = 60;
 
-    /// <summary>Returns the display form of <paramref name="source"/>.</summary>
+    /// <summary>Returns the display form of <paramref name="source"/> (cut at a NUL character, as Lua's C strings are).</summary>
     public static string Format(string source)
     {
         const int bufLen = IdSize - 1;
+        int nul = source.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            source = source.Substring(0, nul); // Lua sees chunk names as C strings
+        }
         if (source.StartsWith('='))
         {
             string rest = source.Substring(1);

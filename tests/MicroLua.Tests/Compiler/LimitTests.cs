@@ -94,4 +94,18 @@ public sealed class LimitTests
         string src = string.Join(",", Enumerable.Range(0, 5000).Select(i => "a" + i)) + " = 1";
         Assert.Equal("C stack overflow", LoadError(src));
     }
+
+    [Theory]
+    [InlineData("for i = 1, 2 do ", "[string \"for i = 1, 2 do x=1 x=1 x=1 x=1 x=1 x=1 x=1 x...\"]:1: control structure too long near 'end'")]
+    [InlineData("for k in f do ", "[string \"for k in f do x=1 x=1 x=1 x=1 x=1 x=1 x=1 x=1...\"]:1: control structure too long near 'end'")]
+    public void ForLoop_BodyBeyondBxRange_ReportsTooLong(string head, string expected)
+    {
+        var sb = new StringBuilder(head);
+        for (int i = 0; i < 140_000; i++)
+        {
+            sb.Append("x=1 ");
+        }
+        sb.Append(" end");
+        Assert.Equal(expected, LoadError(sb.ToString()));
+    }
 }

@@ -232,6 +232,9 @@ public sealed class ParserErrorTests
         "[string \"x = '\\v\\a\\b\\f'...\"]:4: unexpected symbol near ')'")]
     [InlineData("local x <close> <const> = 1",
         "[string \"local x <close> <const> = 1\"]:1: unexpected symbol near '<'")]
+    [InlineData("x = 1 \0", "[string \"x = 1 \"]:1: unexpected symbol")]
+    [InlineData("local t = {a\0}", "[string \"local t = {a\"]:1: '}' expected")]
+    [InlineData("x = \"a\0b\" y", "[string \"x = \"a\"]:1: syntax error near <eof>")]
     public void Load_InvalidSource_GivesLuaMessage(string source, string expected)
     {
         Assert.Equal(expected, LoadError(source));
