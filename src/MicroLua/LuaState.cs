@@ -137,7 +137,7 @@ public sealed unsafe class LuaState : IDisposable
             {
                 foreach (string a in args)
                 {
-                    _vm.Push(co, _g.NewString(a));
+                    _vm.Push(co, _g.NewStringFromHost(a));
                 }
             }
 
@@ -155,7 +155,7 @@ public sealed unsafe class LuaState : IDisposable
         {
             Value err = _vm.ErrorValue(co, e);
             string traceback = _vm.Traceback(co, null, 0);
-            string message = err.IsString ? _g.ToDotNetString(err)
+            string message = err.IsString ? _g.ToHostString(err)
                 : err.IsNil ? "nil"
                 : $"(error object is a {LuaTypeNames.Name(err.Type)} value)";
             if (err.IsNumber)
@@ -197,7 +197,7 @@ public sealed unsafe class LuaState : IDisposable
         catch (LuaError e)
         {
             Value err = _vm.ErrorValue(co, e);
-            throw new LuaException(err.IsString ? _g.ToDotNetString(err) : "error", (string?)null);
+            throw new LuaException(err.IsString ? _g.ToHostString(err) : "error", (string?)null);
         }
         finally
         {

@@ -62,7 +62,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
         Tag.True => new LuaValue(LuaType.Boolean, false, 1, 0, null),
         Tag.Integer => new LuaValue(LuaType.Number, true, v.I, v.I, v.I.ToString(CultureInfo.InvariantCulture)),
         Tag.Float => new LuaValue(LuaType.Number, false, 0, v.D, BaseLibrary.FormatNumber(v)),
-        Tag.ShortString or Tag.LongString => new LuaValue(LuaType.String, false, 0, 0, rt.G.ToDotNetString(v)),
+        Tag.ShortString or Tag.LongString => new LuaValue(LuaType.String, false, 0, 0, rt.G.ToHostString(v)),
         _ => new LuaValue(v.Type, false, 0, 0, LuaTypeNames.Name(v.Type)),
     };
 

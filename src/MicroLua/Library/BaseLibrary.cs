@@ -90,7 +90,7 @@ internal static unsafe class BaseLibrary
             }
 
             default:
-                throw c.ArgError(1, $"invalid option '{System.Text.Encoding.UTF8.GetString(opt)}'");
+                throw c.ArgError(1, $"invalid option '{System.Text.Encoding.Latin1.GetString(opt)}'");
         }
     }
 
@@ -104,7 +104,7 @@ internal static unsafe class BaseLibrary
             string where = c.Vm.WhereLevel(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2));
             if (where.Length > 0)
             {
-                v = ConcatBytes(c.G, System.Text.Encoding.UTF8.GetBytes(where), v);
+                v = ConcatBytes(c.G, System.Text.Encoding.Latin1.GetBytes(where), v);
             }
         }
 

@@ -280,7 +280,7 @@ internal sealed unsafe class LuaRuntime
             return;
         }
 
-        byte[] text = System.Text.Encoding.UTF8.GetBytes("Lua warning: " + message + "\n");
+        byte[] text = System.Text.Encoding.Latin1.GetBytes("Lua warning: " + message + "\n");
         if (Output != null)
         {
             Output(text, LuaOutputKind.Warning);

@@ -270,19 +270,24 @@ internal sealed unsafe class LuaGlobal : IDisposable
         return Value.Object(Tag.LongString, r);
     }
 
-    /// <summary>A Lua string from .NET text (encoded as UTF-8).</summary>
+    /// <summary>
+    /// A Lua string from runtime text (messages, names): one byte per char (Latin-1), so that
+    /// bytes that went into a message come back out unchanged.
+    /// </summary>
     public Value NewString(string s)
     {
-        int max = System.Text.Encoding.UTF8.GetMaxByteCount(s.Length);
-        if (max <= 256)
+        if (s.Length <= 256)
         {
             Span<byte> buf = stackalloc byte[256];
-            int n = System.Text.Encoding.UTF8.GetBytes(s, buf);
+            int n = System.Text.Encoding.Latin1.GetBytes(s, buf);
             return NewString(buf[..n]);
         }
 
-        return NewString(System.Text.Encoding.UTF8.GetBytes(s));
+        return NewString(System.Text.Encoding.Latin1.GetBytes(s));
     }
+
+    /// <summary>A Lua string from host text, encoded as UTF-8 (the embedding API's convention).</summary>
+    public Value NewStringFromHost(string s) => NewString(System.Text.Encoding.UTF8.GetBytes(s));
 
     /// <summary>
     /// Allocates a long string of <paramref name="length"/> bytes for the caller to fill
@@ -337,8 +342,11 @@ internal sealed unsafe class LuaGlobal : IDisposable
         return StringSpan(a).SequenceEqual(StringSpan(b));
     }
 
-    /// <summary>The .NET text of a string value (invalid UTF-8 replaced), for messages and the host.</summary>
-    public string ToDotNetString(in Value v) => System.Text.Encoding.UTF8.GetString(StringSpan(v));
+    /// <summary>The runtime text of a string value: one char per byte (Latin-1), for messages and names.</summary>
+    public string ToDotNetString(in Value v) => System.Text.Encoding.Latin1.GetString(StringSpan(v));
+
+    /// <summary>The host text of a string value: its bytes decoded as UTF-8.</summary>
+    public string ToHostString(in Value v) => System.Text.Encoding.UTF8.GetString(StringSpan(v));
 
     public void Dispose() => Heap.Dispose();
 }

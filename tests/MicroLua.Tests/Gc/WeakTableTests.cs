@@ -65,7 +65,10 @@ public sealed class WeakTableTests
         MakeWeak(g, t, "k");
         Value liveKey = Global(s, "liveKey", Table(g));
 
-        Set(g, t, Table(g), Str(g, "dead key")); // collected
+        Value deadKey = Table(g);
+        g.PushTemp(deadKey); // anchored while the value string is made (stress mode collects there)
+        Set(g, t, deadKey, Str(g, "dead key")); // collected once the anchor goes
+        g.PopTemp();
         Set(g, t, liveKey, Table(g)); // the value lives only here, but its key lives: kept
         Set(g, t, "str", Table(g)); // strings are not weak: kept, and so is the value
         Set(g, t, Value.Integer(1), Table(g)); // plain keys: kept
