@@ -62,6 +62,9 @@ public sealed unsafe class LuaState : IDisposable
         };
         BaseLibrary.Open(_rt);
         CoroutineLibrary.Open(_rt);
+        TableLibrary.Open(_rt);
+        MathLibrary.Open(_rt);
+        Utf8Library.Open(_rt);
         _g.GcStress = options.GcStress;
     }
 
