@@ -41,7 +41,8 @@ internal static class MathLibrary
 
         // The generator state lives in the closure: one per state, as in Lua.
         var gen = new Xoshiro256StarStar();
-        gen.SeedRandomly();
+        (long s1, long s2) = RandomSeedPair();
+        gen.Seed((ulong)s1, (ulong)s2);
         rt.Register(t, "random", (ref CallContext c) => Random(ref c, gen), "math.random");
         rt.Register(t, "randomseed", (ref CallContext c) => RandomSeed(ref c, gen), "math.randomseed");
     }
@@ -52,31 +53,31 @@ internal static class MathLibrary
 
     private static int Abs(ref CallContext c)
     {
-        Value v = c.CheckNumberValue(1);
+        Value v = c.Arg(1);
         if (v.Tag == Tag.Integer)
         {
             return c.Return(v.I < 0 ? unchecked(0 - v.I) : v.I); // mininteger wraps to itself
         }
 
-        return c.Return(Math.Abs(v.D));
+        return c.Return(Math.Abs(c.CheckNumber(1))); // a numeric string counts as a float
     }
 
     private static int Floor(ref CallContext c)
     {
-        Value v = c.CheckNumberValue(1);
-        return v.Tag == Tag.Integer ? c.Return(v) : c.Return(IntegerIfFits(Math.Floor(v.D)));
+        Value v = c.Arg(1);
+        return v.Tag == Tag.Integer ? c.Return(v) : c.Return(IntegerIfFits(Math.Floor(c.CheckNumber(1))));
     }
 
     private static int Ceil(ref CallContext c)
     {
-        Value v = c.CheckNumberValue(1);
-        return v.Tag == Tag.Integer ? c.Return(v) : c.Return(IntegerIfFits(Math.Ceiling(v.D)));
+        Value v = c.Arg(1);
+        return v.Tag == Tag.Integer ? c.Return(v) : c.Return(IntegerIfFits(Math.Ceiling(c.CheckNumber(1))));
     }
 
     private static int FMod(ref CallContext c)
     {
-        Value a = c.CheckNumberValue(1);
-        Value b = c.CheckNumberValue(2);
+        Value a = c.Arg(1);
+        Value b = c.Arg(2);
         if (a.Tag == Tag.Integer && b.Tag == Tag.Integer)
         {
             long d = b.I;
@@ -89,18 +90,18 @@ internal static class MathLibrary
             return c.Return(d == -1 ? 0L : a.I % d);
         }
 
-        return c.Return(LuaConvert.ToDouble(a) % LuaConvert.ToDouble(b)); // C's fmod: truncated
+        return c.Return(c.CheckNumber(1) % c.CheckNumber(2)); // C's fmod: truncated
     }
 
     private static int ModF(ref CallContext c)
     {
-        Value v = c.CheckNumberValue(1);
+        Value v = c.Arg(1);
         if (v.Tag == Tag.Integer)
         {
             return c.Return(v, Value.Float(0.0));
         }
 
-        double n = v.D;
+        double n = c.CheckNumber(1);
         double ip = n < 0 ? Math.Ceiling(n) : Math.Floor(n); // rounds toward zero
         Value first = IntegerIfFits(ip); // NaN and infinities stay floats
         double frac = n == ip ? 0.0 : n - ip; // infinities have no fractional part
@@ -137,11 +138,10 @@ internal static class MathLibrary
             throw c.ArgError(1, "value expected");
         }
 
+        // Like lua5.4, the arguments are only compared (with <), not checked to be numbers.
         int best = 1;
-        c.CheckNumber(1);
         for (int i = 2; i <= n; i++)
         {
-            c.CheckNumber(i);
             bool better = max
                 ? c.Vm.Compare(c.Coroutine, c.Arg(best), c.Arg(i), TM.Lt)
                 : c.Vm.Compare(c.Coroutine, c.Arg(i), c.Arg(best), TM.Lt);
@@ -235,7 +235,7 @@ internal static class MathLibrary
 
         if (low > up)
         {
-            throw c.ArgError(c.ArgCount, "interval is empty");
+            throw c.ArgError(1, "interval is empty"); // lua5.4 names argument 1 in both forms
         }
 
         ulong r = gen.Project(rv, unchecked((ulong)up - (ulong)low));
@@ -244,16 +244,26 @@ internal static class MathLibrary
 
     private static int RandomSeed(ref CallContext c, Xoshiro256StarStar gen)
     {
+        long n1, n2;
         if (c.ArgCount == 0)
         {
-            gen.SeedRandomly();
-            return 0;
+            (n1, n2) = RandomSeedPair();
+        }
+        else
+        {
+            n1 = c.CheckInteger(1);
+            n2 = c.OptInteger(2, 0);
         }
 
-        long n1 = c.CheckInteger(1);
-        long n2 = c.OptInteger(2, 0);
         gen.Seed((ulong)n1, (ulong)n2);
-        return c.Return(Value.Integer(n1), Value.Integer(n2));
+        return c.Return(Value.Integer(n1), Value.Integer(n2)); // the seed components used
+    }
+
+    private static (long, long) RandomSeedPair()
+    {
+        Span<byte> b = stackalloc byte[16];
+        RandomNumberGenerator.Fill(b);
+        return (BitConverter.ToInt64(b), BitConverter.ToInt64(b[8..]));
     }
 
     /// <summary>
@@ -286,13 +296,6 @@ internal static class MathLibrary
             {
                 Next(); // discard the first values: they still show the seed's structure
             }
-        }
-
-        public void SeedRandomly()
-        {
-            Span<byte> b = stackalloc byte[16];
-            RandomNumberGenerator.Fill(b);
-            Seed(BitConverter.ToUInt64(b), BitConverter.ToUInt64(b[8..]));
         }
 
         /// <summary>A value in [0, n] from random bits <paramref name="rv"/>: masked to the smallest 2^b-1 covering n, drawing again when above n.</summary>

@@ -206,7 +206,7 @@ internal static unsafe class TableLibrary
         long pos = c.OptInteger(2, size);
         if (pos != size && unchecked((ulong)pos - 1) > (ulong)size)
         {
-            throw c.ArgError(2, "position out of bounds"); // size + 1 is allowed
+            throw c.ArgError(1, "position out of bounds"); // size + 1 is allowed; lua5.4.4 names argument 1
         }
 
         c.Push(Get(ref c, t, pos)); // the result

@@ -15,6 +15,9 @@ internal static class Utf8Library
     private const long MaxUtf = 0x7FFFFFFF;
     private const long MaxUnicode = 0x10FFFF;
 
+    /// <summary>"[\0-\x7F\xC2-\xFD][\x80-\xBF]*": one lead byte and its continuation bytes (raw bytes, not UTF-16 text).</summary>
+    private static ReadOnlySpan<byte> CharPattern => [(byte)'[', 0, (byte)'-', 0x7F, 0xC2, (byte)'-', 0xFD, (byte)']', (byte)'[', 0x80, (byte)'-', 0xBF, (byte)']', (byte)'*'];
+
     public static void Open(LuaRuntime rt)
     {
         uint t = rt.NewLibraryTable("utf8");
@@ -25,7 +28,7 @@ internal static class Utf8Library
         rt.Register(t, "codepoint", CodePoint, "utf8.codepoint");
         rt.Register(t, "len", Len, "utf8.len");
         rt.Register(t, "offset", Offset, "utf8.offset");
-        rt.SetField(t, "charpattern", rt.G.NewString("[\0-\x7F\xC2-\xFD][\x80-\xBF]*"u8));
+        rt.SetField(t, "charpattern", rt.G.NewString(CharPattern));
     }
 
     private static bool IsContinuation(byte b) => (b & 0xC0) == 0x80;
