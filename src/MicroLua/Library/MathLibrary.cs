@@ -113,18 +113,24 @@ internal static class MathLibrary
         double x = c.CheckNumber(1);
         if (c.IsNoneOrNil(2))
         {
-            return c.Return(Math.Log(x));
+            return c.Return(Ln(x));
         }
 
         double b = c.CheckNumber(2);
         double r = b switch
         {
-            2.0 => Math.Log2(x),
-            10.0 => Math.Log10(x),
-            _ => Math.Log(x) / Math.Log(b),
+            2.0 => x < 0 ? NegativeNaN : Math.Log2(x),
+            10.0 => x < 0 ? -NegativeNaN : Math.Log10(x), // glibc's log10 gives a positive NaN here
+            _ => Ln(x) / Ln(b),
         };
         return c.Return(r);
     }
+
+    /// <summary>The NaN with the sign bit set: what the C library's invalid operations give on x86-64, printed "-nan".</summary>
+    private static double NegativeNaN => BitConverter.Int64BitsToDouble(unchecked((long)0xFFF8000000000000UL));
+
+    /// <summary>Natural logarithm with the C library's NaN for negative arguments, so output matches lua5.4 ("-nan").</summary>
+    private static double Ln(double x) => x < 0 ? NegativeNaN : Math.Log(x);
 
     private static int Max(ref CallContext c) => MinMax(ref c, max: true);
 

@@ -221,11 +221,11 @@ internal static unsafe class TableLibrary
 
     private static int Move(ref CallContext c)
     {
-        Value a1 = CheckTableLike(ref c, 1, Needs.Read);
         long f = c.CheckInteger(2);
         long e = c.CheckInteger(3);
         long t = c.CheckInteger(4);
         int tt = c.IsNoneOrNil(5) ? 1 : 5;
+        Value a1 = CheckTableLike(ref c, 1, Needs.Read);
         Value a2 = CheckTableLike(ref c, tt, Needs.Write);
         if (e >= f)
         {

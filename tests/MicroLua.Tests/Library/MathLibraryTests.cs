@@ -77,6 +77,14 @@ public sealed partial class MathLibraryTests
     [InlineData("local function e(f, ...) local ok, m = pcall(f, ...) print(ok, m) end\ne(function() local x = math.randomseed(1.5) return x end)", "false\tt:2: bad argument #1 to 'randomseed' (number has no integer representation)\n")]
     public void Random_BadArguments_RaisesLuaMessage(string code, string expected) => Assert.Equal(expected, LuaRun.Output(code));
 
+    [Theory]
+    [InlineData("print(math.sqrt(-1), math.acos(2), math.asin(2), math.fmod(1, 0.0), math.fmod(0/0, 1), math.log(-1), math.log(-1, 3), math.log(-1, 2), math.log(-1, 10), math.sin(1/0), math.cos(-1/0), math.tan(1/0), math.exp(0/0), math.log(0/0), math.log(-(0/0)), math.fmod(1/0, 2), math.fmod(-1/0, 2), math.log(1, -1), math.log(8, 0/0), math.sqrt(0/0), math.abs(0/0), math.abs(-(0/0)), math.floor(0/0), math.ceil(-(0/0)), math.modf(0/0), math.modf(-(0/0)))\nprint(math.atan(0/0), math.log(-0.0), math.log(0.0, 2), math.log(-0.0, 10), math.log(2, -2), math.log(-2, -2), math.max(0/0), math.min(-(0/0)))\n", "-nan\tnan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\tnan\t-nan\tnan\t-nan\tnan\tnan\n-nan\t-inf\t-inf\t-inf\t-nan\t-nan\t-nan\tnan\n")]
+    public void NaN_Results_SignAsCLibrary(string code, string expected) => Assert.Equal(expected, LuaRun.Output(code));
+
+    [Theory]
+    [InlineData("math.randomseed(42) for i = 1, 5 do print(math.floor(math.random() * 2^53)) end math.randomseed(-1, math.mininteger) print(math.random(0), math.random(0))", "8384010756341838\n4069307601612554\n4925885162747895\n7148017425653835\n5560302950543626\n-1643677802752814401\t6269459204356468599\n")]
+    public void Random_FixedSeed_AllFloatBitsMatch(string code, string expected) => Assert.Equal(expected, LuaRun.Output(code));
+
     public static TheoryData<string, string> AllCases => new()
     {
         { "print(math.abs(-3), math.abs(3.5), math.abs(-0.0), math.abs(math.mininteger), math.abs(-math.huge), math.abs('-2'), math.type(math.abs(-3)))", "3\t3.5\t0.0\t-9223372036854775808\tinf\t2.0\tinteger\n" },
@@ -114,6 +122,8 @@ public sealed partial class MathLibraryTests
         { "local function e(f, ...) local ok, m = pcall(f, ...) print(ok, m) end\ne(function() local x = math.random(1, 2, 3) return x end)", "false\tt:2: wrong number of arguments\n" },
         { "local function e(f, ...) local ok, m = pcall(f, ...) print(ok, m) end\ne(function() local x = math.random(3.5) return x end)", "false\tt:2: bad argument #1 to 'random' (number has no integer representation)\n" },
         { "local function e(f, ...) local ok, m = pcall(f, ...) print(ok, m) end\ne(function() local x = math.randomseed(1.5) return x end)", "false\tt:2: bad argument #1 to 'randomseed' (number has no integer representation)\n" },
+        { "print(math.sqrt(-1), math.acos(2), math.asin(2), math.fmod(1, 0.0), math.fmod(0/0, 1), math.log(-1), math.log(-1, 3), math.log(-1, 2), math.log(-1, 10), math.sin(1/0), math.cos(-1/0), math.tan(1/0), math.exp(0/0), math.log(0/0), math.log(-(0/0)), math.fmod(1/0, 2), math.fmod(-1/0, 2), math.log(1, -1), math.log(8, 0/0), math.sqrt(0/0), math.abs(0/0), math.abs(-(0/0)), math.floor(0/0), math.ceil(-(0/0)), math.modf(0/0), math.modf(-(0/0)))\nprint(math.atan(0/0), math.log(-0.0), math.log(0.0, 2), math.log(-0.0, 10), math.log(2, -2), math.log(-2, -2), math.max(0/0), math.min(-(0/0)))\n", "-nan\tnan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\t-nan\t-nan\t-nan\t-nan\t-nan\tnan\tnan\t-nan\tnan\t-nan\tnan\tnan\n-nan\t-inf\t-inf\t-inf\t-nan\t-nan\t-nan\tnan\n" },
+        { "math.randomseed(42) for i = 1, 5 do print(math.floor(math.random() * 2^53)) end math.randomseed(-1, math.mininteger) print(math.random(0), math.random(0))", "8384010756341838\n4069307601612554\n4925885162747895\n7148017425653835\n5560302950543626\n-1643677802752814401\t6269459204356468599\n" },
     };
 
     [Theory]
