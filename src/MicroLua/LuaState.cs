@@ -74,6 +74,22 @@ public sealed unsafe class LuaState : IDisposable
         {
             StringLibrary.Open(_rt);
         }
+
+        if ((options.Libraries & LuaLibraries.Table) != 0)
+        {
+            TableLibrary.Open(_rt);
+        }
+
+        if ((options.Libraries & LuaLibraries.Math) != 0)
+        {
+            MathLibrary.Open(_rt);
+        }
+
+        if ((options.Libraries & LuaLibraries.Utf8) != 0)
+        {
+            Utf8Library.Open(_rt);
+        }
+
         _rt.WireCollector();
         _g.GcStress = options.GcStress;
     }

@@ -283,7 +283,7 @@ internal static unsafe class BaseLibrary
             return c.Return((long)c.G.StringSpan(v).Length);
         }
 
-        throw c.ArgError(1, "table or string expected");
+        throw c.TypeError(1, "table or string");
     }
 
     private static int RawSet(ref CallContext c)

@@ -205,12 +205,12 @@ internal static unsafe class CoroutineLibrary
         Coroutine co = c.Coroutine;
         if (co == c.Vm.Main)
         {
-            throw new LuaError("attempt to yield from outside a coroutine");
+            throw LuaError.Runtime("attempt to yield from outside a coroutine");
         }
 
         if (co.NonYieldable > 0)
         {
-            throw new LuaError("attempt to yield across a C-call boundary");
+            throw LuaError.Runtime("attempt to yield across a C-call boundary");
         }
 
         co.Yielding = true;
@@ -249,9 +249,9 @@ internal static unsafe class CoroutineLibrary
         int n = ResumeCore(c.Vm, c.Coroutine, co, c.ArgCount, out Value error);
         if (n < 0)
         {
-            if (co.Status == CoStatus.Dead)
+            if (co.DiedWithError)
             {
-                c.Vm.CloseCoroutine(co, error, out error);
+                c.Vm.CloseCoroutine(co, error, out error); // close its pending variables, as lua_resetthread
             }
 
             if (error.IsString)

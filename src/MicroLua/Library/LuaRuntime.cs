@@ -54,6 +54,34 @@ internal sealed unsafe class LuaRuntime
 
     public readonly List<byte> PrintBuffer = [];
 
+    private readonly Stack<ByteBuilder> _builders = new();
+    private readonly Stack<PatternMatch> _matches = new();
+
+    /// <summary>A scratch byte buffer for a library call (calls can nest: each rents its own).</summary>
+    public ByteBuilder RentBuilder()
+    {
+        if (_builders.TryPop(out ByteBuilder? b))
+        {
+            b.Clear();
+            return b;
+        }
+
+        return new ByteBuilder();
+    }
+
+    public void ReturnBuilder(ByteBuilder b)
+    {
+        if (b.Length <= 1 << 20)
+        {
+            _builders.Push(b);
+        }
+    }
+
+    /// <summary>A reusable match result for a pattern call.</summary>
+    public PatternMatch RentMatch() => _matches.TryPop(out PatternMatch? m) ? m : new PatternMatch();
+
+    public void ReturnMatch(PatternMatch m) => _matches.Push(m);
+
 
     public ILuaCompiler? Compiler { get; set; }
 

@@ -274,12 +274,12 @@ internal static unsafe class LuaTable
 
         if (key.IsNil)
         {
-            throw new LuaError("index is nil");
+            throw LuaError.Runtime("table index is nil");
         }
 
         if (key.Tag == Tag.Float && double.IsNaN(key.D))
         {
-            throw new LuaError("index is NaN");
+            throw LuaError.Runtime("table index is NaN");
         }
 
         NewKey(g, t, key, value);

@@ -173,8 +173,10 @@ internal sealed unsafe partial class Interpreter
         catch (LuaError e) when (!co.Yielding && !e.IsStackOverflow)
         {
             // The error came before the protected frame existed (calling a non-function) or
-            // from a host function run directly: finish the pcall here.
-            Value err = ErrorValue(co, e);
+            // from a host function run directly: finish the pcall here. Its level 1 is pcall,
+            // a host function, so the message gets no position.
+            co.FrameCount = frames;
+            Value err = ErrorValue(co, e, noPosition: true);
             if (withHandler)
             {
                 err = CallHandler(co, handler, err);
@@ -344,6 +346,28 @@ internal sealed unsafe partial class Interpreter
     /// <summary>TAILCALL: 1 = a Lua frame replaced the current one; 2 = a host function finished a fresh frame; 0 = continue the caller.</summary>
     private int TailCall(Coroutine co, int fi, int func)
     {
+        // Resolve __call while the calling frame still exists: an error names the called
+        // value from this frame's TAILCALL, and a pcall around it still catches it.
+        for (int loop = 0; !StackOf(co)[func].IsFunction; loop++)
+        {
+            Value tm = GetMetamethod(StackOf(co)[func], TM.Call);
+            if (tm.IsNil || loop >= LuaLimits.MaxTagLoop)
+            {
+                throw CallError(co, func);
+            }
+
+            int top0 = GetTop(co);
+            EnsureStack(co, top0 + 1);
+            Value* st = StackOf(co);
+            for (int i = top0; i > func; i--)
+            {
+                st[i] = st[i - 1];
+            }
+
+            st[func] = tm;
+            SetTop(co, top0 + 1);
+        }
+
         ref CallFrame fr = ref co.Frames[fi];
         Value* target = StackOf(co) + func;
         if (target->Tag is Tag.HostFunction or Tag.HostClosure)
@@ -432,7 +456,7 @@ internal sealed unsafe partial class Interpreter
 
         if (CCalls == LuaLimits.MaxCCalls)
         {
-            throw new LuaError("C stack overflow");
+            throw LuaError.Runtime("C stack overflow");
         }
     }
 
@@ -621,7 +645,7 @@ internal sealed unsafe partial class Interpreter
             long st = step.I;
             if (st == 0)
             {
-                throw new LuaError("'for' step is zero");
+                throw LuaError.Runtime("'for' step is zero");
             }
 
             ra[3] = init;
@@ -643,24 +667,13 @@ internal sealed unsafe partial class Interpreter
             return false;
         }
 
-        if (!LuaArith.ToNumberForLoop(limit, out double fl))
-        {
-            throw new LuaError("'for' limit must be a number");
-        }
-
-        if (!LuaArith.ToNumberForLoop(step, out double fs))
-        {
-            throw new LuaError("'for' step must be a number");
-        }
-
-        if (!LuaArith.ToNumberForLoop(init, out double fi))
-        {
-            throw new LuaError("'for' initial value must be a number");
-        }
+        double fl = ForNumber(limit, "limit");
+        double fs = ForNumber(step, "step");
+        double fi = ForNumber(init, "initial value");
 
         if (fs == 0)
         {
-            throw new LuaError("'for' step is zero");
+            throw LuaError.Runtime("'for' step is zero");
         }
 
         if (fs > 0 ? fl < fi : fi < fl)
@@ -675,8 +688,19 @@ internal sealed unsafe partial class Interpreter
         return false;
     }
 
+    /// <summary>A for-loop operand as a float (numeric strings convert); Lua's "bad 'for' ..." error otherwise.</summary>
+    private double ForNumber(in Value v, string what)
+    {
+        if (LuaConvert.TryToNumber(G, v, out Value n))
+        {
+            return LuaConvert.ToDouble(n);
+        }
+
+        throw LuaError.Runtime($"bad 'for' {what} (number expected, got {TypeName(v)})");
+    }
+
     /// <summary>Converts a for-loop limit to an integer; true when the loop cannot run.</summary>
-    private static bool ForLimit(in Value limit, long init, long step, out long result)
+    private bool ForLimit(in Value limit, long init, long step, out long result)
     {
         if (limit.Tag == Tag.Integer)
         {
@@ -684,10 +708,7 @@ internal sealed unsafe partial class Interpreter
             return false;
         }
 
-        if (!LuaArith.ToNumberForLoop(limit, out double d))
-        {
-            throw new LuaError("'for' limit must be a number");
-        }
+        double d = ForNumber(limit, "limit");
 
         // Floor for increasing loops, ceiling for decreasing ones; clip to the integer range.
         double f = step < 0 ? Math.Ceiling(d) : Math.Floor(d);

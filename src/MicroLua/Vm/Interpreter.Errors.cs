@@ -17,7 +17,7 @@ internal sealed unsafe partial class Interpreter
     /// the running Lua function, or, when a host function raised it, of the Lua function that
     /// called it (as luaL_error does).
     /// </summary>
-    public Value ErrorValue(Coroutine co, LuaError e)
+    public Value ErrorValue(Coroutine co, LuaError e, bool noPosition = false)
     {
         if (e.HasValue)
         {
@@ -30,9 +30,10 @@ internal sealed unsafe partial class Interpreter
         }
 
         string msg = e.Message;
-        if (!e.HasPosition)
+        if (!e.HasPosition && !noPosition)
         {
-            msg = Where(co, co.FrameCount - 1, hostLevel: true) + msg;
+            // A VM error names the running Lua function; a library error names its caller.
+            msg = Where(co, co.FrameCount - 1, hostLevel: !e.IsRuntime) + msg;
         }
 
         return G.NewString(msg);
@@ -83,7 +84,7 @@ internal sealed unsafe partial class Interpreter
             ref CallFrame fr = ref co.Frames[fi];
             ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
             uint inst = Code(p)[fr.Pc - 1];
-            if (Op(inst) is OpCode.Call or OpCode.TailCall)
+            if (Op(inst) is OpCode.Call or OpCode.TailCall && func - fr.Base == A(inst))
             {
                 info = NameInfo(p, fr.Pc - 1, A(inst));
             }
@@ -93,7 +94,7 @@ internal sealed unsafe partial class Interpreter
             }
         }
 
-        return new LuaError($"attempt to call a {TypeName(f)} value{info}");
+        return LuaError.Runtime($"attempt to call a {TypeName(f)} value{info}");
     }
 
     private LuaError TypeErrorForIndex(Coroutine co, in Value t, in Value key)
@@ -132,7 +133,7 @@ internal sealed unsafe partial class Interpreter
             }
         }
 
-        return new LuaError($"attempt to index a {TypeName(t)} value{info}");
+        return LuaError.Runtime($"attempt to index a {TypeName(t)} value{info}");
     }
 
     private string UpvalueInfo(ProtoObj* p, int index)

@@ -132,7 +132,7 @@ internal sealed unsafe partial class Interpreter
             t = tm;
         }
 
-        throw new LuaError("'__index' chain too long; possible loop");
+        throw LuaError.Runtime("'__index' chain too long; possible loop");
     }
 
     private void SetRegister(Coroutine co, int a, in Value v)
@@ -166,7 +166,7 @@ internal sealed unsafe partial class Interpreter
                 tm = GetMetamethod(t, TM.Index);
                 if (tm.IsNil)
                 {
-                    throw new LuaError($"attempt to index a {TypeName(t)} value");
+                    throw LuaError.Runtime($"attempt to index a {TypeName(t)} value");
                 }
             }
 
@@ -178,7 +178,7 @@ internal sealed unsafe partial class Interpreter
             t = tm;
         }
 
-        throw new LuaError("'__index' chain too long; possible loop");
+        throw LuaError.Runtime("'__index' chain too long; possible loop");
     }
 
     /// <summary>t[key] = v with __newindex, for the loop.</summary>
@@ -225,7 +225,7 @@ internal sealed unsafe partial class Interpreter
             t = tm;
         }
 
-        throw new LuaError("'__newindex' chain too long; possible loop");
+        throw LuaError.Runtime("'__newindex' chain too long; possible loop");
     }
 
     /// <summary>t[key] = v with __newindex from host code.</summary>
@@ -249,7 +249,7 @@ internal sealed unsafe partial class Interpreter
                 tm = GetMetamethod(t, TM.NewIndex);
                 if (tm.IsNil)
                 {
-                    throw new LuaError($"attempt to index a {TypeName(t)} value");
+                    throw LuaError.Runtime($"attempt to index a {TypeName(t)} value");
                 }
             }
 
@@ -272,7 +272,7 @@ internal sealed unsafe partial class Interpreter
             t = tm;
         }
 
-        throw new LuaError("'__newindex' chain too long; possible loop");
+        throw LuaError.Runtime("'__newindex' chain too long; possible loop");
     }
 
     // ---- arithmetic ----
@@ -348,17 +348,18 @@ internal sealed unsafe partial class Interpreter
         {
             if (a.IsNumber && b.IsNumber)
             {
-                return new LuaError("number has no integer representation");
+                int which = LuaConvert.ToIntegerStrict(a, out _) ? 1 : 0;
+                return LuaError.Runtime($"number{VarInfo(co, which == 0 ? a : b, which)} has no integer representation");
             }
 
             Value bad = a.IsNumber ? b : a;
-            return new LuaError($"attempt to perform bitwise operation on a {TypeName(bad)} value{VarInfo(co, bad, a.IsNumber ? 1 : 0)}");
+            return LuaError.Runtime($"attempt to perform bitwise operation on a {TypeName(bad)} value{VarInfo(co, bad, a.IsNumber ? 1 : 0)}");
         }
 
         if (e == TM.Concat)
         {
             Value bad = a.IsString || a.IsNumber ? b : a;
-            return new LuaError($"attempt to concatenate a {TypeName(bad)} value{VarInfo(co, bad, -1)}");
+            return LuaError.Runtime($"attempt to concatenate a {TypeName(bad)} value{VarInfo(co, bad, -1)}");
         }
 
         Value x = LuaConvert.TryToNumber(G, a, out _) ? b : a;
@@ -371,10 +372,10 @@ internal sealed unsafe partial class Interpreter
                 op = "unm";
             }
 
-            return new LuaError($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
+            return LuaError.Runtime($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
         }
 
-        return new LuaError($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, ReferenceEquals(null, null) && x.SameRaw(a) ? 0 : 1)}");
+        return LuaError.Runtime($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, ReferenceEquals(null, null) && x.SameRaw(a) ? 0 : 1)}");
     }
 
     // ---- length ----
@@ -390,7 +391,7 @@ internal sealed unsafe partial class Interpreter
                 return false;
             }
 
-            throw new LuaError($"attempt to get length of a {TypeName(v)} value{VarInfo(co, v, 0)}");
+            throw LuaError.Runtime($"attempt to get length of a {TypeName(v)} value{VarInfo(co, v, 0)}");
         }
 
         return CallTMForOp(co, tm, v, v);
@@ -412,7 +413,7 @@ internal sealed unsafe partial class Interpreter
                 return Value.Integer(LuaTable.Length(G, v.R));
             }
 
-            throw new LuaError($"attempt to get length of a {TypeName(v)} value");
+            throw LuaError.Runtime($"attempt to get length of a {TypeName(v)} value");
         }
 
         return CallTM(co, tm, v, v);
@@ -553,8 +554,8 @@ internal sealed unsafe partial class Interpreter
     {
         string ta = TypeName(a), tb = TypeName(b);
         return ta == tb
-            ? new LuaError($"attempt to compare two {ta} values")
-            : new LuaError($"attempt to compare {ta} with {tb}");
+            ? LuaError.Runtime($"attempt to compare two {ta} values")
+            : LuaError.Runtime($"attempt to compare {ta} with {tb}");
     }
 
     // ---- concatenation ----
@@ -591,7 +592,7 @@ internal sealed unsafe partial class Interpreter
 
                 if (total > int.MaxValue - 64)
                 {
-                    throw new LuaError("string length overflow");
+                    throw LuaError.Runtime("string length overflow");
                 }
 
                 Value s = JoinStrings(co, top - count, count, (int)total);
@@ -610,7 +611,7 @@ internal sealed unsafe partial class Interpreter
                 if (tm.IsNil)
                 {
                     Value bad = a.IsString || a.IsNumber ? b : a;
-                    throw new LuaError($"attempt to concatenate a {TypeName(bad)} value{VarInfoForRegister(co, (top - (bad.SameRaw(b) ? 1 : 2)) - co.Frames[co.FrameCount - 1].Base)}");
+                    throw LuaError.Runtime($"attempt to concatenate a {TypeName(bad)} value{VarInfoForRegister(co, (top - (bad.SameRaw(b) ? 1 : 2)) - co.Frames[co.FrameCount - 1].Base)}");
                 }
 
                 co.Frames[co.FrameCount - 1].ConcatTop = top;
@@ -705,7 +706,7 @@ internal sealed unsafe partial class Interpreter
         if (GetMetamethod(v, TM.Close).IsNil)
         {
             string name = LocalName(co, co.FrameCount - 1, slot - co.Frames[co.FrameCount - 1].Base) ?? "?";
-            throw new LuaError($"variable '{name}' got a non-closable value");
+            throw LuaError.Runtime($"variable '{name}' got a non-closable value");
         }
 
         co.PushTbc(slot);
@@ -771,7 +772,9 @@ internal sealed unsafe partial class Interpreter
         bool errored = co.DiedWithError;
         Value e = co.DiedWithError ? StackOf(co)[0] : err;
         co.FrameCount = 0;
-        SetTop(co, 1);
+        co.Yielding = false;
+        // Keep the pending variables below the top: the __close calls run above them.
+        SetTop(co, Math.Max(GetTop(co), co.TbcCount > 0 ? co.Tbc[co.TbcCount - 1] + 1 : 1));
         StackOf(co)[0] = e;
         Coroutine previous = Running;
         Running = co;

@@ -1125,7 +1125,7 @@ internal sealed unsafe partial class Interpreter
 
                 default:
                     frames[fi].Pc = pc;
-                    throw new LuaError("invalid instruction");
+                    throw LuaError.Runtime("invalid instruction");
             }
         }
     }

@@ -129,7 +129,7 @@ internal sealed unsafe partial class Interpreter
             {
                 // Room for the error handling itself, then the error.
                 Reallocate(co, LuaLimits.MaxStack + ErrorStackExtra);
-                throw new LuaError("stack overflow");
+                throw LuaError.Runtime("stack overflow");
             }
 
             throw new LuaError("error in error handling") { IsStackOverflow = true };

@@ -58,7 +58,7 @@ internal static class LuaArith
         {
             if (y == 0)
             {
-                throw new LuaError("attempt to perform 'n//0'");
+                throw LuaError.Runtime("attempt to divide by zero");
             }
 
             return 0 - x; // y == -1: avoid overflow of minint / -1
@@ -80,7 +80,7 @@ internal static class LuaArith
         {
             if (y == 0)
             {
-                throw new LuaError("attempt to perform 'n%%0'");
+                throw LuaError.Runtime("attempt to perform 'n%0'");
             }
 
             return 0;
@@ -99,9 +99,9 @@ internal static class LuaArith
     public static double FMod(double a, double b)
     {
         double m = CFmod(a, b);
-        if ((m > 0) ? b < 0 : (m < 0 && b != m))
+        if ((m > 0) ? b < 0 : (m < 0 && b > 0))
         {
-            m += b;
+            m += b; // the remainder and the divisor have different signs: floor, not truncate
         }
 
         return m;

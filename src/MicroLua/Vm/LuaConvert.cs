@@ -72,7 +72,7 @@ internal static class LuaConvert
     /// <summary>Lua's string-to-number conversion (lua_stringtonumber): decimal and hex, integers and floats.</summary>
     public static bool TryParseNumber(ReadOnlySpan<byte> s, out Value result)
     {
-        if (TempParse(s, out long i, out double d, out bool isFloat))
+        if (LuaNumber.TryParseNumber(s, out long i, out double d, out bool isFloat))
         {
             result = isFloat ? Value.Float(d) : Value.Integer(i);
             return true;
@@ -91,93 +91,6 @@ internal static class LuaConvert
             return n;
         }
 
-        return TempFormatFloat(v.D, dst);
-    }
-
-    // Temporary conversions until the exact engines (Library/LuaNumber) are merged.
-    private static bool TempParse(ReadOnlySpan<byte> s, out long i, out double d, out bool isFloat)
-    {
-        i = 0;
-        d = 0;
-        isFloat = false;
-        string t = System.Text.Encoding.Latin1.GetString(s).Trim(' ', '\t', '\n', '\r', '\v', '\f');
-        bool neg = false;
-        string u = t;
-        if (u.StartsWith('-') || u.StartsWith('+'))
-        {
-            neg = u[0] == '-';
-            u = u[1..];
-        }
-
-        if (u.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && u.Length > 2 && ulong.TryParse(u.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong h))
-        {
-            i = neg ? -(long)h : (long)h;
-            return true;
-        }
-
-        if (u.Length > 0 && char.IsAsciiDigit(u[0]) && u.All(char.IsAsciiDigit))
-        {
-            if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out i))
-            {
-                return true;
-            }
-        }
-
-        if (u.Length == 0 || u.Contains("inf", StringComparison.OrdinalIgnoreCase) || u.Contains("nan", StringComparison.OrdinalIgnoreCase) || u.Contains(','))
-        {
-            return false;
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
-        {
-            isFloat = true;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static int TempFormatFloat(double d, Span<byte> dst)
-    {
-        string s;
-        if (double.IsNaN(d))
-        {
-            s = BitConverter.DoubleToInt64Bits(d) < 0 ? "-nan" : "nan";
-        }
-        else if (double.IsInfinity(d))
-        {
-            s = d > 0 ? "inf" : "-inf";
-        }
-        else
-        {
-            string e = d.ToString("E13", CultureInfo.InvariantCulture); // d.ddddddddddddde+xxx
-            int ePos = e.IndexOf('E');
-            int exp = int.Parse(e.AsSpan(ePos + 1), CultureInfo.InvariantCulture);
-            if (exp < -4 || exp >= 14)
-            {
-                string mant = e[..ePos].TrimEnd('0').TrimEnd('.');
-                s = mant + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                s = d.ToString("F" + Math.Max(0, 13 - exp), CultureInfo.InvariantCulture);
-                if (s.Contains('.'))
-                {
-                    s = s.TrimEnd('0').TrimEnd('.');
-                }
-
-                if (s == "-0" && BitConverter.DoubleToInt64Bits(d) >= 0)
-                {
-                    s = "0";
-                }
-            }
-
-            if (s.IndexOfAny(['.', 'e', 'n', 'i']) < 0)
-            {
-                s += ".0";
-            }
-        }
-
-        return System.Text.Encoding.ASCII.GetBytes(s, dst);
+        return LuaNumber.FormatFloat(v.D, dst);
     }
 }

@@ -37,6 +37,16 @@ internal sealed class LuaError : Exception
     {
     }
 
+    /// <summary>
+    /// An error raised by the VM itself (arithmetic, indexing, comparison ...), as Lua's
+    /// luaG_runerror: it gets a position only when a Lua function is running, never the
+    /// caller's position as errors raised by library functions (luaL_error) do.
+    /// </summary>
+    public static LuaError Runtime(string message) => new(message) { IsRuntime = true };
+
+    /// <summary>Raised by the VM rather than by a library function (see <see cref="Runtime"/>).</summary>
+    public bool IsRuntime { get; init; }
+
     /// <summary>Whether the message already carries its position, so no "chunk:line:" is added.</summary>
     public bool HasPosition { get; init; }
 

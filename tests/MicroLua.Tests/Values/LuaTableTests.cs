@@ -192,8 +192,8 @@ public sealed unsafe class LuaTableTests
         using var lua = NewState();
         LuaGlobal g = lua.Global;
         uint t = LuaTable.New(g);
-        Assert.Equal("index is nil", Assert.Throws<LuaError>(() => LuaTable.Set(g, t, Value.Nil, Value.True)).Message);
-        Assert.Equal("index is NaN", Assert.Throws<LuaError>(() => LuaTable.Set(g, t, Value.Float(double.NaN), Value.True)).Message);
+        Assert.Equal("table index is nil", Assert.Throws<LuaError>(() => LuaTable.Set(g, t, Value.Nil, Value.True)).Message);
+        Assert.Equal("table index is NaN", Assert.Throws<LuaError>(() => LuaTable.Set(g, t, Value.Float(double.NaN), Value.True)).Message);
         Assert.True(LuaTable.Get(g, t, Value.Float(double.NaN)).IsNil);
         LuaTable.Set(g, t, Value.Nil, Value.Nil); // assigning nil to a nil key is no error in rawset terms here
     }
