@@ -45,6 +45,7 @@ public sealed class GoldenScriptTests
             HashSeed = 12345,
         };
         using var lua = new LuaState(options);
+        MicroLua.Host.LuaHostLibraries.OpenAll(lua);
         string path = Path.Combine(ScriptDirectory, script);
         try
         {
