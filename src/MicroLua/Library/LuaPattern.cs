@@ -294,6 +294,8 @@ internal static class LuaPattern
         private int _depthLeft;
         private long _steps;
         private ulong[]? _failed;
+        private int[]? _runFrom;
+        private int[]? _runEnd;
 
         public Matcher(ReadOnlySpan<byte> s, ReadOnlySpan<byte> p, PatternMatch m)
         {
@@ -317,6 +319,9 @@ internal static class LuaPattern
             if (++_steps == MemoThreshold && _memoAllowed)
             {
                 _failed = new ulong[((long)(_s.Length + 1) * (_p.Length + 1) + 63) / 64];
+                _runFrom = new int[_p.Length + 1];
+                _runFrom.AsSpan().Fill(int.MaxValue);
+                _runEnd = new int[_p.Length + 1];
             }
         }
 
@@ -346,7 +351,10 @@ internal static class LuaPattern
             {
                 return;
             }
-            for (int s = from; s <= to; s++)
+            // stop at a state already known: the run beyond it was marked before (descending
+            // starts), and an unmarked gap only costs speed, never correctness
+            MarkFailed(from, p);
+            for (int s = from + 1; s <= to && !IsFailed(s, p); s++)
             {
                 MarkFailed(s, p);
             }
@@ -451,8 +459,8 @@ internal static class LuaPattern
                             int runEnd;
                             int r = q switch
                             {
-                                (byte)'+' => m ? MaxExpand(s + 1, p, ep, out runEnd) : Fail(s, out runEnd),
-                                (byte)'*' => MaxExpand(s, p, ep, out runEnd),
+                                (byte)'+' => m ? MaxExpand(s, s + 1, p, ep, out runEnd) : Fail(s, out runEnd),
+                                (byte)'*' => MaxExpand(s, s, p, ep, out runEnd),
                                 _ => MinExpand(s, p, ep, out runEnd),
                             };
                             if (r < 0)
@@ -479,15 +487,17 @@ internal static class LuaPattern
             return -1;
         }
 
-        // Longest run first, then backing off one character at a time.
-        private int MaxExpand(int s, int p, int ep, out int runEnd)
+        // Longest run first, then backing off one character at a time. stateS is where the
+        // item's state starts (s - 1 for 'x+'); when the memo knows the state one position on
+        // failed, every longer end failed with it and only the shortest end is left to try.
+        private int MaxExpand(int stateS, int s, int p, int ep, out int runEnd)
         {
-            int i = 0;
-            while (s + i < _s.Length && SingleMatch(_s[s + i], p, ep))
+            runEnd = RunEnd(s, p, ep);
+            int i = runEnd - s;
+            if (i > 0 && IsFailed(stateS + 1, p))
             {
-                i++;
+                i = 0;
             }
-            runEnd = s + i;
             for (; i >= 0; i--)
             {
                 Step();
@@ -500,7 +510,34 @@ internal static class LuaPattern
             return -1;
         }
 
-        // Shortest first, growing one character at a time.
+        // First position at or after s where the single-character item at p fails to match.
+        private readonly int RunEnd(int s, int p, int ep)
+        {
+            int[]? from = _runFrom;
+            if (from is not null && s >= from[p] && s <= _runEnd![p])
+            {
+                return _runEnd[p]; // inside the last run seen for this item: same end
+            }
+            int e = s;
+            while (e < _s.Length && SingleMatch(_s[e], p, ep))
+            {
+                e++;
+                if (from is not null && e == from[p])
+                {
+                    e = _runEnd![p]; // joined the last run seen for this item
+                    break;
+                }
+            }
+            if (from is not null)
+            {
+                from[p] = s;
+                _runEnd![p] = e;
+            }
+            return e;
+        }
+
+        // Shortest first, growing one character at a time. Reaching a position whose state
+        // (same item) is known to fail means the rest of this loop fails the same way.
         private int MinExpand(int s, int p, int ep, out int runEnd)
         {
             while (true)
@@ -515,6 +552,11 @@ internal static class LuaPattern
                 if (s < _s.Length && SingleMatch(_s[s], p, ep))
                 {
                     s++;
+                    if (IsFailed(s, p))
+                    {
+                        runEnd = s;
+                        return -1;
+                    }
                 }
                 else
                 {
