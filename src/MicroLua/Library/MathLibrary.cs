@@ -40,9 +40,9 @@ internal static class MathLibrary
         rt.SetField(t, "mininteger", Value.Integer(long.MinValue));
 
         // The generator state lives in the closure: one per state, as in Lua.
-        var gen = new Xoshiro256StarStar();
+        var gen = new RandomState();
         (long s1, long s2) = RandomSeedPair();
-        gen.Seed((ulong)s1, (ulong)s2);
+        gen.Gen.Seed(s1, s2);
         rt.Register(t, "random", (ref CallContext c) => Random(ref c, gen), "math.random");
         rt.Register(t, "randomseed", (ref CallContext c) => RandomSeed(ref c, gen), "math.randomseed");
     }
@@ -214,20 +214,19 @@ internal static class MathLibrary
 
     // ---- pseudo-random numbers ----
 
-    private static int Random(ref CallContext c, Xoshiro256StarStar gen)
+    private static int Random(ref CallContext c, RandomState gen)
     {
-        ulong rv = gen.Next();
         long low, up;
         switch (c.ArgCount)
         {
             case 0:
-                return c.Return((rv >> 11) * (1.0 / 9007199254740992.0)); // 53 random bits in [0, 1)
+                return c.Return(gen.Gen.NextFloat()); // 53 random bits in [0, 1)
             case 1:
                 low = 1;
                 up = c.CheckInteger(1);
                 if (up == 0)
                 {
-                    return c.Return(unchecked((long)rv)); // all 64 bits
+                    return c.Return(gen.Gen.NextInteger()); // all 64 bits
                 }
 
                 break;
@@ -244,11 +243,10 @@ internal static class MathLibrary
             throw c.ArgError(1, "interval is empty"); // lua5.4 names argument 1 in both forms
         }
 
-        ulong r = gen.Project(rv, unchecked((ulong)up - (ulong)low));
-        return c.Return(unchecked((long)(r + (ulong)low)));
+        return c.Return(gen.Gen.NextInRange(low, up));
     }
 
-    private static int RandomSeed(ref CallContext c, Xoshiro256StarStar gen)
+    private static int RandomSeed(ref CallContext c, RandomState gen)
     {
         long n1, n2;
         if (c.ArgCount == 0)
@@ -261,7 +259,7 @@ internal static class MathLibrary
             n2 = c.OptInteger(2, 0);
         }
 
-        gen.Seed((ulong)n1, (ulong)n2);
+        gen.Gen.Seed(n1, n2);
         return c.Return(Value.Integer(n1), Value.Integer(n2)); // the seed components used
     }
 
@@ -272,59 +270,9 @@ internal static class MathLibrary
         return (BitConverter.ToInt64(b), BitConverter.ToInt64(b[8..]));
     }
 
-    /// <summary>
-    /// xoshiro256** (Blackman and Vigna), the generator Lua 5.4 uses: 256 bits of state, 64-bit
-    /// outputs. Seeding places the two seed words in the first and third state words (with a
-    /// constant in the second) and discards 16 outputs, as lua5.4 does, so sequences match.
-    /// </summary>
-    private sealed class Xoshiro256StarStar
+    /// <summary>The generator of one state, kept by reference by random and randomseed.</summary>
+    private sealed class RandomState
     {
-        private ulong _s0, _s1, _s2, _s3;
-
-        public ulong Next()
-        {
-            ulong s0 = _s0, s1 = _s1, s2 = _s2 ^ s0, s3 = _s3 ^ s1;
-            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-            _s0 = s0 ^ s3;
-            _s1 = s1 ^ s2;
-            _s2 = s2 ^ (s1 << 17);
-            _s3 = BitOperations.RotateLeft(s3, 45);
-            return result;
-        }
-
-        public void Seed(ulong n1, ulong n2)
-        {
-            _s0 = n1;
-            _s1 = 0xff;
-            _s2 = n2;
-            _s3 = 0;
-            for (int i = 0; i < 16; i++)
-            {
-                Next(); // discard the first values: they still show the seed's structure
-            }
-        }
-
-        /// <summary>A value in [0, n] from random bits <paramref name="rv"/>: masked to the smallest 2^b-1 covering n, drawing again when above n.</summary>
-        public ulong Project(ulong rv, ulong n)
-        {
-            if ((n & (n + 1)) == 0)
-            {
-                return rv & n; // n + 1 is a power of two
-            }
-
-            ulong lim = n;
-            lim |= lim >> 1;
-            lim |= lim >> 2;
-            lim |= lim >> 4;
-            lim |= lim >> 8;
-            lim |= lim >> 16;
-            lim |= lim >> 32;
-            while ((rv &= lim) > n)
-            {
-                rv = Next();
-            }
-
-            return rv;
-        }
+        public Xoshiro Gen;
     }
 }
