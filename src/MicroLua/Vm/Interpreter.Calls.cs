@@ -123,6 +123,10 @@ internal sealed unsafe partial class Interpreter
         }
 
         PostCall(co, GetTop(co) - n, n);
+        if (G.GcDebt > 0)
+        {
+            G.CheckGC(); // a safe point: the results are below the top, the caller's registers too
+        }
     }
 
     /// <summary>

@@ -56,7 +56,25 @@ public sealed class GoldenScriptTests
             output.Write(Encoding.UTF8.GetBytes($"error: {e.Message}\n"));
         }
 
+        // The heap is sound after the script, and again after a full collection.
+        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global));
+        lua.CollectGarbage();
+        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global, afterFullCollection: true));
+
         return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    /// <summary>
+    /// The same scripts with a full collection before every allocation: any object runtime
+    /// code forgot to anchor is freed at once and the output (or the heap verifier) shows it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_UnderGcStress_MatchesLua54(string script)
+    {
+        string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+        string actual = Run(script, new LuaOptions { GcStress = true, MemoryLimit = 64L * 1024 * 1024 });
+        Assert.Equal(expected, actual);
     }
 
     [Theory]
