@@ -45,6 +45,8 @@ internal struct CallFrame
     public int NResults;
     /// <summary>xpcall: stack index of the message handler.</summary>
     public int Handler;
+    /// <summary>Metamethod calls (FinishOp frames) active at and below this frame: they count against the C-call limit, as Lua's do.</summary>
+    public int CDepth;
     /// <summary>A CONCAT interrupted by a __concat call: one past its remaining operands (0 when none).</summary>
     public int ConcatTop;
     public FrameFlags Flags;

@@ -43,8 +43,10 @@ internal sealed unsafe partial class Interpreter
                         stack[func + 1 + nargs] = default;
                     }
 
+                    int depth = MetaDepth(co, flags);
                     int fi = co.PushFrame();
                     ref CallFrame fr = ref co.Frames[fi];
+                    fr.CDepth = depth;
                     fr.Func = func;
                     fr.Base = func + 1;
                     fr.Top = func + 1 + frameSize;
@@ -98,12 +100,27 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
+    /// <summary>The metamethod depth of a new frame; "C stack overflow" when metamethod calls nest too deep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int MetaDepth(Coroutine co, FrameFlags flags)
+    {
+        int depth = co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].CDepth : 0;
+        if ((flags & FrameFlags.FinishOp) != 0 && ++depth + CCalls >= LuaLimits.MaxCCalls)
+        {
+            throw LuaError.Runtime("C stack overflow");
+        }
+
+        return depth;
+    }
+
     private void CallHost(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, HostFunctionInfo info)
     {
         int top = GetTop(co);
         EnsureStack(co, top + MinHostStack);
+        int depth = MetaDepth(co, flags);
         int fi = co.PushFrame();
         ref CallFrame fr = ref co.Frames[fi];
+        fr.CDepth = depth;
         fr.Func = func;
         fr.Base = func + 1;
         fr.Top = top;
