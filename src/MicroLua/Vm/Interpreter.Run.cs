@@ -377,11 +377,94 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 case OpCode.AddK:
+                {
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I + kc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && kc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) + LuaConvert.ToDouble(*kc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
                 case OpCode.SubK:
+                {
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I - kc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && kc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) - LuaConvert.ToDouble(*kc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
                 case OpCode.MulK:
+                {
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
+                    {
+                        *ra = Value.Integer(rb->I * kc->I);
+                        pc++;
+                    }
+                    else if (rb->IsNumber && kc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) * LuaConvert.ToDouble(*kc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
                 case OpCode.ModK:
-                case OpCode.PowK:
+                {
+                    // Integer modulo by a positive constant: the common case needs no sign fix-up call.
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer && kc->I > 0)
+                    {
+                        long r = rb->I % kc->I;
+                        *ra = Value.Integer(r < 0 ? r + kc->I : r);
+                        pc++;
+                        continue;
+                    }
+
+                    if (ArithFast(Op(i) - OpCode.AddK, rb, kc, ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
                 case OpCode.DivK:
+                {
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->IsNumber && kc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) / LuaConvert.ToDouble(*kc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.PowK:
                 case OpCode.IDivK:
                 {
                     if (ArithFast(Op(i) - OpCode.AddK, @base + B(i), k + C(i), ra, co, frames, fi, pc))
@@ -490,8 +573,39 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 case OpCode.Mod:
-                case OpCode.Pow:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer && rc->I > 0)
+                    {
+                        long r = rb->I % rc->I;
+                        *ra = Value.Integer(r < 0 ? r + rc->I : r);
+                        pc++;
+                        continue;
+                    }
+
+                    if (ArithFast(Op(i) - OpCode.Add, rb, rc, ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
                 case OpCode.Div:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->IsNumber && rc->IsNumber)
+                    {
+                        *ra = Value.Float(LuaConvert.ToDouble(*rb) / LuaConvert.ToDouble(*rc));
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Pow:
                 case OpCode.IDiv:
                 {
                     if (ArithFast(Op(i) - OpCode.Add, @base + B(i), @base + C(i), ra, co, frames, fi, pc))
