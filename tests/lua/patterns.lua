@@ -264,4 +264,13 @@ do
   check("pat-42 g-class", true, gm("a b\tc", "%g+"))
 end
 
+-- 43 gmatch starting past the end + 1 matches nothing, not even an empty match
+do
+  local n = 0
+  for _ in string.gmatch("ab", "%w*", 4) do n = n + 1 end
+  local m = 0
+  for _ in string.gmatch("ab", "%w*", 3) do m = m + 1 end
+  check("pat-43 gmatch-past-end", n == 0 and m == 1, n, m)
+end
+
 print("# cases", ncase)

@@ -174,7 +174,7 @@ internal static unsafe partial class StringLibrary
 
         if (init > len + 1)
         {
-            init = len + 1;
+            init = len + 2; // past the end: no match at all, not even an empty one
         }
 
         Value iter = LuaRuntime.Of(c.Vm).NewHostClosure("gmatch_aux", GMatchAux, [sv, pv, Value.Integer(init - 1), Value.Integer(-1)]);
