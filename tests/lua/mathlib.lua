@@ -208,4 +208,9 @@ do
   check("math-30 abs-minint", math.abs(math.mininteger) == math.mininteger, math.abs(math.mininteger), math.abs(math.maxinteger))
 end
 
+-- 31 deg and rad
+do
+  check("math-31 deg-rad", math.deg(math.pi) == 180.0 and math.rad(180) == math.pi, math.deg(math.pi / 2), math.rad(90), math.deg(1), math.rad(1))
+end
+
 print("# cases", ncase)

@@ -31,6 +31,8 @@ internal static class MathLibrary
         rt.Register(t, "asin", ASin, "math.asin");
         rt.Register(t, "acos", ACos, "math.acos");
         rt.Register(t, "atan", ATan, "math.atan");
+        rt.Register(t, "deg", Deg, "math.deg");
+        rt.Register(t, "rad", Rad, "math.rad");
         rt.Register(t, "tointeger", ToInteger, "math.tointeger");
         rt.Register(t, "type", Type, "math.type");
         rt.Register(t, "ult", ULt, "math.ult");
@@ -163,6 +165,10 @@ internal static class MathLibrary
     private static int Sqrt(ref CallContext c) => c.Return(Math.Sqrt(c.CheckNumber(1)));
 
     private static int Exp(ref CallContext c) => c.Return(Math.Exp(c.CheckNumber(1)));
+
+    private static int Deg(ref CallContext c) => c.Return(c.CheckNumber(1) * (180.0 / Math.PI));
+
+    private static int Rad(ref CallContext c) => c.Return(c.CheckNumber(1) * (Math.PI / 180.0));
 
     private static int Sin(ref CallContext c) => c.Return(Math.Sin(c.CheckNumber(1)));
 
