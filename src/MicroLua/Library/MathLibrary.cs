@@ -190,7 +190,7 @@ internal static class MathLibrary
     /// <summary>math.tointeger as in Lua 5.4.8: integers and integral floats convert, anything else (strings too) fails.</summary>
     private static int ToInteger(ref CallContext c)
     {
-        if (LuaConvert.ToIntegerStrict(c.Arg(1), out long i))
+        if (LuaConvert.ToInteger(c.G, c.Arg(1), out long i))
         {
             return c.Return(i);
         }
