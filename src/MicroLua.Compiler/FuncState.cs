@@ -852,6 +852,12 @@ internal sealed partial class FuncState
         }
         if (t.Kind == ExpKind.Upval && !IsKstr(k))
         {
+            // A key made of jumps (1 < 2) must get its value first: its code jumps over
+            // anything emitted in between, so the upvalue load would be skipped.
+            if (k.Kind == ExpKind.Jmp || k.HasJumps)
+            {
+                Exp2AnyReg(ref k);
+            }
             Exp2AnyReg(ref t);
         }
         if (t.Kind == ExpKind.Upval)

@@ -358,4 +358,9 @@ do
   check("base-48 pairs-mm", r[1] == "1one" and #r == 1, r[1])
 end
 
+-- 49 tonumber with a base accepts a leading '+'
+do
+  check("base-49 tonumber-base-plus", tonumber("  +1Z  ", 36) == 71, tonumber("  +1Z  ", 36), tonumber("+-1", 10))
+end
+
 print("# cases", ncase)

@@ -208,4 +208,14 @@ do
   check("math-30 abs-minint", math.abs(math.mininteger) == math.mininteger, math.abs(math.mininteger), math.abs(math.maxinteger))
 end
 
+-- 31 deg and rad
+do
+  check("math-31 deg-rad", math.deg(math.pi) == 180.0 and math.rad(180) == math.pi, math.deg(math.pi / 2), math.rad(90), math.deg(1), math.rad(1))
+end
+
+-- 32 tointeger converts strings holding integral numbers
+do
+  check("math-32 tointeger-strings", math.tointeger("8") == 8, math.tointeger("8"), math.tointeger("0x10"), math.tointeger(" 3.0 "), math.tointeger("3.5"), math.tointeger("x"))
+end
+
 print("# cases", ncase)

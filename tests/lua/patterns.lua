@@ -264,4 +264,23 @@ do
   check("pat-42 g-class", true, gm("a b\tc", "%g+"))
 end
 
+-- 43 gmatch starting past the end + 1 matches nothing, not even an empty match
+do
+  local n = 0
+  for _ in string.gmatch("ab", "%w*", 4) do n = n + 1 end
+  local m = 0
+  for _ in string.gmatch("ab", "%w*", 3) do m = m + 1 end
+  check("pat-43 gmatch-past-end", n == 0 and m == 1, n, m)
+end
+
+-- 44 gsub returns the subject itself when nothing was replaced
+do
+  local s = string.rep("a", 50)
+  local same1 = string.format("%p", string.gsub(s, "b", "c")) == string.format("%p", s)
+  local same2 = string.format("%p", string.gsub(s, ".", {x = "y"})) == string.format("%p", s)
+  local r = string.gsub(s, ".", function (x) return x end)
+  local same3 = string.format("%p", r) == string.format("%p", s)
+  check("pat-44 gsub-reuse", same1 and same2 and not same3 and r == s, same1, same2, same3)
+end
+
 print("# cases", ncase)

@@ -245,4 +245,9 @@ do
   check("str-40 format-extremes", true, string.format("%d %d %x", math.maxinteger, math.mininteger, math.maxinteger))
 end
 
+-- 41 byte's default end is the original start, not the clipped one
+do
+  check("str-41 byte-before-start", string.byte("hi", -3) == nil, string.byte("hi", -3), string.byte("hi", -2))
+end
+
 print("# cases", ncase)

@@ -215,4 +215,10 @@ do
   check("pack-33 align-power2", true, m)
 end
 
+-- 34 packsize results must fit an int
+do
+  local m = checkerror("format result too large", string.packsize, string.rep("c268435456", 8))
+  check("pack-34 packsize-too-large", string.packsize(string.rep("c268435456", 7)) == 1879048192, m)
+end
+
 print("# cases", ncase)

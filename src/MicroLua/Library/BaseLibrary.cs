@@ -376,6 +376,10 @@ internal static unsafe class BaseLibrary
             neg = true;
             i++;
         }
+        else if (i < s.Length && s[i] == '+')
+        {
+            i++;
+        }
 
         int digits = 0;
         ulong n = 0;

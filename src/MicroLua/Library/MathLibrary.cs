@@ -31,6 +31,8 @@ internal static class MathLibrary
         rt.Register(t, "asin", ASin, "math.asin");
         rt.Register(t, "acos", ACos, "math.acos");
         rt.Register(t, "atan", ATan, "math.atan");
+        rt.Register(t, "deg", Deg, "math.deg");
+        rt.Register(t, "rad", Rad, "math.rad");
         rt.Register(t, "tointeger", ToInteger, "math.tointeger");
         rt.Register(t, "type", Type, "math.type");
         rt.Register(t, "ult", ULt, "math.ult");
@@ -164,6 +166,10 @@ internal static class MathLibrary
 
     private static int Exp(ref CallContext c) => c.Return(Math.Exp(c.CheckNumber(1)));
 
+    private static int Deg(ref CallContext c) => c.Return(c.CheckNumber(1) * (180.0 / Math.PI));
+
+    private static int Rad(ref CallContext c) => c.Return(c.CheckNumber(1) * (Math.PI / 180.0));
+
     private static int Sin(ref CallContext c) => c.Return(Math.Sin(c.CheckNumber(1)));
 
     private static int Cos(ref CallContext c) => c.Return(Math.Cos(c.CheckNumber(1)));
@@ -184,7 +190,7 @@ internal static class MathLibrary
     /// <summary>math.tointeger as in Lua 5.4.8: integers and integral floats convert, anything else (strings too) fails.</summary>
     private static int ToInteger(ref CallContext c)
     {
-        if (LuaConvert.ToIntegerStrict(c.Arg(1), out long i))
+        if (LuaConvert.ToInteger(c.G, c.Arg(1), out long i))
         {
             return c.Return(i);
         }

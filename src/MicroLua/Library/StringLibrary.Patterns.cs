@@ -174,7 +174,7 @@ internal static unsafe partial class StringLibrary
 
         if (init > len + 1)
         {
-            init = len + 1;
+            init = len + 2; // past the end: no match at all, not even an empty one
         }
 
         Value iter = LuaRuntime.Of(c.Vm).NewHostClosure("gmatch_aux", GMatchAux, [sv, pv, Value.Integer(init - 1), Value.Integer(-1)]);
@@ -215,6 +215,9 @@ internal static unsafe partial class StringLibrary
         private readonly Value _subject;
         private readonly Value _repl;
 
+        /// <summary>Whether some match was replaced (a false or nil result keeps the match).</summary>
+        public bool Changed { get; private set; }
+
         public LuaReplacement(CallContext c, Value subject, Value repl)
         {
             _c = c;
@@ -249,6 +252,7 @@ internal static unsafe partial class StringLibrary
             }
             else if (result.IsString || result.IsNumber)
             {
+                Changed = true;
                 _c.Vm.ToStringCoerce(result, out Value s);
                 output.Append(_c.G.StringSpan(s));
             }
@@ -282,18 +286,22 @@ internal static unsafe partial class StringLibrary
         try
         {
             long count;
+            bool changed;
             if (repl.IsString)
             {
                 var r = new StringReplacement(c.G.StringSpan(repl).ToArray());
                 count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output);
+                changed = count > 0;
             }
             else
             {
                 var r = new LuaReplacement(c, sv, repl);
                 count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output);
+                changed = r.Changed;
             }
 
-            c.Push(c.G.NewString(output.WrittenSpan));
+            // As Lua: when nothing was replaced the result is the subject itself, not a copy.
+            c.Push(changed ? c.G.NewString(output.WrittenSpan) : sv);
             c.Push(Value.Integer(count));
             return 2;
         }

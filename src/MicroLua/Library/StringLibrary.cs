@@ -217,8 +217,9 @@ internal static unsafe partial class StringLibrary
     private static int Byte(ref CallContext c)
     {
         ReadOnlySpan<byte> s = c.CheckString(1);
-        long i = StartPos(c.OptInteger(2, 1), s.Length);
-        long j = EndPos(c.IsNoneOrNil(3) ? i : c.CheckInteger(3), s.Length);
+        long pi = c.OptInteger(2, 1);
+        long i = StartPos(pi, s.Length);
+        long j = EndPos(c.IsNoneOrNil(3) ? pi : c.CheckInteger(3), s.Length);
         if (i > j)
         {
             return 0;

@@ -27,7 +27,7 @@ internal static class StringPack
 {
     private const int MaxIntSize = 16;
     private const int NativeAlign = 8;
-    private const long MaxSize = long.MaxValue;
+    private const long MaxSize = int.MaxValue; // as lua5.4: a packsize result fits an int
 
     private enum Kind
     {

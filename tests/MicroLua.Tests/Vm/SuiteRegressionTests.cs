@@ -1,0 +1,17 @@
+using MicroLua.Tests.Library;
+
+namespace MicroLua.Tests.Vm;
+
+/// <summary>
+/// Behaviour found wrong by the official Lua 5.4 test suite where Debian's lua5.4 (5.4.4) is
+/// itself wrong (bugs fixed in later 5.4 releases), so a golden script cannot hold it.
+/// </summary>
+public sealed class SuiteRegressionTests
+{
+    [Theory]
+    [InlineData("_ENV[true] = 10; local function f() return _ENV[1 < 2] end; print(f())", "10\n")]
+    [InlineData("_ENV[1 < 2] = 20; print(_ENV[true], _ENV[2 > 1 and true])", "20\t20\n")]
+    [InlineData("local x = 3; _ENV[true] = 'y'; print(_ENV[x == 3])", "y\n")]
+    public void UpvalueIndexedByJumpKey_LoadsTheTable(string code, string expected) =>
+        Assert.Equal(expected, LuaRun.Output(code));
+}
