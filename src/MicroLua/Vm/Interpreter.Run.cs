@@ -126,6 +126,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -151,6 +152,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -175,6 +177,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -200,6 +203,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -227,6 +231,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -253,6 +258,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -278,6 +284,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -304,6 +311,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -328,6 +336,9 @@ internal sealed unsafe partial class Interpreter
                     uint t = LuaTable.New(G, c, b);
                     @base[A(i)] = Value.Object(Tag.Table, t);
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
                     continue;
                 }
 
@@ -353,6 +364,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -553,6 +565,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -579,6 +592,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -599,6 +613,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -629,6 +644,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -645,9 +661,10 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    CheckGCAt(co, first + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
-                    CheckGCAt(co, first + 1);
                     continue;
                 }
 
@@ -655,6 +672,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     CloseAll(co, frames[fi].Base + A(i), default, false);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -689,6 +707,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -728,6 +747,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -820,6 +840,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -887,6 +908,7 @@ internal sealed unsafe partial class Interpreter
                         return;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1054,6 +1076,7 @@ internal sealed unsafe partial class Interpreter
                         return;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1089,6 +1112,7 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     SetList(co, first, n, last);
                     SetTop(co, frames[fi].Top);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1098,9 +1122,13 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
                     continue;
                 }
 
@@ -1109,6 +1137,7 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     int n = C(i) - 1;
                     CopyVarargs(co, fi, frames[fi].Base + A(i), n);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1118,6 +1147,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     AdjustVarargs(co, fi, A(i), p->MaxStackSize);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
