@@ -126,6 +126,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -151,6 +152,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -175,6 +177,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -200,6 +203,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -227,6 +231,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -253,6 +258,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -278,6 +284,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -304,6 +311,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -328,6 +336,9 @@ internal sealed unsafe partial class Interpreter
                     uint t = LuaTable.New(G, c, b);
                     @base[A(i)] = Value.Object(Tag.Table, t);
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
                     continue;
                 }
 
@@ -353,6 +364,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -667,6 +679,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -693,6 +706,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -713,6 +727,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -743,6 +758,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -759,9 +775,10 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
+                    CheckGCAt(co, first + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
-                    CheckGCAt(co, first + 1);
                     continue;
                 }
 
@@ -769,6 +786,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     CloseAll(co, frames[fi].Base + A(i), default, false);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -803,6 +821,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -842,6 +861,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -934,6 +954,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
+                        frames = co.Frames; // a call may have grown the frame array
                         stack = StackOf(co);
                         @base = stack + frames[fi].Base;
                     }
@@ -1001,6 +1022,7 @@ internal sealed unsafe partial class Interpreter
                         return;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1168,6 +1190,7 @@ internal sealed unsafe partial class Interpreter
                         return;
                     }
 
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1203,6 +1226,7 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     SetList(co, first, n, last);
                     SetTop(co, frames[fi].Top);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1212,9 +1236,13 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
+                    frames = co.Frames; // a finalizer may have run Lua code
+                    stack = StackOf(co);
+                    @base = stack + frames[fi].Base;
                     continue;
                 }
 
@@ -1223,6 +1251,7 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     int n = C(i) - 1;
                     CopyVarargs(co, fi, frames[fi].Base + A(i), n);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;
@@ -1232,6 +1261,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     AdjustVarargs(co, fi, A(i), p->MaxStackSize);
+                    frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
                     continue;

@@ -14,4 +14,23 @@ public sealed class SuiteRegressionTests
     [InlineData("local x = 3; _ENV[true] = 'y'; print(_ENV[x == 3])", "y\n")]
     public void UpvalueIndexedByJumpKey_LoadsTheTable(string code, string expected) =>
         Assert.Equal(expected, LuaRun.Output(code));
+
+    [Fact]
+    public void HostCallThatGrowsTheFrameArray_KeepsTheCallerState()
+    {
+        // Each level pushes a host frame (load) right where the frame array doubles; the
+        // interpreter must not keep writing the caller's pc into the old array.
+        const string code = """
+            function fat(x)
+              if x <= 1 then return 1 end
+              return x * load("return fat(" .. x - 1 .. ")", "")()
+            end
+            for i = 1, 30 do
+              local ok, e = pcall(fat, i)
+              if not ok then print(i, e) break end
+            end
+            print(fat(20))
+            """;
+        Assert.Equal("2432902008176640000\n", LuaRun.Output(code));
+    }
 }
