@@ -128,6 +128,7 @@ internal static class Program
             LuaHostLibraries.OpenAll(lua, new LuaHostOptions
             {
                 FlushStandardOutput = () => s_stdout.Flush(),
+                PathsFromEnvironment = true,
                 Exit = code =>
                 {
                     s_stdout.Flush();
