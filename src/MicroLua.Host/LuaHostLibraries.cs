@@ -15,6 +15,13 @@ public sealed record LuaHostOptions
 
     /// <summary>Flushes whatever buffers the state's output callback writes through (io.stdout:flush, os.exit).</summary>
     public Action? FlushStandardOutput { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="LuaHostLibraries.OpenRequire"/> takes package.path and package.cpath from
+    /// LUA_PATH_5_4/LUA_PATH and LUA_CPATH_5_4/LUA_CPATH (";;" standing for the default), as lua.c does.
+    /// Off by default: an embedded state keeps the default paths.
+    /// </summary>
+    public bool PathsFromEnvironment { get; init; }
 }
 
 /// <summary>
@@ -30,6 +37,7 @@ public static class LuaHostLibraries
     {
         ArgumentNullException.ThrowIfNull(lua);
         IoLibrary.Open(lua.Runtime, Options(lua, options));
+        PackageLibrary.AddLoaded(lua.Runtime, "io");
     }
 
     /// <summary>Opens the os library (global "os"): time and date, clock, environment, files, exit.</summary>
@@ -37,13 +45,27 @@ public static class LuaHostLibraries
     {
         ArgumentNullException.ThrowIfNull(lua);
         OsLibrary.Open(lua.Runtime, Options(lua, options));
+        PackageLibrary.AddLoaded(lua.Runtime, "os");
     }
 
-    /// <summary>Opens io and os.</summary>
+    /// <summary>
+    /// Lets require load modules from files: adds lua's file searchers to package.searchers
+    /// (Lua files found through package.path; C libraries in package.cpath are reported, never
+    /// loaded) and makes package.searchpath test files. Nothing happens when the state was
+    /// created without <see cref="LuaLibraries.Package"/>.
+    /// </summary>
+    public static void OpenRequire(LuaState lua, LuaHostOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(lua);
+        FileRequirer.Open(lua.Runtime, Options(lua, options).PathsFromEnvironment);
+    }
+
+    /// <summary>Opens io, os and file loading for require.</summary>
     public static void OpenAll(LuaState lua, LuaHostOptions? options = null)
     {
         OpenIo(lua, options);
         OpenOs(lua, options);
+        OpenRequire(lua, options);
     }
 
     private static LuaHostOptions Options(LuaState lua, LuaHostOptions? options)

@@ -18,6 +18,8 @@ public enum LuaLibraries
     Math = 16,
     /// <summary>utf8</summary>
     Utf8 = 32,
+    /// <summary>package and require (preload, <see cref="LuaOptions.Require"/>; files come with MicroLua.Host).</summary>
+    Package = 128,
     /// <summary>Every library of the runtime assembly (io and os come from MicroLua.Host).</summary>
-    All = Base | Coroutine | String | Table | Math | Utf8,
+    All = Base | Coroutine | String | Table | Math | Utf8 | Package,
 }

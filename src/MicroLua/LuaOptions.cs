@@ -35,4 +35,11 @@ public sealed record LuaOptions
 
     /// <summary>Collector step multiplier in percent (Lua's <c>setstepmul</c>).</summary>
     public int GcStepMultiplier { get; init; } = LuaLimits.GcStepMul;
+
+    /// <summary>
+    /// Where <c>require</c> finds modules the preload table has not: called with the module
+    /// name, returns the module's source and chunk name, or null when it has no such module.
+    /// Null (the default) adds no searcher. Used only when <see cref="LuaLibraries.Package"/> is opened.
+    /// </summary>
+    public LuaRequireHandler? Require { get; init; }
 }

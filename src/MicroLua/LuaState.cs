@@ -90,6 +90,11 @@ public sealed unsafe class LuaState : IDisposable
             Utf8Library.Open(_rt);
         }
 
+        if ((options.Libraries & LuaLibraries.Package) != 0)
+        {
+            PackageLibrary.Open(_rt, options.Require);
+        }
+
         _rt.WireCollector();
         _g.GcStress = options.GcStress;
     }

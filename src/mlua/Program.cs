@@ -35,7 +35,7 @@ internal static class Program
     private static int Run(string[] args)
     {
         var chunks = new List<(bool IsFile, string Text)>();
-        bool interactive = false, version = false, dump = false;
+        bool interactive = false, version = false, dump = false, ignoreEnvironment = false;
         long memoryLimit = 0;
         int script = -1;
         for (int i = 0; i < args.Length; i++)
@@ -83,6 +83,8 @@ internal static class Program
                     dump = true;
                     break;
                 case "-E":
+                    ignoreEnvironment = true;
+                    break;
                 case "-W":
                     break;
                 case "--memory-limit":
@@ -128,6 +130,7 @@ internal static class Program
             LuaHostLibraries.OpenAll(lua, new LuaHostOptions
             {
                 FlushStandardOutput = () => s_stdout.Flush(),
+                PathsFromEnvironment = !ignoreEnvironment,
                 Exit = code =>
                 {
                     s_stdout.Flush();
