@@ -230,7 +230,9 @@ internal sealed unsafe partial class Interpreter
         }
         catch (LuaError inner) when (!co.Yielding)
         {
-            return inner.IsStackOverflow || inner.IsMemoryError ? ErrorValue(co, inner) : G.NewString("error in error handling");
+            // Lua calls the handler again on its own error until the C stack runs out; the
+            // outcome is this message (a handler that fails on its own error fails again).
+            return inner.IsMemoryError ? G.MemoryErrorString : G.NewString("error in error handling");
         }
     }
 
