@@ -476,8 +476,27 @@ internal sealed unsafe partial class Interpreter
                     continue;
                 }
 
-                case OpCode.PowK:
                 case OpCode.IDivK:
+                {
+                    Value* rb = @base + B(i);
+                    Value* kc = k + C(i);
+                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer && kc->I > 0)
+                    {
+                        long q = rb->I / kc->I;
+                        *ra = Value.Integer(rb->I % kc->I < 0 ? q - 1 : q); // floor for a positive divisor
+                        pc++;
+                        continue;
+                    }
+
+                    if (ArithFast(Op(i) - OpCode.AddK, rb, kc, ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.PowK:
                 {
                     if (ArithFast(Op(i) - OpCode.AddK, @base + B(i), k + C(i), ra, co, frames, fi, pc))
                     {
@@ -617,8 +636,27 @@ internal sealed unsafe partial class Interpreter
                     continue;
                 }
 
-                case OpCode.Pow:
                 case OpCode.IDiv:
+                {
+                    Value* rb = @base + B(i);
+                    Value* rc = @base + C(i);
+                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer && rc->I > 0)
+                    {
+                        long q = rb->I / rc->I;
+                        *ra = Value.Integer(rb->I % rc->I < 0 ? q - 1 : q);
+                        pc++;
+                        continue;
+                    }
+
+                    if (ArithFast(Op(i) - OpCode.Add, rb, rc, ra, co, frames, fi, pc))
+                    {
+                        pc++;
+                    }
+
+                    continue;
+                }
+
+                case OpCode.Pow:
                 {
                     if (ArithFast(Op(i) - OpCode.Add, @base + B(i), @base + C(i), ra, co, frames, fi, pc))
                     {
