@@ -18,6 +18,8 @@ public enum LuaLibraries
     Math = 16,
     /// <summary>utf8</summary>
     Utf8 = 32,
+    /// <summary>debug (hooks are stored but not called)</summary>
+    Debug = 64,
     /// <summary>Every library of the runtime assembly (io and os come from MicroLua.Host).</summary>
-    All = Base | Coroutine | String | Table | Math | Utf8,
+    All = Base | Coroutine | String | Table | Math | Utf8 | Debug,
 }

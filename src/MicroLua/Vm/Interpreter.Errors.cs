@@ -581,14 +581,15 @@ internal sealed unsafe partial class Interpreter
         {
             sb.Append("[C]: in ");
             string? kind = FunctionName(co, fi, out string? name);
-            if (kind != null)
+            Value f = StackOf(co)[fr.Func];
+            string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+            if (kind != null && (hostName == null || !hostName.Contains('.')))
             {
                 sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
             }
             else
             {
-                Value f = StackOf(co)[fr.Func];
-                string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+                // A library function is known by its qualified name ("string.rep"), as Lua finds it in package.loaded.
                 sb.Append(hostName != null ? $"function '{hostName}'" : "?");
             }
         }
