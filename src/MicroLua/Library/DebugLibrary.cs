@@ -139,7 +139,9 @@ internal static unsafe class DebugLibrary
                 return c.Return(Value.Nil);
             }
 
-            fv = fi >= 0 ? vm.StackOf(co)[co.Frames[fi].Func] : Value.HostFunction(Interpreter.IsXPCallLevel(fi) ? vm.XPCallHandle : vm.PCallHandle);
+            fv = fi >= 0 ? vm.StackOf(co)[co.Frames[fi].Func]
+                : fi == Interpreter.HostLevel ? Value.Nil
+                : Value.HostFunction(Interpreter.IsXPCallLevel(fi) ? vm.XPCallHandle : vm.PCallHandle);
         }
 
         bool active = fi != Interpreter.NoLevel;
@@ -192,7 +194,8 @@ internal static unsafe class DebugLibrary
                 case 'n':
                 {
                     string? name = null;
-                    string? kind = !active ? null : fi >= 0 ? vm.FunctionName(co, fi, out name) : vm.ProtectedCallName(co, protectedFrame, out name);
+                    string? kind = !active || fi == Interpreter.HostLevel ? null
+                        : fi >= 0 ? vm.FunctionName(co, fi, out name) : vm.ProtectedCallName(co, protectedFrame, out name);
                     if (kind != null)
                     {
                         SetField(ref c, t, "name", g.NewString(name ?? "?"));
@@ -210,7 +213,11 @@ internal static unsafe class DebugLibrary
                     SetField(ref c, t, "ntransfer", Value.Integer(0));
                     break;
                 case 'f':
-                    SetField(ref c, t, "func", fv);
+                    if (!fv.IsNil)
+                    {
+                        SetField(ref c, t, "func", fv);
+                    }
+
                     break;
                 case 'L':
                     if (isLua)

@@ -23,19 +23,27 @@ internal sealed unsafe partial class Interpreter
         }
 
         List<int> levels = Levels(co);
+        if (co == Main)
+        {
+            levels.Add(HostLevel); // the host that called in, "[C]: in ?" in tracebacks
+        }
+
         if (level >= levels.Count)
         {
             return NoLevel;
         }
 
         int fi = levels[(int)level];
-        if (fi < 0)
+        if (fi < HostLevel)
         {
             protectedFrame = levels[(int)level - 1];
         }
 
         return fi;
     }
+
+    /// <summary>The level of the host that called into the main thread (a C level without a function).</summary>
+    public const int HostLevel = -1;
 
     /// <summary>Whether frame marker <paramref name="fi"/> is a virtual xpcall level (else pcall).</summary>
     public static bool IsXPCallLevel(int fi) => fi == XPCallLevel;

@@ -488,10 +488,11 @@ internal sealed unsafe partial class Interpreter
         int total = Math.Max(0, levels.Count - level);
         for (int n = 0; n < total; n++)
         {
-            if (n == 10 && total > 21)
+            if (n == 10 && total > 22)
             {
+                // As luaL_traceback: 10 levels, the skip line (which stands for one level more than it says), the last 11.
                 int skip = total - 21;
-                sb.Append("\n\t...\t(skipping ").Append(skip).Append(" levels)");
+                sb.Append("\n\t...\t(skipping ").Append(skip - 1).Append(" levels)");
                 n += skip - 1;
                 continue;
             }
