@@ -97,6 +97,12 @@ internal static unsafe class DebugLibrary
             message = null;
         }
 
+        int nul = message?.IndexOf('\0') ?? -1;
+        if (nul >= 0)
+        {
+            message = message![..nul]; // luaL_traceback formats the message with %s
+        }
+
         long level = c.OptInteger(arg + 2, co == c.Coroutine ? 1 : 0);
         if (level < 0 || level > int.MaxValue / 2)
         {

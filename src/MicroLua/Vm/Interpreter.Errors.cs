@@ -433,7 +433,9 @@ internal sealed unsafe partial class Interpreter
         uint i = Code(p)[pc];
         if ((fr.Flags & FrameFlags.FinishOp) != 0)
         {
-            name = MetamethodOf(Op(i));
+            name = Op(i) is OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK && C(i) < (int)TM.Count
+                ? G.ToDotNetString(Value.Object(Tag.ShortString, TMName((TM)C(i))))[2..]
+                : MetamethodOf(Op(i));
             return name == null ? null : "metamethod";
         }
 
