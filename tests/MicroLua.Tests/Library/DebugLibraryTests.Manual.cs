@@ -19,4 +19,20 @@ public sealed partial class DebugLibraryTests
         const string code = "local function f(...) local t = {} for l = 0, 3 do local i = debug.getinfo(l) if i then t[#t + 1] = i.what .. ':' .. i.short_src .. ':' .. i.currentline end end return table.concat(t, ' ') end print(f(1, 2))";
         Assert.Equal("C:[C]:-1 Lua:t:1 main:t:1 C:[C]:-1\n", LuaRun.Output(code, gcStress: true));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UserValuesAndMetatables_OnFileUserdata_MatchLua(bool gcStress)
+    {
+        // Expected from lua5.4: a file handle is a full userdata with no user values.
+        using var host = new MicroLua.Tests.Host.HostTestState(gcStress);
+        const string code = """
+            print(debug.getuservalue(io.stdout), select('#', debug.getuservalue(io.stdout)), select('#', debug.getuservalue(io.stdout, 0)))
+            print(debug.setuservalue(io.stdout, 1))
+            local mt = debug.getmetatable(io.stdout) print(mt == getmetatable(io.stdout), type(mt.__index))
+            local u = io.tmpfile() print(debug.setmetatable(u, nil) == u, getmetatable(u)) debug.setmetatable(u, mt) print(io.type(u)) u:close()
+            """;
+        Assert.Equal("nil\t1\t1\nnil\ntrue\ttable\ntrue\tnil\nfile\n", host.Run(code));
+    }
 }
