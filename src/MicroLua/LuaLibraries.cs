@@ -18,8 +18,10 @@ public enum LuaLibraries
     Math = 16,
     /// <summary>utf8</summary>
     Utf8 = 32,
+    /// <summary>debug (hooks are stored but not called)</summary>
+    Debug = 64,
     /// <summary>package and require (preload, <see cref="LuaOptions.Require"/>; files come with MicroLua.Host).</summary>
     Package = 128,
     /// <summary>Every library of the runtime assembly (io and os come from MicroLua.Host).</summary>
-    All = Base | Coroutine | String | Table | Math | Utf8 | Package,
+    All = Base | Coroutine | String | Table | Math | Utf8 | Debug | Package,
 }

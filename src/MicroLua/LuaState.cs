@@ -90,6 +90,11 @@ public sealed unsafe class LuaState : IDisposable
             Utf8Library.Open(_rt);
         }
 
+        if ((options.Libraries & LuaLibraries.Debug) != 0)
+        {
+            DebugLibrary.Open(_rt);
+        }
+
         if ((options.Libraries & LuaLibraries.Package) != 0)
         {
             PackageLibrary.Open(_rt, options.Require);

@@ -60,7 +60,7 @@ internal static unsafe class PackageLibrary
         }
 
         // The libraries opened so far are already loaded modules, as in lua.
-        foreach (string name in (ReadOnlySpan<string>)["_G", "coroutine", "string", "table", "math", "utf8", "package"])
+        foreach (string name in (ReadOnlySpan<string>)["_G", "coroutine", "string", "table", "math", "utf8", "debug", "package"])
         {
             AddLoaded(rt, name);
         }

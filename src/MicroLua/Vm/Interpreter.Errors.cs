@@ -433,7 +433,9 @@ internal sealed unsafe partial class Interpreter
         uint i = Code(p)[pc];
         if ((fr.Flags & FrameFlags.FinishOp) != 0)
         {
-            name = MetamethodOf(Op(i));
+            name = Op(i) is OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK && C(i) < (int)TM.Count
+                ? G.ToDotNetString(Value.Object(Tag.ShortString, TMName((TM)C(i))))[2..]
+                : MetamethodOf(Op(i));
             return name == null ? null : "metamethod";
         }
 
@@ -488,10 +490,11 @@ internal sealed unsafe partial class Interpreter
         int total = Math.Max(0, levels.Count - level);
         for (int n = 0; n < total; n++)
         {
-            if (n == 10 && total > 21)
+            if (n == 10 && total > 22)
             {
+                // As luaL_traceback: 10 levels, the skip line (which stands for one level more than it says), the last 11.
                 int skip = total - 21;
-                sb.Append("\n\t...\t(skipping ").Append(skip).Append(" levels)");
+                sb.Append("\n\t...\t(skipping ").Append(skip - 1).Append(" levels)");
                 n += skip - 1;
                 continue;
             }
@@ -581,14 +584,15 @@ internal sealed unsafe partial class Interpreter
         {
             sb.Append("[C]: in ");
             string? kind = FunctionName(co, fi, out string? name);
-            if (kind != null)
+            Value f = StackOf(co)[fr.Func];
+            string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+            if (kind != null && (hostName == null || !hostName.Contains('.')))
             {
                 sb.Append(kind == "global" ? "function" : kind).Append(" '").Append(name).Append('\'');
             }
             else
             {
-                Value f = StackOf(co)[fr.Func];
-                string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
+                // A library function is known by its qualified name ("string.rep"), as Lua finds it in package.loaded.
                 sb.Append(hostName != null ? $"function '{hostName}'" : "?");
             }
         }
