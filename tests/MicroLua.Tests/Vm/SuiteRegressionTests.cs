@@ -33,4 +33,20 @@ public sealed class SuiteRegressionTests
             """;
         Assert.Equal("2432902008176640000\n", LuaRun.Output(code));
     }
+
+    [Fact]
+    public void BitwiseWithNumeralAndJumpOperand_ManyConstants_KeepsTheNumeral()
+    {
+        // With more than 256 constants the numeral cannot be a K operand; its register load
+        // must come after the other operand's jumps are resolved.
+        const string code = """
+            local parts = {"local x = {"}
+            for i = 1, 257 do parts[#parts + 1] = i .. ".1," end
+            parts[#parts + 1] = "};"
+            local pre = table.concat(parts)
+            print(load(pre .. "return (1 ~ (2 or 3))")(), load(pre .. "return (1 | (2 or 3))")(),
+                  load(pre .. "return ((2 or 3) & 7)")(), load(pre .. "return (1 + (2 or 3))")())
+            """;
+        Assert.Equal("3\t3\t2\t3\n", LuaRun.Output(code));
+    }
 }
