@@ -49,4 +49,17 @@ public sealed class SuiteRegressionTests
             """;
         Assert.Equal("3\t3\t2\t3\n", LuaRun.Output(code));
     }
+
+    [Theory]
+    [InlineData("a = {_ENV = {}}; print(a._ENV.x + 1)", "field 'x'")]
+    [InlineData("print(('_ENV').x + 1)", "field 'x'")]
+    [InlineData("local _ENV = {print = print}; print(x + 1)", "global 'x'")]
+    [InlineData("print(y + 1)", "global 'y'")]
+    public void ErrorNames_OnlyAVariableNamedEnvMakesAGlobal(string code, string expected)
+    {
+        string output = LuaRun.Output("print(select(2, pcall(load(" + Quote(code) + "))))");
+        Assert.Contains("(" + expected + ")", output, StringComparison.Ordinal);
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
