@@ -61,5 +61,32 @@ public sealed class SuiteRegressionTests
         Assert.Contains("(" + expected + ")", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CoroutineClose_ErrorIsReportedOnce()
+    {
+        const string code = """
+            local co = coroutine.create(error)
+            print(coroutine.resume(co, 100))
+            print(coroutine.close(co))
+            print(coroutine.close(co))
+            """;
+        Assert.Equal("false\t100\nfalse\t100\ntrue\n", LuaRun.Output(code));
+    }
+
+    [Fact]
+    public void CoroutineClose_FromItsOwnCloseHandler_IsARunningCoroutine()
+    {
+        const string code = """
+            local co
+            co = coroutine.create(function ()
+              local x <close> = setmetatable({}, {__close = function () print(pcall(coroutine.close, co)) end})
+              coroutine.yield(20)
+            end)
+            print(coroutine.resume(co))
+            print(coroutine.close(co))
+            """;
+        Assert.Equal("true\t20\nfalse\tcannot close a running coroutine\ntrue\n", LuaRun.Output(code));
+    }
+
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
