@@ -265,17 +265,23 @@ internal sealed partial class FuncState
     private void CodeBitwise(BinOpr opr, ref ExpDesc e1, ref ExpDesc e2, int line)
     {
         bool flip = false;
-        if (e1.Kind == ExpKind.KInt && Exp2RK(ref e1))
+        if (e1.Kind == ExpKind.KInt)
         {
             (e1, e2) = (e2, e1); // e2 is the constant operand
             flip = true;
         }
-        else if (!(e2.Kind == ExpKind.KInt && Exp2RK(ref e2)))
+        if (e2.Kind == ExpKind.KInt && Exp2K(ref e2))
         {
-            CodeBinExpVal(opr, ref e1, ref e2, line); // all-register opcodes
+            CodeBinK(opr, ref e1, ref e2, flip, line);
             return;
         }
-        CodeBinK(opr, ref e1, ref e2, flip, line);
+        if (flip)
+        {
+            (e1, e2) = (e2, e1); // back to the original order
+        }
+        // All-register opcodes. No code for a numeral operand before this point: the other
+        // operand may still have jumps to its end (1 ~ (2 or 3)), which would skip it.
+        CodeBinExpVal(opr, ref e1, ref e2, line);
     }
 
     private void CodeOrder(BinOpr opr, ref ExpDesc e1, ref ExpDesc e2)

@@ -288,4 +288,11 @@ do
   check("errors-35 global-thrower", not ok, m)
 end
 
+-- 36 a metamethod that is not callable is named in the call error
+do
+  local ok1, m1 = pcall(load("local a = setmetatable({}, {__add = 34}); return a + 1", "=mm"))
+  local ok2, m2 = pcall(load("local a = setmetatable({}, {__lt = {}}); return a < a", "=mm"))
+  check("errors-36 metamethod-not-callable", not ok1 and not ok2, m1, m2)
+end
+
 print("# cases", ncase)

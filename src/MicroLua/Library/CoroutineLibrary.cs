@@ -286,7 +286,8 @@ internal static unsafe class CoroutineLibrary
     private static int Close(ref CallContext c)
     {
         Coroutine co = CheckCo(ref c, 1);
-        if (co.Status is CoStatus.Suspended or CoStatus.Dead)
+        // The running coroutine, also when a __close of its own closing calls this.
+        if (co != c.Coroutine && co.Status is CoStatus.Suspended or CoStatus.Dead)
         {
             bool ok = c.Vm.CloseCoroutine(co, default, out Value err);
             if (ok)

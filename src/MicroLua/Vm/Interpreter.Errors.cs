@@ -92,6 +92,10 @@ internal sealed unsafe partial class Interpreter
             {
                 info = " (for iterator 'for iterator')";
             }
+            else if (MetamethodOf(inst) is string mm)
+            {
+                info = $" (metamethod '{mm}')"; // a metamethod that is not callable
+            }
         }
 
         return LuaError.Runtime($"attempt to call a {TypeName(f)} value{info}");
@@ -278,8 +282,15 @@ internal sealed unsafe partial class Interpreter
 
     private bool IsEnv(ProtoObj* p, int pc, int reg, bool isUpvalue)
     {
-        string? name = isUpvalue ? UpvalueName(p, reg) : (GetObjName(p, pc, reg, out string? n) != null ? n : null);
-        return name == "_ENV";
+        if (isUpvalue)
+        {
+            return UpvalueName(p, reg) == "_ENV";
+        }
+
+        // Only a variable (local or upvalue) named _ENV makes a global: a.b._ENV.x or
+        // ('_ENV').x index fields (as Lua 5.4.8).
+        string? kind = GetObjName(p, pc, reg, out string? n);
+        return (kind == "local" || kind == "upvalue") && n == "_ENV";
     }
 
     private string ConstantString(ProtoObj* p, int k)
@@ -433,9 +444,7 @@ internal sealed unsafe partial class Interpreter
         uint i = Code(p)[pc];
         if ((fr.Flags & FrameFlags.FinishOp) != 0)
         {
-            name = Op(i) is OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK && C(i) < (int)TM.Count
-                ? G.ToDotNetString(Value.Object(Tag.ShortString, TMName((TM)C(i))))[2..]
-                : MetamethodOf(Op(i));
+            name = MetamethodOf(i);
             return name == null ? null : "metamethod";
         }
 
@@ -451,6 +460,20 @@ internal sealed unsafe partial class Interpreter
                 return null;
         }
     }
+
+    /// <summary>The events of MMBIN's C operand, in Lua's TMS order, without "__".</summary>
+    private static readonly string[] TmEvents =
+    [
+        "index", "newindex", "gc", "mode", "len", "eq", "add", "sub", "mul", "mod", "pow",
+        "div", "idiv", "band", "bor", "bxor", "shl", "shr", "unm", "bnot", "lt", "le",
+        "concat", "call", "close",
+    ];
+
+    private static string? MetamethodOf(uint i) => Op(i) switch
+    {
+        OpCode.MmBin or OpCode.MmBinI or OpCode.MmBinK => C(i) < TmEvents.Length ? TmEvents[C(i)] : null,
+        _ => MetamethodOf(Op(i)),
+    };
 
     private static string? MetamethodOf(OpCode op) => op switch
     {

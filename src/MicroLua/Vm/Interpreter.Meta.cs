@@ -789,8 +789,8 @@ internal sealed unsafe partial class Interpreter
 
         co.Status = CoStatus.Dead;
         co.TbcCount = 0;
-        co.DiedWithError = errored;
-        StackOf(co)[0] = errored ? e : default;
+        co.DiedWithError = false; // reported once: closing it again succeeds (Lua 5.4.8)
+        StackOf(co)[0] = errored ? e : default; // keeps the error anchored for the caller
         SetTop(co, errored ? 1 : 0);
         finalErr = errored ? e : default;
         return !errored;

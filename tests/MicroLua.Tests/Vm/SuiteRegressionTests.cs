@@ -33,4 +33,60 @@ public sealed class SuiteRegressionTests
             """;
         Assert.Equal("2432902008176640000\n", LuaRun.Output(code));
     }
+
+    [Fact]
+    public void BitwiseWithNumeralAndJumpOperand_ManyConstants_KeepsTheNumeral()
+    {
+        // With more than 256 constants the numeral cannot be a K operand; its register load
+        // must come after the other operand's jumps are resolved.
+        const string code = """
+            local parts = {"local x = {"}
+            for i = 1, 257 do parts[#parts + 1] = i .. ".1," end
+            parts[#parts + 1] = "};"
+            local pre = table.concat(parts)
+            print(load(pre .. "return (1 ~ (2 or 3))")(), load(pre .. "return (1 | (2 or 3))")(),
+                  load(pre .. "return ((2 or 3) & 7)")(), load(pre .. "return (1 + (2 or 3))")())
+            """;
+        Assert.Equal("3\t3\t2\t3\n", LuaRun.Output(code));
+    }
+
+    [Theory]
+    [InlineData("a = {_ENV = {}}; print(a._ENV.x + 1)", "field 'x'")]
+    [InlineData("print(('_ENV').x + 1)", "field 'x'")]
+    [InlineData("local _ENV = {print = print}; print(x + 1)", "global 'x'")]
+    [InlineData("print(y + 1)", "global 'y'")]
+    public void ErrorNames_OnlyAVariableNamedEnvMakesAGlobal(string code, string expected)
+    {
+        string output = LuaRun.Output("print(select(2, pcall(load(" + Quote(code) + "))))");
+        Assert.Contains("(" + expected + ")", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CoroutineClose_ErrorIsReportedOnce()
+    {
+        const string code = """
+            local co = coroutine.create(error)
+            print(coroutine.resume(co, 100))
+            print(coroutine.close(co))
+            print(coroutine.close(co))
+            """;
+        Assert.Equal("false\t100\nfalse\t100\ntrue\n", LuaRun.Output(code));
+    }
+
+    [Fact]
+    public void CoroutineClose_FromItsOwnCloseHandler_IsARunningCoroutine()
+    {
+        const string code = """
+            local co
+            co = coroutine.create(function ()
+              local x <close> = setmetatable({}, {__close = function () print(pcall(coroutine.close, co)) end})
+              coroutine.yield(20)
+            end)
+            print(coroutine.resume(co))
+            print(coroutine.close(co))
+            """;
+        Assert.Equal("true\t20\nfalse\tcannot close a running coroutine\ntrue\n", LuaRun.Output(code));
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
