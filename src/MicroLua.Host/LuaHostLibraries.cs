@@ -60,9 +60,17 @@ public static class LuaHostLibraries
         FileRequirer.Open(lua.Runtime, Options(lua, options).PathsFromEnvironment);
     }
 
-    /// <summary>Opens io, os and file loading for require.</summary>
+    /// <summary>Opens the base functions that read files: loadfile and dofile.</summary>
+    public static void OpenFileLoading(LuaState lua)
+    {
+        ArgumentNullException.ThrowIfNull(lua);
+        FileLoading.Open(lua.Runtime);
+    }
+
+    /// <summary>Opens io, os, loadfile/dofile and file loading for require.</summary>
     public static void OpenAll(LuaState lua, LuaHostOptions? options = null)
     {
+        OpenFileLoading(lua);
         OpenIo(lua, options);
         OpenOs(lua, options);
         OpenRequire(lua, options);

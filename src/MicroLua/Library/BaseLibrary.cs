@@ -213,8 +213,7 @@ internal static unsafe class BaseLibrary
         Value tm = GetField(c, t, "__pairs");
         if (!tm.IsNil)
         {
-            c.Call(tm, [t], 3);
-            return 3;
+            return c.TailCall(tm, [t]); // as a tail call, __pairs may yield
         }
 
         if (t.Tag != Tag.Table)

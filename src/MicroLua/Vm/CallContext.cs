@@ -262,6 +262,24 @@ internal unsafe struct CallContext
         return func;
     }
 
+    /// <summary>
+    /// Ends the host function with a call of <paramref name="f"/>: its results become the
+    /// host function's results, and because the call replaces the host frame it may yield.
+    /// Return the value of this method from the host function.
+    /// </summary>
+    public readonly int TailCall(in Value f, ReadOnlySpan<Value> args)
+    {
+        int func = Top;
+        Push(f);
+        foreach (Value a in args)
+        {
+            Push(a);
+        }
+
+        _co.PendingTailCall = func;
+        return 0;
+    }
+
     /// <summary>Stack value at absolute index <paramref name="index"/>.</summary>
     public readonly Value StackAt(int index) => _vm.StackOf(_co)[index];
 }

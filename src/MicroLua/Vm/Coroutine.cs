@@ -39,6 +39,9 @@ internal sealed class Coroutine
     public int[] Tbc = new int[4];
     public int TbcCount;
 
+    /// <summary>Set by CallContext.TailCall: stack index of the function that replaces the running host function (-1 when none).</summary>
+    public int PendingTailCall = -1;
+
     /// <summary>The coroutine ended with an error, whose value is kept in stack slot 0.</summary>
     public bool DiedWithError;
 

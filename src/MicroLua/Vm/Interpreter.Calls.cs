@@ -71,8 +71,7 @@ internal sealed unsafe partial class Interpreter
                         return ProtectedCall(co, func, nresults, flags, returnSlot, handle == XPCallHandle);
                     }
 
-                    CallHost(co, func, nresults, flags, returnSlot, G.Handles.Get<HostFunctionInfo>(handle));
-                    return false;
+                    return CallHost(co, func, nresults, flags, returnSlot, G.Handles.Get<HostFunctionInfo>(handle));
                 }
 
                 default:
@@ -113,7 +112,8 @@ internal sealed unsafe partial class Interpreter
         return depth;
     }
 
-    private void CallHost(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, HostFunctionInfo info)
+    /// <summary>Runs a host function; true when it ended in a tail call that pushed a Lua frame.</summary>
+    private bool CallHost(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, HostFunctionInfo info)
     {
         int top = GetTop(co);
         EnsureStack(co, top + MinHostStack);
@@ -136,7 +136,26 @@ internal sealed unsafe partial class Interpreter
         int n = info.Fn(ref ctx);
         if (co.Yielding)
         {
-            return; // the frame stays until the coroutine is resumed
+            return false; // the frame stays until the coroutine is resumed
+        }
+
+        if (co.PendingTailCall >= 0)
+        {
+            // The host function asked to be replaced by a call (CallContext.TailCall): the
+            // called function gets this frame's place, so it can yield like any Lua call.
+            int tf = co.PendingTailCall;
+            co.PendingTailCall = -1;
+            ref CallFrame hf = ref co.Frames[fi];
+            int dest = hf.Func;
+            int count = GetTop(co) - tf;
+            Value* st = StackOf(co);
+            Buffer.MemoryCopy(st + tf, st + dest, (long)count * sizeof(Value), (long)count * sizeof(Value));
+            SetTop(co, dest + count);
+            FrameFlags hflags = hf.Flags;
+            int hres = hf.NResults;
+            int hslot = hf.ReturnSlot;
+            co.FrameCount = fi;
+            return PreCall(co, dest, hres, hflags, hslot);
         }
 
         PostCall(co, GetTop(co) - n, n);
@@ -144,6 +163,8 @@ internal sealed unsafe partial class Interpreter
         {
             G.CheckGC(); // a safe point: the results are below the top, the caller's registers too
         }
+
+        return false;
     }
 
     /// <summary>

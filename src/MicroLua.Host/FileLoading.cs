@@ -1,0 +1,87 @@
+using MicroLua.Library;
+using MicroLua.Values;
+using MicroLua.Vm;
+
+namespace MicroLua.Host;
+
+/// <summary>loadfile and dofile: the base functions that read files, opened with the host libraries.</summary>
+internal static class FileLoading
+{
+    public static void Open(LuaRuntime rt)
+    {
+        rt.Register(rt.Globals, "loadfile", LoadFile);
+        rt.Register(rt.Globals, "dofile", DoFile);
+    }
+
+    /// <summary>Reads a chunk from a file (or standard input when <paramref name="name"/> is null), skipping a first '#' line as lua.c's loader does.</summary>
+    private static bool TryRead(string? name, out byte[] bytes, out string chunkName, out string? error)
+    {
+        error = null;
+        chunkName = name == null ? "=stdin" : "@" + name;
+        try
+        {
+            if (name == null)
+            {
+                using var ms = new MemoryStream();
+                Console.OpenStandardInput().CopyTo(ms);
+                bytes = ms.ToArray();
+            }
+            else
+            {
+                bytes = File.ReadAllBytes(name);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            bytes = [];
+            string reason = e is FileNotFoundException or DirectoryNotFoundException ? "No such file or directory"
+                : e is UnauthorizedAccessException ? "Permission denied"
+                : e.Message;
+            error = $"cannot open {name}: {reason}";
+            return false;
+        }
+
+        if (bytes.Length > 0 && bytes[0] == '#')
+        {
+            int nl = Array.IndexOf(bytes, (byte)'\n');
+            bytes = nl < 0 ? [] : bytes[nl..];
+        }
+
+        return true;
+    }
+
+    private static int LoadFile(ref CallContext c)
+    {
+        string? name = c.IsNoneOrNil(1) ? null : c.G.ToDotNetString(c.CheckStringValue(1));
+        string mode = c.IsNoneOrNil(2) ? "bt" : c.G.ToDotNetString(c.CheckStringValue(2));
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        Value env = c.ArgCount >= 3 ? c.Arg(3) : Value.Object(Tag.Table, rt.Globals);
+        if (!TryRead(name, out byte[] bytes, out string chunkName, out string? error))
+        {
+            return c.Fail(error!);
+        }
+
+        if (!rt.TryLoad(bytes, chunkName, mode, env, out Value fn, out error))
+        {
+            return c.Fail(error!);
+        }
+
+        return c.Return(fn);
+    }
+
+    private static int DoFile(ref CallContext c)
+    {
+        string? name = c.IsNoneOrNil(1) ? null : c.G.ToDotNetString(c.CheckStringValue(1));
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        if (!TryRead(name, out byte[] bytes, out string chunkName, out string? error)
+            || !rt.TryLoad(bytes, chunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out error))
+        {
+            throw new LuaError(c.G.NewString(error!), error!);
+        }
+
+        int func = c.Top;
+        c.Push(fn);
+        c.Vm.Call(c.Coroutine, func, -1);
+        return c.Top - func;
+    }
+}
