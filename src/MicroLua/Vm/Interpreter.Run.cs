@@ -1332,13 +1332,27 @@ internal sealed unsafe partial class Interpreter
     {
         if (G.GcDebt > 0)
         {
-            CheckGCSlow(co);
+            CheckGCSlow(co, top);
         }
     }
 
+    /// <summary>
+    /// A collection step with the stack cut at <paramref name="top"/>, as Lua's checkGC: the
+    /// registers above it are dead temporaries (the collector clears them), so an object left
+    /// there by an earlier call is not kept alive.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckGCSlow(Coroutine co)
+    private void CheckGCSlow(Coroutine co, int top)
     {
-        G.CheckGC();
+        int saved = GetTop(co);
+        SetTop(co, top);
+        try
+        {
+            G.CheckGC();
+        }
+        finally
+        {
+            SetTop(co, saved);
+        }
     }
 }

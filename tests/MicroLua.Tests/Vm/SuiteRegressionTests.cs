@@ -88,5 +88,24 @@ public sealed class SuiteRegressionTests
         Assert.Equal("true\t20\nfalse\tcannot close a running coroutine\ntrue\n", LuaRun.Output(code));
     }
 
+    [Fact]
+    public void GcStepAtNewTable_DoesNotKeepDeadTemporaries()
+    {
+        // The finalizable table stays in a temporary register after the call that made it; a
+        // step at NEWTABLE cuts the stack at the new table, so the loop ends (gc.lua's GC1).
+        const string code = """
+            local function f ()
+              local u
+              local finish = false
+              u = setmetatable({}, {__gc = function () finish = true end})
+              local c = 0
+              repeat u = {}; c = c + 1 until finish or c > 1000000
+              return finish
+            end
+            print(f())
+            """;
+        Assert.Equal("true\n", LuaRun.Output(code));
+    }
+
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
