@@ -79,9 +79,6 @@ internal static class FileLoading
             throw new LuaError(c.G.NewString(error!), error!);
         }
 
-        int func = c.Top;
-        c.Push(fn);
-        c.Vm.Call(c.Coroutine, func, -1);
-        return c.Top - func;
+        return c.TailCall(fn, []); // the chunk replaces dofile's frame, so it may yield
     }
 }

@@ -104,7 +104,8 @@ internal sealed unsafe partial class Interpreter
     private int MetaDepth(Coroutine co, FrameFlags flags)
     {
         int depth = co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].CDepth : 0;
-        if ((flags & FrameFlags.FinishOp) != 0 && ++depth + CCalls >= LuaLimits.MaxCCalls)
+        // Metamethod calls and protected calls are C calls in Lua: they count against its C-call limit.
+        if ((flags & (FrameFlags.FinishOp | FrameFlags.Protected)) != 0 && (flags & FrameFlags.Tail) == 0 && ++depth + CCalls >= LuaLimits.MaxCCalls)
         {
             throw LuaError.Runtime("C stack overflow");
         }
@@ -202,6 +203,40 @@ internal sealed unsafe partial class Interpreter
 
         FrameFlags pflags = flags | FrameFlags.Protected | (withHandler ? FrameFlags.HasHandler : 0);
         int frames = co.FrameCount;
+        Value callee = StackOf(co)[func + 1];
+        if ((callee.Tag == Tag.HostFunction && (callee.I == PCallHandle || callee.I == XPCallHandle)) || (flags & FrameFlags.Protected) != 0)
+        {
+            // pcall(pcall, f): a protected frame holds one result prefix, so the inner call runs
+            // in an activation of its own and its results come back with this call's "true".
+            pflags = flags & ~(FrameFlags.Protected | FrameFlags.HasHandler);
+            try
+            {
+                Call(co, func + 1, -1);
+                int n = GetTop(co) - (func + 1);
+                EnsureStack(co, returnSlot + n + 2);
+                Value* st = StackOf(co);
+                Buffer.MemoryCopy(st + func + 1, st + returnSlot + 1, (long)n * sizeof(Value), (long)n * sizeof(Value));
+                st[returnSlot] = Value.True;
+                FinishResults(co, returnSlot, n + 1, nresults, pflags);
+                return false;
+            }
+            catch (LuaError e) when (!co.Yielding && !e.IsStackOverflow)
+            {
+                co.FrameCount = frames;
+                Value err = ErrorValue(co, e, noPosition: true);
+                if (withHandler)
+                {
+                    err = CallHandler(co, handler, err);
+                }
+
+                stack = StackOf(co);
+                stack[returnSlot] = Value.False;
+                stack[returnSlot + 1] = err;
+                FinishResults(co, returnSlot, 2, nresults, pflags);
+                return false;
+            }
+        }
+
         try
         {
             bool pushed = PreCall(co, func + 1, nresults, pflags, returnSlot);
