@@ -60,41 +60,15 @@ public sealed unsafe class LuaState : IDisposable
             Compiler = options.Compiler,
             Output = options.Output,
         };
-        if ((options.Libraries & LuaLibraries.Base) != 0)
+        foreach (var (flag, open) in s_libraries)
         {
-            BaseLibrary.Open(_rt);
+            if ((options.Libraries & flag) != 0)
+            {
+                open(_rt);
+            }
         }
 
-        if ((options.Libraries & LuaLibraries.Coroutine) != 0)
-        {
-            CoroutineLibrary.Open(_rt);
-        }
-
-        if ((options.Libraries & LuaLibraries.String) != 0)
-        {
-            StringLibrary.Open(_rt);
-        }
-
-        if ((options.Libraries & LuaLibraries.Table) != 0)
-        {
-            TableLibrary.Open(_rt);
-        }
-
-        if ((options.Libraries & LuaLibraries.Math) != 0)
-        {
-            MathLibrary.Open(_rt);
-        }
-
-        if ((options.Libraries & LuaLibraries.Utf8) != 0)
-        {
-            Utf8Library.Open(_rt);
-        }
-
-        if ((options.Libraries & LuaLibraries.Debug) != 0)
-        {
-            DebugLibrary.Open(_rt);
-        }
-
+        // package last: it records the libraries opened before it in package.loaded.
         if ((options.Libraries & LuaLibraries.Package) != 0)
         {
             PackageLibrary.Open(_rt, options.Require);
@@ -103,6 +77,18 @@ public sealed unsafe class LuaState : IDisposable
         _rt.WireCollector();
         _g.GcStress = options.GcStress;
     }
+
+    /// <summary>The runtime's libraries in the order they open (package comes after them).</summary>
+    private static readonly (LuaLibraries Flag, Action<LuaRuntime> Open)[] s_libraries =
+    [
+        (LuaLibraries.Base, BaseLibrary.Open),
+        (LuaLibraries.Coroutine, CoroutineLibrary.Open),
+        (LuaLibraries.String, StringLibrary.Open),
+        (LuaLibraries.Table, TableLibrary.Open),
+        (LuaLibraries.Math, MathLibrary.Open),
+        (LuaLibraries.Utf8, Utf8Library.Open),
+        (LuaLibraries.Debug, DebugLibrary.Open),
+    ];
 
     private static nuint CheckLimit(long limit)
     {
