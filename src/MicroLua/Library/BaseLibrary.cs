@@ -1,4 +1,3 @@
-using System.Globalization;
 using MicroLua.Memory;
 using MicroLua.Values;
 using MicroLua.Vm;
@@ -352,70 +351,13 @@ internal static unsafe class BaseLibrary
             throw c.ArgError(2, "base out of range");
         }
 
-        if (ParseInBase(c.G.StringSpan(s), (int)b, out long r))
+        if (LuaNumber.TryParseInteger(c.G.StringSpan(s), (int)b, out long r))
         {
             return c.Return(r);
         }
 
         return c.Return(Value.Nil);
     }
-
-    private static bool ParseInBase(ReadOnlySpan<byte> s, int b, out long result)
-    {
-        result = 0;
-        int i = 0;
-        while (i < s.Length && IsSpace(s[i]))
-        {
-            i++;
-        }
-
-        bool neg = false;
-        if (i < s.Length && s[i] == '-')
-        {
-            neg = true;
-            i++;
-        }
-        else if (i < s.Length && s[i] == '+')
-        {
-            i++;
-        }
-
-        int digits = 0;
-        ulong n = 0;
-        while (i < s.Length)
-        {
-            int d = s[i] switch
-            {
-                >= (byte)'0' and <= (byte)'9' => s[i] - '0',
-                >= (byte)'a' and <= (byte)'z' => s[i] - 'a' + 10,
-                >= (byte)'A' and <= (byte)'Z' => s[i] - 'A' + 10,
-                _ => 99,
-            };
-            if (d >= b)
-            {
-                break;
-            }
-
-            n = (n * (ulong)b) + (ulong)d;
-            digits++;
-            i++;
-        }
-
-        while (i < s.Length && IsSpace(s[i]))
-        {
-            i++;
-        }
-
-        if (digits == 0 || i != s.Length)
-        {
-            return false;
-        }
-
-        result = neg ? (long)(0 - n) : (long)n;
-        return true;
-    }
-
-    private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or (byte)'\v';
 
     private static int ToString(ref CallContext c)
     {
@@ -516,6 +458,4 @@ internal static unsafe class BaseLibrary
         int n = LuaConvert.FormatNumber(v, buf);
         return System.Text.Encoding.ASCII.GetString(buf[..n]);
     }
-
-    internal static string Invariant(long x) => x.ToString(CultureInfo.InvariantCulture);
 }

@@ -98,7 +98,7 @@ internal static class LuaArith
     /// <summary>Float modulo as Lua defines it: a - floor(a/b)*b computed with fmod and a sign fix.</summary>
     public static double FMod(double a, double b)
     {
-        double m = CFmod(a, b);
+        double m = a % b; // C's fmod: the truncated remainder
         if ((m > 0) ? b < 0 : (m < 0 && b > 0))
         {
             m += b; // the remainder and the divisor have different signs: floor, not truncate
@@ -106,8 +106,6 @@ internal static class LuaArith
 
         return m;
     }
-
-    private static double CFmod(double a, double b) => a % b; // C's fmod: truncated remainder
 
     /// <summary>x shifted left by n (right when n is negative); 0 when |n| >= 64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,121 +151,19 @@ internal static class LuaArith
     {
         if (a.Tag == Tag.Integer)
         {
-            return b.Tag == Tag.Integer ? a.I < b.I : IntLessThanFloat(a.I, b.D);
+            return b.Tag == Tag.Integer ? a.I < b.I : LuaNumber.LessThan(a.I, b.D);
         }
 
-        return b.Tag == Tag.Float ? a.D < b.D : FloatLessThanInt(a.D, b.I);
+        return b.Tag == Tag.Float ? a.D < b.D : LuaNumber.LessThan(a.D, b.I);
     }
 
     public static bool LessEqual(in Value a, in Value b)
     {
         if (a.Tag == Tag.Integer)
         {
-            return b.Tag == Tag.Integer ? a.I <= b.I : IntLessEqualFloat(a.I, b.D);
+            return b.Tag == Tag.Integer ? a.I <= b.I : LuaNumber.LessEqual(a.I, b.D);
         }
 
-        return b.Tag == Tag.Float ? a.D <= b.D : FloatLessEqualInt(a.D, b.I);
-    }
-
-    // Exact comparisons: compare the integer with the float's floor/ceiling, never converting
-    // a large integer to a float (which could round).
-    private static bool IntLessThanFloat(long i, double f)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-
-        if (f >= 9223372036854775808.0)
-        {
-            return true;
-        }
-
-        if (f <= -9223372036854775808.0)
-        {
-            return false;
-        }
-
-        // i < f  <=>  i < ceil(f)
-        return i < (long)Math.Ceiling(f);
-    }
-
-    private static bool IntLessEqualFloat(long i, double f)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-
-        if (f >= 9223372036854775808.0)
-        {
-            return true;
-        }
-
-        if (f < -9223372036854775808.0)
-        {
-            return false;
-        }
-
-        return i <= (long)Math.Floor(f);
-    }
-
-    private static bool FloatLessThanInt(double f, long i)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-
-        if (f >= 9223372036854775808.0)
-        {
-            return false;
-        }
-
-        if (f < -9223372036854775808.0)
-        {
-            return true;
-        }
-
-        return (long)Math.Floor(f) < i;
-    }
-
-    private static bool FloatLessEqualInt(double f, long i)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-
-        if (f >= 9223372036854775808.0)
-        {
-            return false;
-        }
-
-        if (f <= -9223372036854775808.0)
-        {
-            return true;
-        }
-
-        return (long)Math.Ceiling(f) <= i;
-    }
-
-    /// <summary>A for-loop operand as a float: numbers, and strings that read as numbers.</summary>
-    public static bool ToNumberForLoop(in Value v, out double d)
-    {
-        if (v.Tag == Tag.Integer)
-        {
-            d = v.I;
-            return true;
-        }
-
-        if (v.Tag == Tag.Float)
-        {
-            d = v.D;
-            return true;
-        }
-
-        d = 0;
-        return false;
+        return b.Tag == Tag.Float ? a.D <= b.D : LuaNumber.LessEqual(a.D, b.I);
     }
 }
