@@ -11,7 +11,7 @@ namespace MicroLua;
 /// coroutine and the standard libraries. Single-threaded: use one state from one thread at a
 /// time; separate states are independent. Dispose frees the block.
 /// </summary>
-public sealed unsafe class LuaState : IDisposable
+public sealed unsafe partial class LuaState : IDisposable
 {
     private readonly LuaGlobal _g;
     private readonly Interpreter _vm;
