@@ -232,12 +232,27 @@ public sealed unsafe partial class LuaState : IDisposable
 
     private Value LoadCore(ReadOnlySpan<byte> chunk, string chunkName)
     {
-        if (!_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out Value fn, out string? error, fromHost: true))
+        Value fn;
+        string? error;
+        try
         {
-            throw new LuaError(_g.NewStringFromHost(error!), error!);
+            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            {
+                return fn;
+            }
+        }
+        catch (LuaError e) when (e.IsMemoryError)
+        {
+            // Loading holds the collector off; garbage left by an earlier script (one that ran
+            // out of memory, say) may be what fills the heap: collect, then try once more.
+            _rt.FullCollect();
+            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            {
+                return fn;
+            }
         }
 
-        return fn;
+        throw new LuaError(_g.NewStringFromHost(error!), error!);
     }
 
     /// <summary>Calls global function <paramref name="name"/> with one string argument (tests and tools).</summary>
