@@ -194,7 +194,9 @@ public readonly struct LuaValue : IEquatable<LuaValue>
     /// <inheritdoc/>
     public override int GetHashCode() => _type switch
     {
-        LuaType.Number when !_isInteger && LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(),
+        LuaType.Number when _isInteger => _bits.GetHashCode(),
+        LuaType.Number when LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(), // 1.0 hashes as 1: they are equal
+        LuaType.Number => BitConverter.Int64BitsToDouble(_bits).GetHashCode(),
         LuaType.String => _ref!.GetHashCode(),
         LuaType.Table or LuaType.Function or LuaType.Userdata or LuaType.Thread => ((LuaReference)_ref!).ObjectHashCode(),
         _ => HashCode.Combine(_type, _bits),

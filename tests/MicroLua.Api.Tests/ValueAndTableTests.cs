@@ -17,6 +17,8 @@ public sealed class ValueAndTableTests
         Assert.Equal("1e+100", ((LuaValue)1e100).ToString());
         Assert.Equal("2.0", ((LuaValue)2.0).ToString());
         Assert.Equal((LuaValue)1, (LuaValue)1.0);
+        Assert.Equal(((LuaValue)1).GetHashCode(), ((LuaValue)1.0).GetHashCode());
+        Assert.Equal(2, new HashSet<LuaValue> { 1, 1.0, "1" }.Count);
         Assert.NotEqual((LuaValue)1, (LuaValue)"1");
         Assert.Equal(LuaType.LightUserdata, LuaValue.FromLightUserdata(42).Type);
         Assert.Equal(42, LuaValue.FromLightUserdata(42).ToPointer());
