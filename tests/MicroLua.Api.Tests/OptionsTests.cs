@@ -24,6 +24,15 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void BinaryChunksFlag_LetsLoadReachTheBinaryLoader()
+    {
+        using var lua = new Lua(new LuaOptions { Libraries = LuaLibraries.Safe | LuaLibraries.BinaryChunks });
+        LuaValue[] r = lua.Do("return load('\\27Lua\\84\\0')");
+        Assert.True(r[0].IsNil);
+        Assert.DoesNotContain("disabled", r[1].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void All_OpensDebug()
     {
         using var lua = new Lua(new LuaOptions { Libraries = LuaLibraries.All });
