@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MicroLua.Library;
+using MicroLua.Values;
 
 namespace MicroLua.Host;
 
@@ -26,7 +27,9 @@ public sealed record LuaHostOptions
 
 /// <summary>
 /// Opens the libraries that touch the operating system, io and os, in a state. They are
-/// opt-in: a state created with only <see cref="LuaState"/> has neither.
+/// opt-in: a state created with only <see cref="LuaState"/> has neither. Two presets:
+/// <see cref="OpenSafe"/> (the sandbox: os.clock, os.time, os.date, os.difftime only) and
+/// <see cref="OpenAll"/> (a trusted script gets what the standalone lua has).
 /// </summary>
 public static class LuaHostLibraries
 {
@@ -48,6 +51,47 @@ public static class LuaHostLibraries
         PackageLibrary.AddLoaded(lua.Runtime, "os");
     }
 
+    /// <summary>The functions of the sandbox's os: they read clocks and format dates, nothing else.</summary>
+    private static readonly string[] s_safeOs = ["clock", "date", "difftime", "time"];
+
+    /// <summary>
+    /// The sandbox preset: opens os with only os.clock, os.time, os.date and os.difftime (no
+    /// files, no environment, no exit) and nothing of io. Goes with <see cref="LuaLibraries.Safe"/>.
+    /// </summary>
+    public static void OpenSafe(LuaState lua)
+    {
+        ArgumentNullException.ThrowIfNull(lua);
+        LuaRuntime rt = lua.Runtime;
+        OsLibrary.Open(rt, Options(lua, null));
+        Value os = LuaTable.Get(rt.G, rt.Globals, rt.G.NewString("os"u8));
+        rt.G.PushTemp(os);
+        try
+        {
+            Value key = default;
+            var remove = new List<string>();
+            while (LuaTable.Next(rt.G, os.R, key, out Value k, out _))
+            {
+                key = k;
+                string name = rt.G.ToDotNetString(k);
+                if (Array.IndexOf(s_safeOs, name) < 0)
+                {
+                    remove.Add(name);
+                }
+            }
+
+            foreach (string name in remove)
+            {
+                rt.SetField(os.R, name, default);
+            }
+        }
+        finally
+        {
+            rt.G.PopTemp();
+        }
+
+        PackageLibrary.AddLoaded(rt, "os");
+    }
+
     /// <summary>
     /// Lets require load modules from files: adds lua's file searchers to package.searchers
     /// (Lua files found through package.path; C libraries in package.cpath are reported, never
@@ -67,9 +111,22 @@ public static class LuaHostLibraries
         FileLoading.Open(lua.Runtime);
     }
 
-    /// <summary>Opens io, os, loadfile/dofile and file loading for require.</summary>
+    /// <summary>
+    /// The trusted preset, what the standalone lua offers: opens io, os, loadfile/dofile and
+    /// file loading for require; and, when the state was created without them, the debug
+    /// library and binary chunks (as <see cref="LuaLibraries.All"/>).
+    /// </summary>
     public static void OpenAll(LuaState lua, LuaHostOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(lua);
+        LuaRuntime rt = lua.Runtime;
+        rt.AllowBinaryChunks = true;
+        if ((lua.Options.Libraries & LuaLibraries.Debug) == 0 && LuaTable.Get(rt.G, rt.Globals, rt.G.NewString("debug"u8)).IsNil)
+        {
+            DebugLibrary.Open(rt);
+            PackageLibrary.AddLoaded(rt, "debug");
+        }
+
         OpenFileLoading(lua);
         OpenIo(lua, options);
         OpenOs(lua, options);

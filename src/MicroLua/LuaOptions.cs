@@ -1,6 +1,9 @@
 namespace MicroLua;
 
-/// <summary>How a <see cref="LuaState"/> is set up: its memory, its collector and its hash seed.</summary>
+/// <summary>
+/// How a <see cref="LuaState"/> is set up: its memory, the libraries it opens, its limits,
+/// its collector, its hash seed and the host callbacks (compiler, output, require).
+/// </summary>
 public sealed record LuaOptions
 {
     /// <summary>
@@ -12,8 +15,25 @@ public sealed record LuaOptions
     /// </summary>
     public long MemoryLimit { get; init; } = LuaLimits.DefaultMemoryLimit;
 
-    /// <summary>The standard libraries to open; all of the runtime's by default.</summary>
-    public LuaLibraries Libraries { get; init; } = LuaLibraries.All;
+    /// <summary>
+    /// The standard libraries to open: <see cref="LuaLibraries.Safe"/> by default (no debug,
+    /// no binary chunks); <see cref="LuaLibraries.All"/> for trusted scripts.
+    /// </summary>
+    public LuaLibraries Libraries { get; init; } = LuaLibraries.Safe;
+
+    /// <summary>
+    /// Nested calls that go through the host (a host function calling Lua, metamethods,
+    /// pcall, coroutine resumes) before "C stack overflow", as Lua's
+    /// LUAI_MAXCCALLS. Default 200; between 10 and 10000. Each level uses some of the .NET
+    /// stack, so a large value needs a thread with a large stack.
+    /// </summary>
+    public int MaxCallDepth { get; init; } = LuaLimits.MaxCCalls;
+
+    /// <summary>
+    /// Slots of one coroutine's value stack before "stack overflow" (Lua's LUAI_MAXSTACK):
+    /// bounds the depth of Lua-to-Lua recursion. Default 1,000,000; between 1000 and 100,000,000.
+    /// </summary>
+    public int MaxStackSize { get; init; } = LuaLimits.MaxStack;
 
     /// <summary>Fixes the string hash seed (for reproducible runs); null picks a random seed per state.</summary>
     public uint? HashSeed { get; init; }
@@ -30,7 +50,11 @@ public sealed record LuaOptions
     /// </summary>
     public Bytecode.ILuaCompiler? Compiler { get; init; }
 
-    /// <summary>Where print and warnings write; null writes to the process's standard output.</summary>
+    /// <summary>
+    /// Where print and warnings write: the bytes (Lua strings are bytes, usually UTF-8) and
+    /// their kind. Null writes standard output to the process's standard output and warnings
+    /// to its standard error. Can be changed later through <see cref="LuaState.Output"/>.
+    /// </summary>
     public Library.LuaOutputHandler? Output { get; init; }
 
     /// <summary>Collector step multiplier in percent (Lua's <c>setstepmul</c>).</summary>
@@ -38,7 +62,7 @@ public sealed record LuaOptions
 
     /// <summary>
     /// Where <c>require</c> finds modules the preload table has not: called with the module
-    /// name, returns the module's source and chunk name, or null when it has no such module.
+    /// name, returns the module's chunk (source or binary) or value, or null when it has no such module.
     /// Null (the default) adds no searcher. Used only when <see cref="LuaLibraries.Package"/> is opened.
     /// </summary>
     public LuaRequireHandler? Require { get; init; }

@@ -9,7 +9,8 @@ namespace MicroLua;
 /// <summary>
 /// A Lua state: one heap block holding every Lua object, the registry and globals, the main
 /// coroutine and the standard libraries. Single-threaded: use one state from one thread at a
-/// time; separate states are independent. Dispose frees the block.
+/// time; separate states are independent and may run on different threads at once. Dispose
+/// runs pending finalizers and frees the block.
 /// </summary>
 public sealed unsafe partial class LuaState : IDisposable
 {
@@ -18,14 +19,15 @@ public sealed unsafe partial class LuaState : IDisposable
     private readonly LuaRuntime _rt;
     private bool _disposed;
 
-    /// <summary>Creates a state with default options.</summary>
+    /// <summary>Creates a state with default options (<see cref="LuaLibraries.Safe"/>, no compiler: pass one in <see cref="LuaOptions.Compiler"/> to run source).</summary>
     public LuaState() : this(new LuaOptions())
     {
     }
 
     /// <summary>Creates a state whose heap is a block of <see cref="LuaOptions.MemoryLimit"/> bytes it allocates.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit in the options is out of its range.</exception>
     public LuaState(LuaOptions options)
-        : this(options, new Heap(CheckLimit(options.MemoryLimit)))
+        : this(options, new Heap(CheckLimit(CheckOptions(options).MemoryLimit)))
     {
     }
 
@@ -34,8 +36,9 @@ public sealed unsafe partial class LuaState : IDisposable
     /// <paramref name="memory"/> (8-byte aligned), kept alive and unused by the host until the
     /// state is disposed. <see cref="LuaOptions.MemoryLimit"/> is ignored: the block is the limit.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The block or a limit in the options is out of its range.</exception>
     public LuaState(LuaOptions options, byte* memory, nuint length)
-        : this(options, new Heap(memory, CheckLimit((long)length), ownsMemory: false))
+        : this(CheckOptions(options), new Heap(memory, CheckLimit((long)length), ownsMemory: false))
     {
     }
 
@@ -54,11 +57,16 @@ public sealed unsafe partial class LuaState : IDisposable
         LuaTable.SetInt(_g, _g.Registry.R, 1, _g.MainThread);
         uint globals = LuaTable.New(_g, 0, 64);
         LuaTable.SetInt(_g, _g.Registry.R, 2, Value.Object(Tag.Table, globals));
-        _vm = new Interpreter(_g);
+        _vm = new Interpreter(_g)
+        {
+            MaxCCalls = options.MaxCallDepth,
+            MaxStack = options.MaxStackSize,
+        };
         _rt = new LuaRuntime(_g, _vm, globals)
         {
             Compiler = options.Compiler,
             Output = options.Output,
+            AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0,
         };
         foreach (var (flag, open) in s_libraries)
         {
@@ -71,10 +79,11 @@ public sealed unsafe partial class LuaState : IDisposable
         // package last: it records the libraries opened before it in package.loaded.
         if ((options.Libraries & LuaLibraries.Package) != 0)
         {
-            PackageLibrary.Open(_rt, options.Require);
+            PackageLibrary.Open(_rt, options.Require, v => ToInternal(v));
         }
 
         _rt.WireCollector();
+        _rt.Collector.UserdataFreed = OnUserdataFreed;
         _g.GcStress = options.GcStress;
     }
 
@@ -100,11 +109,37 @@ public sealed unsafe partial class LuaState : IDisposable
         return (nuint)limit;
     }
 
+    private static LuaOptions CheckOptions(LuaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxCallDepth < 10 || options.MaxCallDepth > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxCallDepth is between 10 and 10000.");
+        }
+
+        if (options.MaxStackSize < 1_000 || options.MaxStackSize > 100_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxStackSize is between 1000 and 100000000.");
+        }
+
+        return options;
+    }
+
     /// <summary>The options the state was created with.</summary>
     public LuaOptions Options { get; }
 
     /// <summary>Exact statistics of the state's heap.</summary>
     public MemoryStats MemoryStats => _g.Heap.Stats;
+
+    /// <summary>Whether the state was disposed.</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Where print and warnings write (see <see cref="LuaOptions.Output"/>); null writes to the process's standard output and error.</summary>
+    public LuaOutputHandler? Output
+    {
+        get => _rt.Output;
+        set => _rt.Output = value;
+    }
 
     internal LuaGlobal Global => _g;
 
@@ -122,127 +157,173 @@ public sealed unsafe partial class LuaState : IDisposable
     /// <exception cref="LuaException">The chunk did not compile or raised an error.</exception>
     public LuaValue[] DoString(string code, string? chunkName = null)
     {
+        ArgumentNullException.ThrowIfNull(code);
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(code);
         return DoBuffer(bytes, chunkName ?? code);
     }
 
-    /// <summary>Loads a chunk (source or bytecode) from bytes and runs it, returning its results.</summary>
+    /// <summary>
+    /// Loads a chunk from bytes and runs it, returning its results. The first byte tells
+    /// the kind: 0x1B (ESC) starts a binary chunk, anything else is source text (UTF-8).
+    /// </summary>
     /// <exception cref="LuaException">The chunk did not load or raised an error.</exception>
     public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName) => DoBuffer(chunk, chunkName, null);
 
     /// <summary>Loads and runs a chunk with string arguments (what a script sees as <c>...</c>).</summary>
     internal LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? args)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Coroutine co = _vm.Main;
-        int baseTop = _vm.GetTop(co);
-        int baseFrames = co.FrameCount;
+        ApiScope s = Enter();
         try
         {
-            if (!_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out Value fn, out string? error))
-            {
-                throw new LuaException(error!, (string?)null);
-            }
-
-            _vm.Push(co, fn);
+            Value fn = LoadCore(chunk, chunkName);
+            _vm.Push(s.Co, fn);
             if (args != null)
             {
                 foreach (string a in args)
                 {
-                    _vm.Push(co, _g.NewStringFromHost(a));
+                    _vm.Push(s.Co, _g.NewStringFromHost(a));
                 }
             }
 
-            _vm.Call(co, baseTop, -1);
-            int top = _vm.GetTop(co);
-            var results = new LuaValue[top - baseTop];
-            for (int i = 0; i < results.Length; i++)
-            {
-                results[i] = LuaValue.From(_rt, _vm.StackOf(co)[baseTop + i]);
-            }
-
-            return results;
+            _vm.Call(s.Co, s.Top, -1);
+            return Results(s.Co, s.Top);
         }
         catch (LuaError e)
         {
-            Value err = _vm.ErrorValue(co, e);
-            string traceback = _vm.Traceback(co, null, 0);
-            string message = err.IsString ? _g.ToHostString(err)
-                : err.IsNil ? "nil"
-                : $"(error object is a {LuaTypeNames.Name(err.Type)} value)";
-            if (err.IsNumber)
-            {
-                message = BaseLibrary.FormatNumber(err);
-            }
-
-            throw new LuaException(message, traceback);
+            throw Fail(s, e);
         }
         finally
         {
-            co.FrameCount = baseFrames;
-            _vm.SetTop(co, baseTop);
-            _vm.CCalls = 0;
+            Leave(s);
         }
+    }
+
+    /// <summary>
+    /// Loads a chunk (source text or, after 0x1B, binary) without running it: the main
+    /// function, whose _ENV is the globals table. The host may always load binary chunks;
+    /// <see cref="LuaLibraries.BinaryChunks"/> governs only what scripts load.
+    /// </summary>
+    /// <exception cref="LuaException">The chunk did not compile or is not a valid binary chunk.</exception>
+    public LuaFunction Load(ReadOnlySpan<byte> chunk, string chunkName)
+    {
+        ArgumentNullException.ThrowIfNull(chunkName);
+        ApiScope s = Enter();
+        try
+        {
+            return (LuaFunction)Handle(LoadCore(chunk, chunkName));
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    /// <summary>Compiles source text into a function (see <see cref="Load(ReadOnlySpan{byte}, string)"/>); the chunk name defaults to the code.</summary>
+    /// <exception cref="LuaException">The code did not compile.</exception>
+    public LuaFunction Load(string code, string? chunkName = null)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return Load(System.Text.Encoding.UTF8.GetBytes(code), chunkName ?? code);
+    }
+
+    private Value LoadCore(ReadOnlySpan<byte> chunk, string chunkName)
+    {
+        Value fn;
+        string? error;
+        try
+        {
+            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            {
+                return fn;
+            }
+        }
+        catch (LuaError e) when (e.IsMemoryError)
+        {
+            // Loading holds the collector off; garbage left by an earlier script (one that ran
+            // out of memory, say) may be what fills the heap: collect, then try once more.
+            _rt.FullCollect();
+            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            {
+                return fn;
+            }
+        }
+
+        throw new LuaError(_g.NewStringFromHost(error!), error!);
     }
 
     /// <summary>Calls global function <paramref name="name"/> with one string argument (tests and tools).</summary>
     internal LuaValue[] CallGlobalWithString(string name, ReadOnlySpan<byte> argument)
     {
-        Coroutine co = _vm.Main;
-        int baseTop = _vm.GetTop(co);
-        int baseFrames = co.FrameCount;
+        ApiScope s = Enter();
         try
         {
             Value f = LuaTable.Get(_g, _rt.Globals, _g.NewString(name));
-            _vm.Push(co, f);
-            _vm.Push(co, _g.NewString(argument));
-            _vm.Call(co, baseTop, -1);
-            int top = _vm.GetTop(co);
-            var results = new LuaValue[top - baseTop];
-            for (int i = 0; i < results.Length; i++)
-            {
-                results[i] = LuaValue.From(_rt, _vm.StackOf(co)[baseTop + i]);
-            }
-
-            return results;
+            _vm.Push(s.Co, f);
+            _vm.Push(s.Co, _g.NewString(argument));
+            _vm.Call(s.Co, s.Top, -1);
+            return Results(s.Co, s.Top);
         }
         catch (LuaError e)
         {
-            Value err = _vm.ErrorValue(co, e);
-            throw new LuaException(err.IsString ? _g.ToHostString(err) : "error", (string?)null);
+            throw Fail(s, e);
         }
         finally
         {
-            co.FrameCount = baseFrames;
-            _vm.SetTop(co, baseTop);
-            _vm.CCalls = 0;
+            Leave(s);
         }
     }
 
-    /// <summary>Runs a full garbage collection.</summary>
-    public void CollectGarbage() => _rt.FullCollect();
+    /// <summary>Runs a full garbage collection (and then the finalizers and collection callbacks due).</summary>
+    public void CollectGarbage()
+    {
+        ApiScope s = Enter();
+        try
+        {
+            _rt.FullCollect();
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
 
-    /// <summary>Frees the heap block. The state cannot be used afterwards.</summary>
+    /// <summary>
+    /// Runs pending finalizers (__gc) as lua_close does, calls the collection callbacks of the
+    /// userdata still alive, releases every handle and frees the heap block (when the state
+    /// allocated it). The state and its handles cannot be used afterwards.
+    /// </summary>
     public void Dispose()
     {
-        if (!_disposed)
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            // As lua_close: pending finalizers run before the state goes away.
+            _vm.Main.FrameCount = 0;
+            _vm.CCalls = 0;
+            _vm.Running = _vm.Main;
+            _rt.Collector.RunAllFinalizers();
+        }
+        catch (LuaError)
+        {
+            // A finalizer error at close is reported as a warning by the collector; nothing more to do.
+        }
+        finally
         {
             _disposed = true;
-            try
-            {
-                // As lua_close: pending finalizers run before the state goes away.
-                _vm.Main.FrameCount = 0;
-                _vm.CCalls = 0;
-                _rt.Collector.RunAllFinalizers();
-            }
-            catch (LuaError)
-            {
-                // A finalizer error at close is reported as a warning by the collector; nothing more to do.
-            }
-            finally
-            {
-                _g.Dispose();
-            }
+            _g.Dispose();
+            CloseHostObjects();
         }
     }
 }

@@ -5,79 +5,206 @@ using MicroLua.Values;
 namespace MicroLua;
 
 /// <summary>
-/// A Lua value handed to the host: nil, a boolean, a number, a string; other values are
-/// described by their type name.
+/// A Lua value on the host side. Nil, booleans, numbers and light userdata are held inline
+/// (a LuaValue of them allocates nothing); strings as .NET strings (the Lua bytes decoded as
+/// UTF-8); tables, functions, full userdata and coroutines as a <see cref="LuaReference"/>
+/// handle, which keeps the object alive until it is disposed.
 /// </summary>
 public readonly struct LuaValue : IEquatable<LuaValue>
 {
-    private readonly long _integer;
-    private readonly double _number;
-    private readonly string? _string;
+    private readonly object? _ref;
+    private readonly long _bits;
+    private readonly LuaType _type;
+    private readonly bool _isInteger;
 
-    private LuaValue(LuaType type, bool isInteger, long i, double d, string? s)
+    private LuaValue(LuaType type, bool isInteger, long bits, object? reference)
     {
-        Type = type;
-        IsInteger = isInteger;
-        _integer = i;
-        _number = d;
-        _string = s;
+        _type = type;
+        _isInteger = isInteger;
+        _bits = bits;
+        _ref = reference;
     }
 
-    /// <summary>The Lua type of the value.</summary>
-    public LuaType Type { get; }
+    /// <summary>nil.</summary>
+    public static LuaValue Nil => default;
 
-    /// <summary>Whether the value is an integer number.</summary>
-    public bool IsInteger { get; }
+    /// <summary>true.</summary>
+    public static LuaValue True => new(LuaType.Boolean, false, 1, null);
+
+    /// <summary>false.</summary>
+    public static LuaValue False => new(LuaType.Boolean, false, 0, null);
+
+    /// <summary>An integer number.</summary>
+    public static LuaValue FromInteger(long value) => new(LuaType.Number, true, value, null);
+
+    /// <summary>A float number.</summary>
+    public static LuaValue FromNumber(double value) => new(LuaType.Number, false, BitConverter.DoubleToInt64Bits(value), null);
+
+    /// <summary>A boolean.</summary>
+    public static LuaValue FromBoolean(bool value) => value ? True : False;
+
+    /// <summary>A string (encoded as UTF-8 when it goes to Lua); null gives nil.</summary>
+    public static LuaValue FromString(string? value) => value == null ? default : new(LuaType.String, false, 0, value);
+
+    /// <summary>A light userdata: a bare pointer-sized value, compared by value, with no metatable of its own.</summary>
+    public static LuaValue FromLightUserdata(nint pointer) => new(LuaType.LightUserdata, false, pointer, null);
+
+    /// <summary>A reference to a Lua object; null gives nil.</summary>
+    public static LuaValue FromReference(LuaReference? reference) => reference == null ? default : new(reference.Type, false, 0, reference);
+
+    /// <summary>An integer number.</summary>
+    public static implicit operator LuaValue(long value) => FromInteger(value);
+
+    /// <summary>An integer number.</summary>
+    public static implicit operator LuaValue(int value) => FromInteger(value);
+
+    /// <summary>A float number.</summary>
+    public static implicit operator LuaValue(double value) => FromNumber(value);
+
+    /// <summary>A boolean.</summary>
+    public static implicit operator LuaValue(bool value) => FromBoolean(value);
+
+    /// <summary>A string; null gives nil.</summary>
+    public static implicit operator LuaValue(string? value) => FromString(value);
+
+    /// <summary>A reference to a Lua object; null gives nil.</summary>
+    public static implicit operator LuaValue(LuaReference? reference) => FromReference(reference);
+
+    /// <summary>The Lua type of the value (<see cref="LuaType.LightUserdata"/> for light userdata, as lua_type).</summary>
+    public LuaType Type => _type;
 
     /// <summary>Whether the value is nil.</summary>
-    public bool IsNil => Type == LuaType.Nil;
+    public bool IsNil => _type == LuaType.Nil;
 
-    /// <summary>The value as an integer (numbers with an integer value).</summary>
-    public long ToInteger() => IsInteger ? _integer : Type == LuaType.Number && _number == Math.Floor(_number) ? (long)_number : throw new InvalidCastException($"{Type} is not an integer");
+    /// <summary>Whether the value is a number.</summary>
+    public bool IsNumber => _type == LuaType.Number;
 
-    /// <summary>The value as a double.</summary>
-    public double ToNumber() => IsInteger ? _integer : Type == LuaType.Number ? _number : throw new InvalidCastException($"{Type} is not a number");
+    /// <summary>Whether the value is an integer number.</summary>
+    public bool IsInteger => _isInteger;
 
-    /// <summary>The value as a boolean (Lua truthiness).</summary>
-    public bool ToBoolean() => Type switch
+    /// <summary>Whether the value is a string.</summary>
+    public bool IsString => _type == LuaType.String;
+
+    /// <summary>The handle of a table, function, userdata or coroutine; null for other values.</summary>
+    public LuaReference? Reference => _ref as LuaReference;
+
+    /// <summary>The value as an integer: integers, and floats with an exact integer value.</summary>
+    /// <exception cref="InvalidCastException">The value is not a number with an integer value.</exception>
+    public long ToInteger()
+    {
+        if (_isInteger)
+        {
+            return _bits;
+        }
+
+        if (_type == LuaType.Number && LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i))
+        {
+            return i;
+        }
+
+        throw new InvalidCastException($"{LuaTypeNames.Name(_type)} is not an integer");
+    }
+
+    /// <summary>The value as a double (integers convert).</summary>
+    /// <exception cref="InvalidCastException">The value is not a number.</exception>
+    public double ToNumber() => _isInteger ? _bits
+        : _type == LuaType.Number ? BitConverter.Int64BitsToDouble(_bits)
+        : throw new InvalidCastException($"{LuaTypeNames.Name(_type)} is not a number");
+
+    /// <summary>Lua truthiness: false only for nil and false.</summary>
+    public bool ToBoolean() => _type switch
     {
         LuaType.Nil => false,
-        LuaType.Boolean => _integer != 0,
+        LuaType.Boolean => _bits != 0,
         _ => true,
     };
 
-    /// <summary>The value as Lua's tostring would show nil, booleans, numbers and strings.</summary>
-    public override string ToString() => Type switch
+    /// <summary>The pointer of a light userdata.</summary>
+    /// <exception cref="InvalidCastException">The value is not a light userdata.</exception>
+    public nint ToPointer() => _type == LuaType.LightUserdata ? (nint)_bits : throw new InvalidCastException($"{LuaTypeNames.Name(_type)} is not a light userdata");
+
+    /// <summary>The string, or null when the value is not a string.</summary>
+    public string? AsString() => _ref as string;
+
+    /// <summary>The table handle.</summary>
+    /// <exception cref="InvalidCastException">The value is not a table.</exception>
+    public LuaTableRef AsTable() => _ref as LuaTableRef ?? throw Cast("table");
+
+    /// <summary>The function handle.</summary>
+    /// <exception cref="InvalidCastException">The value is not a function.</exception>
+    public LuaFunction AsFunction() => _ref as LuaFunction ?? throw Cast("function");
+
+    /// <summary>The full-userdata handle.</summary>
+    /// <exception cref="InvalidCastException">The value is not a full userdata.</exception>
+    public LuaUserdata AsUserdata() => _ref as LuaUserdata ?? throw Cast("userdata");
+
+    /// <summary>The coroutine handle.</summary>
+    /// <exception cref="InvalidCastException">The value is not a coroutine.</exception>
+    public LuaCoroutine AsCoroutine() => _ref as LuaCoroutine ?? throw Cast("thread");
+
+    private InvalidCastException Cast(string expected) => new($"{LuaTypeNames.Name(_type)} is not a {expected}");
+
+    /// <summary>
+    /// The value as Lua's tostring shows nil, booleans, numbers and strings ("%.14g" for
+    /// floats); other values show their type name. Numbers allocate their text here, never before.
+    /// </summary>
+    public override string ToString() => _type switch
     {
         LuaType.Nil => "nil",
-        LuaType.Boolean => _integer != 0 ? "true" : "false",
-        LuaType.Number or LuaType.String => _string!,
-        _ => _string ?? LuaTypeNames.Name(Type),
+        LuaType.Boolean => _bits != 0 ? "true" : "false",
+        LuaType.Number when _isInteger => _bits.ToString(CultureInfo.InvariantCulture),
+        LuaType.Number => BaseLibrary.FormatNumber(Value.Float(BitConverter.Int64BitsToDouble(_bits))),
+        LuaType.String => (string)_ref!,
+        LuaType.LightUserdata => "userdata",
+        _ => LuaTypeNames.Name(_type),
     };
 
-    internal static LuaValue From(LuaRuntime rt, Value v) => v.Tag switch
+    /// <summary>
+    /// Raw equality as Lua's rawequal: numbers by value (1 == 1.0), strings by content,
+    /// objects by identity (two handles to the same table are equal).
+    /// </summary>
+    public bool Equals(LuaValue other)
     {
-        Tag.Nil => default,
-        Tag.False => new LuaValue(LuaType.Boolean, false, 0, 0, null),
-        Tag.True => new LuaValue(LuaType.Boolean, false, 1, 0, null),
-        Tag.Integer => new LuaValue(LuaType.Number, true, v.I, v.I, v.I.ToString(CultureInfo.InvariantCulture)),
-        Tag.Float => new LuaValue(LuaType.Number, false, 0, v.D, BaseLibrary.FormatNumber(v)),
-        Tag.ShortString or Tag.LongString => new LuaValue(LuaType.String, false, 0, 0, rt.G.ToHostString(v)),
-        _ => new LuaValue(v.Type, false, 0, 0, LuaTypeNames.Name(v.Type)),
-    };
+        if (_type != other._type)
+        {
+            return false;
+        }
 
-    /// <inheritdoc/>
-    public bool Equals(LuaValue other) => Type == other.Type && IsInteger == other.IsInteger && _integer == other._integer && _number.Equals(other._number) && _string == other._string;
+        return _type switch
+        {
+            LuaType.Nil => true,
+            LuaType.Number => _isInteger && other._isInteger ? _bits == other._bits : ToNumber() == other.ToNumber() && (_isInteger == other._isInteger || LuaEqualMixed(other)),
+            LuaType.String => (string)_ref! == (string)other._ref!,
+            LuaType.Boolean or LuaType.LightUserdata => _bits == other._bits,
+            _ => ((LuaReference)_ref!).SameObject((LuaReference)other._ref!),
+        };
+    }
+
+    /// <summary>An integer and a float are equal when the float is exactly that integer.</summary>
+    private bool LuaEqualMixed(in LuaValue other)
+    {
+        long i = _isInteger ? _bits : other._bits;
+        double d = _isInteger ? BitConverter.Int64BitsToDouble(other._bits) : BitConverter.Int64BitsToDouble(_bits);
+        return LuaNumberKey.FloatToIntegerKey(d, out long di) && di == i;
+    }
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is LuaValue v && Equals(v);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Type, _integer, _number, _string);
+    public override int GetHashCode() => _type switch
+    {
+        LuaType.Number when _isInteger => _bits.GetHashCode(),
+        LuaType.Number when LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(), // 1.0 hashes as 1: they are equal
+        LuaType.Number => BitConverter.Int64BitsToDouble(_bits).GetHashCode(),
+        LuaType.String => _ref!.GetHashCode(),
+        LuaType.Table or LuaType.Function or LuaType.Userdata or LuaType.Thread => ((LuaReference)_ref!).ObjectHashCode(),
+        _ => HashCode.Combine(_type, _bits),
+    };
 
-    /// <summary>Value equality.</summary>
+    /// <summary>Raw equality (see <see cref="Equals(LuaValue)"/>).</summary>
     public static bool operator ==(LuaValue left, LuaValue right) => left.Equals(right);
 
-    /// <summary>Value inequality.</summary>
+    /// <summary>Raw inequality.</summary>
     public static bool operator !=(LuaValue left, LuaValue right) => !left.Equals(right);
 }

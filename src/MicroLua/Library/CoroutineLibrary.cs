@@ -84,7 +84,7 @@ internal static unsafe class CoroutineLibrary
             return -1;
         }
 
-        if (vm.CCalls >= LuaLimits.MaxCCalls)
+        if (vm.CCalls >= vm.MaxCCalls)
         {
             error = vm.G.NewString("C stack overflow");
             return -1;

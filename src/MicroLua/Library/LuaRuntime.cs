@@ -85,7 +85,7 @@ internal sealed unsafe class LuaRuntime
 
     public ILuaCompiler? Compiler { get; set; }
 
-    /// <summary>Whether load accepts binary chunks.</summary>
+    /// <summary>Whether chunks a script loads may be binary (LuaLibraries.BinaryChunks).</summary>
     public bool AllowBinaryChunks { get; set; } = true;
 
     public LuaOutputHandler? Output { get; set; }
@@ -226,11 +226,21 @@ internal sealed unsafe class LuaRuntime
 
     // ---- loading ----
 
-    /// <summary>Compiles or reads a chunk and makes its main function with <paramref name="env"/> as _ENV.</summary>
-    public bool TryLoad(ReadOnlySpan<byte> bytes, string chunkName, string mode, in Value env, out Value fn, out string? error)
+    /// <summary>
+    /// Compiles or reads a chunk and makes its main function with <paramref name="env"/> as _ENV.
+    /// Binary chunks that a script loads (load, loadfile, require from files) need
+    /// <see cref="AllowBinaryChunks"/>; the host's own loads (<paramref name="fromHost"/>) do not.
+    /// </summary>
+    public bool TryLoad(ReadOnlySpan<byte> bytes, string chunkName, string mode, in Value env, out Value fn, out string? error, bool fromHost = false)
     {
         fn = default;
         bool binary = bytes.Length > 0 && bytes[0] == 0x1B;
+        if (binary && !fromHost && !AllowBinaryChunks)
+        {
+            error = "attempt to load a binary chunk (binary chunks are disabled in this state)";
+            return false;
+        }
+
         if (binary && !mode.Contains('b'))
         {
             error = $"attempt to load a binary chunk (mode is '{mode}')";

@@ -32,7 +32,8 @@ internal static unsafe class PackageLibrary
     private const string LoadedKey = "_LOADED";
     private const string PreloadKey = "_PRELOAD";
 
-    public static void Open(LuaRuntime rt, LuaRequireHandler? handler)
+    /// <summary>Opens the library; <paramref name="toValue"/> turns the value of a module the handler gives as a value into a Lua value.</summary>
+    public static void Open(LuaRuntime rt, LuaRequireHandler? handler, Func<LuaValue, Value>? toValue = null)
     {
         LuaGlobal g = rt.G;
         uint pkg = rt.NewLibraryTable("package");
@@ -56,7 +57,7 @@ internal static unsafe class PackageLibrary
         AddSearcher(rt, rt.NewHostClosure("searcher_preload", SearcherPreload, [pkgV]));
         if (handler != null)
         {
-            AddSearcher(rt, rt.NewHostClosure("searcher_host", (ref CallContext c) => SearcherHost(ref c, handler), [pkgV]));
+            AddSearcher(rt, rt.NewHostClosure("searcher_host", (ref CallContext c) => SearcherHost(ref c, handler, toValue), [pkgV]));
         }
 
         // The libraries opened so far are already loaded modules, as in lua.
@@ -216,7 +217,7 @@ internal static unsafe class PackageLibrary
         return 2;
     }
 
-    private static int SearcherHost(ref CallContext c, LuaRequireHandler handler)
+    private static int SearcherHost(ref CallContext c, LuaRequireHandler handler, Func<LuaValue, Value>? toValue)
     {
         Value nameV = c.CheckStringValue(1);
         string name = c.G.ToDotNetString(nameV);
@@ -226,9 +227,20 @@ internal static unsafe class PackageLibrary
             return c.Return($"no module '{name}' in the host's require handler");
         }
 
+        if (source.IsValue && toValue != null)
+        {
+            // The module is a ready value: its loader returns it.
+            c.Push(toValue(source.Value));
+            Value loader = LuaRuntime.Of(c.Vm).NewHostClosure("loader_host", ReturnUpvalue, [c.StackAt(c.Top - 1)]);
+            c.Top--;
+            c.Push(loader);
+            c.Push(c.G.NewString(":host:"u8));
+            return 2;
+        }
+
         string data = source.ChunkName.Length > 0 && source.ChunkName[0] is '@' or '=' ? source.ChunkName[1..] : source.ChunkName;
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        if (!rt.TryLoad(source.Chunk.Span, source.ChunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error))
+        if (!rt.TryLoad(source.Chunk.Span, source.ChunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error, fromHost: true))
         {
             throw LoadError(name, data, error!);
         }
@@ -236,6 +248,12 @@ internal static unsafe class PackageLibrary
         c.Push(fn);
         c.Push(c.G.NewStringFromHost(data));
         return 2;
+    }
+
+    private static int ReturnUpvalue(ref CallContext c)
+    {
+        Value* self = c.Vm.StackOf(c.Coroutine) + c.Base - 1;
+        return c.Return(HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self->R))[0]);
     }
 
     private static int Require(ref CallContext c)

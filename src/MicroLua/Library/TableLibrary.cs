@@ -295,7 +295,7 @@ internal static unsafe class TableLibrary
         }
 
         ulong n = unchecked((ulong)e - (ulong)i) + 1; // number of results (0 means 2^64)
-        if (n == 0 || n >= int.MaxValue || (long)n >= LuaLimits.MaxStack - c.Top)
+        if (n == 0 || n >= int.MaxValue || (long)n >= c.Vm.MaxStack - c.Top)
         {
             throw new LuaError("too many results to unpack");
         }

@@ -45,6 +45,18 @@ internal sealed class HandleTable
 
     public bool IsLive(int index) => index >= 0 && index < _count && _items[index] != null;
 
+    /// <summary>The live objects (for closing a state).</summary>
+    public IEnumerable<object> LiveItems()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_items[i] is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
+
     public void Release(int index)
     {
         if (_items[index] == null)

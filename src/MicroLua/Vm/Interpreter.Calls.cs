@@ -105,7 +105,7 @@ internal sealed unsafe partial class Interpreter
     {
         int depth = co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].CDepth : 0;
         // Metamethod calls and protected calls are C calls in Lua: they count against its C-call limit.
-        if ((flags & (FrameFlags.FinishOp | FrameFlags.Protected)) != 0 && (flags & FrameFlags.Tail) == 0 && ++depth + CCalls >= LuaLimits.MaxCCalls)
+        if ((flags & (FrameFlags.FinishOp | FrameFlags.Protected)) != 0 && (flags & FrameFlags.Tail) == 0 && ++depth + CCalls >= MaxCCalls)
         {
             throw LuaError.Runtime("C stack overflow");
         }
@@ -503,7 +503,7 @@ internal sealed unsafe partial class Interpreter
     /// </summary>
     public void Call(Coroutine co, int func, int nresults)
     {
-        if (CCalls >= LuaLimits.MaxCCalls)
+        if (CCalls >= MaxCCalls)
         {
             CheckCStack(co);
         }
@@ -528,12 +528,12 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckCStack(Coroutine co)
     {
-        if (CCalls >= LuaLimits.MaxCCalls + (LuaLimits.MaxCCalls / 10))
+        if (CCalls >= MaxCCalls + (MaxCCalls / 10))
         {
             throw new LuaError("error in error handling") { IsStackOverflow = true };
         }
 
-        if (CCalls == LuaLimits.MaxCCalls)
+        if (CCalls == MaxCCalls)
         {
             throw LuaError.Runtime("C stack overflow");
         }

@@ -123,19 +123,19 @@ internal sealed unsafe partial class Interpreter
     {
         ThreadObj* th = ThreadObj(co);
         int size = (int)th->StackSize;
-        if (needed > LuaLimits.MaxStack)
+        if (needed > MaxStack)
         {
-            if (size < LuaLimits.MaxStack + ErrorStackExtra)
+            if (size < MaxStack + ErrorStackExtra)
             {
                 // Room for the error handling itself, then the error.
-                Reallocate(co, LuaLimits.MaxStack + ErrorStackExtra);
+                Reallocate(co, MaxStack + ErrorStackExtra);
                 throw LuaError.Runtime("stack overflow");
             }
 
             throw new LuaError("error in error handling") { IsStackOverflow = true };
         }
 
-        int newSize = Math.Max(needed + 32, Math.Min(size * 2, LuaLimits.MaxStack));
+        int newSize = Math.Max(needed + 32, Math.Min(size * 2, MaxStack));
         newSize = Math.Max(newSize, needed);
         Reallocate(co, newSize);
     }

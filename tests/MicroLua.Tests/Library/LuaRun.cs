@@ -12,6 +12,7 @@ internal static class LuaRun
         using var lua = new LuaState(new LuaOptions
         {
             Compiler = LuaCompiler.Instance,
+            Libraries = LuaLibraries.All, // the debug library's tests run through here
             GcStress = gcStress,
             Output = (bytes, kind) => output.Append(Encoding.Latin1.GetString(bytes)),
         });

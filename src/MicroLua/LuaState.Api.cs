@@ -1,0 +1,649 @@
+using MicroLua.Library;
+using MicroLua.Memory;
+using MicroLua.Values;
+using MicroLua.Vm;
+
+namespace MicroLua;
+
+/// <summary>
+/// The embedding API's plumbing: handles (rooted slots), conversions between host values
+/// and Lua values, protected entry from the host, host functions, tables, userdata and
+/// coroutines driven from the host.
+/// </summary>
+public sealed unsafe partial class LuaState
+{
+    /// <summary>Free slots of <see cref="LuaGlobal.HostRoots"/>, reused before the list grows.</summary>
+    private readonly Stack<int> _freeRoots = new();
+
+    /// <summary>Collection callbacks due (userdata the collector freed), run when control is back with the host.</summary>
+    private readonly List<HostObject> _collected = [];
+
+    /// <summary>What a userdata created by <see cref="CreateUserdata"/> holds in the handle table.</summary>
+    private sealed class HostObject(object target, Action<object>? collected)
+    {
+        public object Target { get; } = target;
+
+        public Action<object>? Collected { get; } = collected;
+    }
+
+    /// <summary>What an API entry restores on the way out: the coroutine's top, frames and the C-call count.</summary>
+    private readonly struct ApiScope(Coroutine co, int top, int frames, int ccalls)
+    {
+        public readonly Coroutine Co = co;
+        public readonly int Top = top;
+        public readonly int Frames = frames;
+        public readonly int CCalls = ccalls;
+    }
+
+    // ---- protected entry ----
+
+    /// <summary>Starts an API operation on the running coroutine (the main one, or the one whose host function called the host).</summary>
+    private ApiScope Enter()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Coroutine co = _vm.Running;
+        return new ApiScope(co, _vm.GetTop(co), co.FrameCount, _vm.CCalls);
+    }
+
+    /// <summary>Restores what <see cref="Enter"/> saw; after an exception that is not a Lua error, also closes the upvalues left open.</summary>
+    private void Leave(in ApiScope s)
+    {
+        if (s.Co.FrameCount != s.Frames)
+        {
+            _vm.CloseUpvals(s.Co, s.Top);
+            s.Co.FrameCount = s.Frames;
+        }
+
+        _vm.SetTop(s.Co, s.Top);
+        _vm.CCalls = s.CCalls;
+        if (_collected.Count > 0)
+        {
+            RunCollectedCallbacks();
+        }
+    }
+
+    /// <summary>
+    /// Turns a Lua error caught at the API boundary into a <see cref="LuaException"/>: the
+    /// error value, its message and the traceback where it was raised; unwinds the frames
+    /// above the entry, running pending __close variables and closing upvalues as lua_pcall does.
+    /// </summary>
+    private LuaException Fail(in ApiScope s, LuaError e)
+    {
+        Coroutine co = s.Co;
+        Value err = _vm.ErrorValue(co, e);
+        string traceback = e.LuaTraceback ?? _vm.Traceback(co, null, 0);
+        co.FrameCount = s.Frames;
+        _vm.CCalls = s.CCalls;
+        _g.PushTemp(err);
+        try
+        {
+            err = _vm.CloseAfterError(co, s.Top, err);
+        }
+        catch (LuaError)
+        {
+            // An error in error handling: the first error is reported.
+        }
+        finally
+        {
+            _g.PopTemp();
+        }
+
+        return new LuaException(ErrorMessage(err), traceback, ToPublic(err));
+    }
+
+    /// <summary>The message of an error value, as lua.c prints it.</summary>
+    private string ErrorMessage(in Value err) => err.Tag switch
+    {
+        Tag.ShortString or Tag.LongString => _g.ToHostString(err),
+        Tag.Integer or Tag.Float => BaseLibrary.FormatNumber(err),
+        _ => $"(error object is a {LuaTypeNames.Name(err.Type)} value)",
+    };
+
+    /// <summary>The values from <paramref name="first"/> to the top as host values.</summary>
+    private LuaValue[] Results(Coroutine co, int first)
+    {
+        int n = _vm.GetTop(co) - first;
+        if (n == 0)
+        {
+            return [];
+        }
+
+        var results = new LuaValue[n];
+        for (int i = 0; i < n; i++)
+        {
+            results[i] = ToPublic(_vm.StackOf(co)[first + i]);
+        }
+
+        return results;
+    }
+
+    // ---- roots and conversions ----
+
+    /// <summary>Makes <paramref name="v"/> a root; returns its slot.</summary>
+    internal int Root(in Value v)
+    {
+        if (_freeRoots.TryPop(out int slot))
+        {
+            _g.HostRoots[slot] = v;
+            return slot;
+        }
+
+        _g.HostRoots.Add(v);
+        return _g.HostRoots.Count - 1;
+    }
+
+    internal void Unroot(int slot)
+    {
+        _g.HostRoots[slot] = default;
+        _freeRoots.Push(slot);
+    }
+
+    internal Value Rooted(int slot) => _g.HostRoots[slot];
+
+    /// <summary>A new handle on the object <paramref name="v"/> references.</summary>
+    internal LuaReference Handle(in Value v)
+    {
+        int slot = Root(v);
+        return v.Tag switch
+        {
+            Tag.Table => new LuaTableRef(this, slot),
+            Tag.LuaClosure or Tag.HostFunction or Tag.HostClosure => new LuaFunction(this, slot),
+            Tag.Userdata => new LuaUserdata(this, slot),
+            Tag.Thread => new LuaCoroutine(this, slot),
+            _ => throw new InvalidOperationException($"no handle for a {v.Tag} value"),
+        };
+    }
+
+    /// <summary>A Lua value as a host value: inline for nil, booleans, numbers; a .NET string; a new handle for objects. Never allocates in the heap.</summary>
+    internal LuaValue ToPublic(in Value v) => v.Tag switch
+    {
+        Tag.Nil => default,
+        Tag.False => LuaValue.False,
+        Tag.True => LuaValue.True,
+        Tag.Integer => LuaValue.FromInteger(v.I),
+        Tag.Float => LuaValue.FromNumber(v.D),
+        Tag.LightUserdata => LuaValue.FromLightUserdata((nint)v.I),
+        Tag.ShortString or Tag.LongString => LuaValue.FromString(_g.ToHostString(v)),
+        _ => LuaValue.FromReference(Handle(v)),
+    };
+
+    /// <summary>A host value as a Lua value. A string becomes a new Lua string: anchor the result before the next allocation.</summary>
+    internal Value ToInternal(in LuaValue v)
+    {
+        switch (v.Type)
+        {
+            case LuaType.Nil:
+            case LuaType.None:
+                return default;
+            case LuaType.Boolean:
+                return Value.Boolean(v.ToBoolean());
+            case LuaType.Number:
+                return v.IsInteger ? Value.Integer(v.ToInteger()) : Value.Float(v.ToNumber());
+            case LuaType.LightUserdata:
+                return Value.LightUserdata(v.ToPointer());
+            case LuaType.String:
+                return _g.NewStringFromHost(v.AsString()!);
+            default:
+                LuaReference r = v.Reference!;
+                if (r.State != this)
+                {
+                    throw new ArgumentException("A handle of another state was passed to this one.");
+                }
+
+                return r.Value;
+        }
+    }
+
+    /// <summary>Pushes a host value on the coroutine's stack.</summary>
+    private void Push(Coroutine co, in LuaValue v) => _vm.Push(co, ToInternal(v));
+
+    // ---- calls ----
+
+    internal LuaValue[] CallToArray(Value fn, ReadOnlySpan<LuaValue> args)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            CallCore(s, fn, args);
+            return Results(s.Co, s.Top);
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal int CallToSpan(Value fn, ReadOnlySpan<LuaValue> args, Span<LuaValue> results)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            CallCore(s, fn, args);
+            int n = _vm.GetTop(s.Co) - s.Top;
+            for (int i = 0; i < results.Length; i++)
+            {
+                results[i] = i < n ? ToPublic(_vm.StackOf(s.Co)[s.Top + i]) : default;
+            }
+
+            return n;
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    private void CallCore(in ApiScope s, in Value fn, ReadOnlySpan<LuaValue> args)
+    {
+        _vm.Push(s.Co, fn);
+        foreach (LuaValue a in args)
+        {
+            Push(s.Co, a);
+        }
+
+        _vm.Call(s.Co, s.Top, -1);
+    }
+
+    // ---- host functions ----
+
+    /// <summary>Wraps a public callback as an internal host function; exceptions other than Lua errors become Lua errors.</summary>
+    private LuaHostFunction Adapt(LuaCallback fn) => (ref CallContext c) => InvokeCallback(fn, ref c);
+
+    private int InvokeCallback(LuaCallback fn, ref CallContext c)
+    {
+        try
+        {
+            return fn(new LuaCallContext(this, ref c));
+        }
+        catch (LuaError)
+        {
+            throw;
+        }
+        catch (LuaException e)
+        {
+            throw e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e);
+        }
+        catch (Exception e) when (IsCatchable(e))
+        {
+            throw new LuaError(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Whether a .NET exception from a host function may become a Lua error. Fatal conditions
+    /// and the ways a host stops a script (cancellation, an exhausted instruction budget) go
+    /// through pcall untouched and reach the host.
+    /// </summary>
+    private static bool IsCatchable(Exception e) =>
+        e is not (OutOfMemoryException or StackOverflowException or OperationCanceledException or ThreadInterruptedException)
+        && e.GetType().Name != "LuaBudgetExceededException"; // defined by the instruction-budget feature (LuaState.Limits.cs)
+
+    /// <summary>Creates a host function (shown as <paramref name="name"/> in messages) without storing it anywhere.</summary>
+    public LuaFunction CreateFunction(string name, LuaCallback function)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(function);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (LuaFunction)Handle(_rt.NewHostFunction(name, Adapt(function)));
+    }
+
+    /// <summary>Registers a host function as global <paramref name="name"/>.</summary>
+    /// <exception cref="LuaException">Out of memory.</exception>
+    public void Register(string name, LuaCallback function)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(function);
+        ApiScope s = Enter();
+        try
+        {
+            _rt.Register(_rt.Globals, name, Adapt(function));
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    /// <summary>
+    /// Registers a library: a new table of host functions stored as global
+    /// <paramref name="name"/> and in package.loaded (so <c>require(name)</c> finds it).
+    /// Functions are named "name.function" in messages.
+    /// </summary>
+    /// <exception cref="LuaException">Out of memory.</exception>
+    public void RegisterLibrary(string name, IEnumerable<KeyValuePair<string, LuaCallback>> functions)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(functions);
+        ApiScope s = Enter();
+        try
+        {
+            uint t = _rt.NewLibraryTable(name);
+            foreach (KeyValuePair<string, LuaCallback> f in functions)
+            {
+                _rt.Register(t, f.Key, Adapt(f.Value), name + "." + f.Key);
+            }
+
+            PackageLibrary.AddLoaded(_rt, name);
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    // ---- globals and tables ----
+
+    /// <summary>The global <paramref name="name"/> (as <c>_ENV[name]</c>, with metamethods of the globals table).</summary>
+    /// <exception cref="LuaException">A metamethod raised an error.</exception>
+    public LuaValue this[string name]
+    {
+        get => GetIndex(Value.Object(Tag.Table, _rt.Globals), name, raw: false);
+        set => SetIndex(Value.Object(Tag.Table, _rt.Globals), name, value, raw: false);
+    }
+
+    /// <summary>A new handle on the globals table (dispose it).</summary>
+    public LuaTableRef GetGlobals()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (LuaTableRef)Handle(Value.Object(Tag.Table, _rt.Globals));
+    }
+
+    /// <summary>A new empty table with room for <paramref name="arrayCapacity"/> sequence items and <paramref name="hashCapacity"/> other fields.</summary>
+    /// <exception cref="LuaException">Out of memory.</exception>
+    public LuaTableRef CreateTable(int arrayCapacity = 0, int hashCapacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(arrayCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(hashCapacity);
+        ApiScope s = Enter();
+        try
+        {
+            return (LuaTableRef)Handle(Value.Object(Tag.Table, LuaTable.New(_g, arrayCapacity, hashCapacity)));
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal LuaValue GetIndex(Value t, in LuaValue key, bool raw)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            Value k = ToInternal(key);
+            _vm.Push(s.Co, k);
+            Value r = raw ? LuaTable.Get(_g, t.R, k) : _vm.GetIndex(s.Co, t, k);
+            return ToPublic(r);
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal void SetIndex(Value t, in LuaValue key, in LuaValue value, bool raw)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            Value k = ToInternal(key);
+            _vm.Push(s.Co, k);
+            Value v = ToInternal(value);
+            _vm.Push(s.Co, v);
+            if (raw)
+            {
+                LuaTable.Set(_g, t.R, k, v);
+            }
+            else
+            {
+                _vm.SetIndex(s.Co, t, k, v);
+            }
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal long RawLength(Value t)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return LuaTable.Length(_g, t.R);
+    }
+
+    /// <summary>One step of <c>next</c>: false at the end.</summary>
+    internal bool Next(Value t, ref Value key, out LuaValue k, out LuaValue v)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            if (!LuaTable.Next(_g, t.R, key, out Value nk, out Value nv))
+            {
+                k = default;
+                v = default;
+                return false;
+            }
+
+            key = nk;
+            k = ToPublic(nk);
+            v = ToPublic(nv);
+            return true;
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal LuaTableRef? GetMetatable(Value v)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        uint mt = _vm.GetMetatable(v);
+        return mt == 0 ? null : (LuaTableRef)Handle(Value.Object(Tag.Table, mt));
+    }
+
+    internal void SetMetatable(Value v, LuaTableRef? metatable)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        uint mt = metatable == null ? 0 : ToInternal(metatable).R;
+        if (v.Tag == Tag.Table)
+        {
+            LuaTable.SetMetatable(_g, v.R, mt);
+        }
+        else
+        {
+            ((UserdataObj*)_g.Heap.Ptr(v.R))->Metatable = mt;
+            _g.WriteBarrierRef(v.R, mt);
+        }
+
+        if (mt != 0)
+        {
+            _g.CheckFinalizer(v.R, mt);
+        }
+    }
+
+    // ---- userdata ----
+
+    /// <summary>
+    /// A new full userdata wrapping <paramref name="target"/>, with an optional metatable
+    /// (its __index, __gc, __tostring ... apply as usual). When Lua collects the userdata (or
+    /// the state is disposed), the .NET object is released and <paramref name="collected"/>
+    /// is called with it once control is back with the host.
+    /// </summary>
+    /// <exception cref="LuaException">Out of memory.</exception>
+    public LuaUserdata CreateUserdata(object target, LuaTableRef? metatable = null, Action<object>? collected = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ApiScope s = Enter();
+        try
+        {
+            uint r = _g.Allocate((nuint)(sizeof(UserdataObj) - sizeof(ObjHeader)), ObjType.Userdata);
+            var u = (UserdataObj*)_g.Heap.Ptr(r);
+            u->H.Extra = 0;
+            u->Metatable = 0;
+            u->Size = 0;
+            u->Padding = 0;
+            u->Handle = _g.Handles.Add(new HostObject(target, collected));
+            var ud = (LuaUserdata)Handle(Value.Object(Tag.Userdata, r));
+            if (metatable != null)
+            {
+                ud.Metatable = metatable;
+            }
+
+            return ud;
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    /// <summary>The .NET object a userdata value wraps, or null.</summary>
+    internal object? UserdataTarget(in Value v)
+    {
+        if (v.Tag != Tag.Userdata)
+        {
+            return null;
+        }
+
+        int h = ((UserdataObj*)_g.Heap.Ptr(v.R))->Handle;
+        return h >= 0 && _g.Handles.IsLive(h) && _g.Handles.Get(h) is HostObject o ? o.Target : null;
+    }
+
+    /// <summary>Called by the sweep for each freed userdata: queues its callback (the heap must not be touched now).</summary>
+    private void OnUserdataFreed(int handle)
+    {
+        if (_g.Handles.IsLive(handle) && _g.Handles.Get(handle) is HostObject { Collected: not null } o)
+        {
+            _collected.Add(o);
+        }
+    }
+
+    private void RunCollectedCallbacks()
+    {
+        HostObject[] due = [.. _collected];
+        _collected.Clear();
+        foreach (HostObject o in due)
+        {
+            o.Collected!(o.Target);
+        }
+    }
+
+    /// <summary>At close every userdata is collected: their callbacks run now.</summary>
+    private void CloseHostObjects()
+    {
+        foreach (object o in _g.Handles.LiveItems())
+        {
+            if (o is HostObject { Collected: not null } h)
+            {
+                _collected.Add(h);
+            }
+        }
+
+        _g.HostRoots.Clear();
+        RunCollectedCallbacks();
+    }
+
+    // ---- coroutines ----
+
+    /// <summary>A new suspended coroutine whose body is <paramref name="body"/> (as coroutine.create).</summary>
+    /// <exception cref="LuaException">Out of memory.</exception>
+    public LuaCoroutine CreateCoroutine(LuaFunction body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ApiScope s = Enter();
+        try
+        {
+            Value f = ToInternal(body);
+            return (LuaCoroutine)Handle(CoroutineLibrary.NewCoroutine(_vm, f));
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+
+    internal LuaCoroutineStatus CoroutineStatus(Value thread)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Coroutine co = CoroutineLibrary.Of(_g, thread);
+        return co == _vm.Running ? LuaCoroutineStatus.Running : co.Status switch
+        {
+            CoStatus.Suspended => LuaCoroutineStatus.Suspended,
+            CoStatus.Running => LuaCoroutineStatus.Running,
+            CoStatus.Normal => LuaCoroutineStatus.Normal,
+            _ => LuaCoroutineStatus.Dead,
+        };
+    }
+
+    internal LuaValue[] Resume(Value thread, ReadOnlySpan<LuaValue> args)
+    {
+        ApiScope s = Enter();
+        try
+        {
+            Coroutine co = CoroutineLibrary.Of(_g, thread);
+            foreach (LuaValue a in args)
+            {
+                Push(s.Co, a);
+            }
+
+            int n = CoroutineLibrary.ResumeCore(_vm, s.Co, co, args.Length, out Value error);
+            if (n < 0)
+            {
+                _vm.Push(s.Co, error);
+                string? traceback = co.DiedWithError ? _vm.Traceback(co, null, 0, hostBoundary: false) : null;
+                throw new LuaException(ErrorMessage(error), traceback, ToPublic(error));
+            }
+
+            return Results(s.Co, _vm.GetTop(s.Co) - n);
+        }
+        catch (LuaError e)
+        {
+            throw Fail(s, e);
+        }
+        finally
+        {
+            Leave(s);
+        }
+    }
+}

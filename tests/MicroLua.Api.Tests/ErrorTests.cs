@@ -1,0 +1,90 @@
+namespace MicroLua.Api.Tests;
+
+public sealed class ErrorTests
+{
+    [Fact]
+    public void LuaError_ReachesHost_WithValueMessageTraceback()
+    {
+        using var lua = new Lua();
+        lua.Do("function inner() error('bad thing') end function outer() inner() end");
+        var e = Assert.Throws<LuaException>(() => lua.Do("outer()"));
+        Assert.Equal("test:1: bad thing", e.Message);
+        Assert.Equal("test:1: bad thing", e.Value.ToString());
+        Assert.NotNull(e.LuaTraceback);
+        Assert.StartsWith("stack traceback:", e.LuaTraceback, StringComparison.Ordinal);
+        Assert.Contains("inner", e.LuaTraceback, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ErrorWithTable_ValueIsTheTable()
+    {
+        using var lua = new Lua();
+        var e = Assert.Throws<LuaException>(() => lua.Do("error({code = 42})"));
+        Assert.Equal("(error object is a table value)", e.Message);
+        using LuaTableRef t = e.Value.AsTable();
+        Assert.Equal(42L, t["code"].ToInteger());
+    }
+
+    [Fact]
+    public void DotNetException_InHostFunction_IsCatchableByPcall()
+    {
+        using var lua = new Lua();
+        lua.State.Register("fail", _ => throw new InvalidOperationException("host broke"));
+        LuaValue[] r = lua.Do("return pcall(fail)");
+        Assert.False(r[0].ToBoolean());
+        Assert.Equal("host broke", r[1].ToString()); // called by pcall: no Lua caller, no position (as luaL_error)
+        r = lua.Do("return pcall(function() fail() end)");
+        Assert.Equal("test:1: host broke", r[1].ToString());
+        // Uncaught, it reaches the host as a LuaException.
+        var e = Assert.Throws<LuaException>(() => lua.Do("fail()"));
+        Assert.Equal("test:1: host broke", e.Message);
+        // The state is consistent afterwards.
+        Assert.Equal(3L, lua.Eval("1 + 2").ToInteger());
+        Assert.Equal(10L, lua.Eval("select('#', pcall(fail)) + 8").ToInteger());
+    }
+
+    [Fact]
+    public void LuaException_FromHostFunction_KeepsItsValue()
+    {
+        using var lua = new Lua();
+        lua.State.Register("raise", c => throw new LuaException("custom", null, c[1]));
+        LuaValue[] r = lua.Do("local ok, e = pcall(raise, {tag = 'x'}) return ok, e.tag");
+        Assert.False(r[0].ToBoolean());
+        Assert.Equal("x", r[1].ToString());
+    }
+
+    [Fact]
+    public void Cancellation_PassesThroughPcall()
+    {
+        using var lua = new Lua();
+        lua.State.Register("stop", _ => throw new OperationCanceledException());
+        Assert.Throws<OperationCanceledException>(() => lua.Do("pcall(stop)"));
+        Assert.Equal(2L, lua.Eval("1 + 1").ToInteger());
+    }
+
+    [Fact]
+    public void ErrorInsideCallFromHostFunction_PropagatesAsLuaError()
+    {
+        using var lua = new Lua();
+        lua.State.Register("run", c =>
+        {
+            using LuaFunction f = c.CheckFunction(1);
+            f.Call();
+            return 0;
+        });
+        LuaValue[] r = lua.Do("return pcall(run, function() error('deep') end)");
+        Assert.False(r[0].ToBoolean());
+        Assert.Equal("test:1: deep", r[1].ToString());
+        Assert.Equal(4L, lua.Eval("2 + 2").ToInteger());
+    }
+
+    [Fact]
+    public void ErrorInCalledFunction_ClosesToBeClosedVariables()
+    {
+        using var lua = new Lua();
+        lua.Do("closed = false function f() local x <close> = setmetatable({}, {__close = function() closed = true end}) error('e') end");
+        using LuaFunction f = lua.State["f"].AsFunction();
+        Assert.Throws<LuaException>(() => f.Call());
+        Assert.True(lua.State["closed"].ToBoolean());
+    }
+}
