@@ -65,12 +65,13 @@ internal sealed unsafe partial class Interpreter
     /// <summary>Source line of instruction <paramref name="pc"/>, or -1 without line information.</summary>
     public int CurrentLine(ProtoObj* p, int pc)
     {
-        if (p->LineInfo == 0 || pc < 0 || pc >= p->SizeCode)
+        if ((p->LineInfo == 0 && p->InPlaceLineInfo == 0) || pc < 0 || pc >= p->SizeCode)
         {
             return -1;
         }
 
-        return ((int*)(_hb + ((nuint)p->LineInfo << 3) + 8))[pc];
+        int* lines = p->InPlaceLineInfo != 0 ? (int*)p->InPlaceLineInfo : (int*)(_hb + ((nuint)p->LineInfo << 3) + 8);
+        return lines[pc];
     }
 
     /// <summary>"attempt to call a nil value (global 'f')".</summary>
