@@ -181,4 +181,27 @@ public sealed unsafe class ChunkLoaderTests
         using var lua = new LuaState();
         Assert.Equal("ok", lua.DoBytecodeInPlace(shifted.AsMemory(1), "=c")[0].ToString());
     }
+
+    [Fact]
+    public void Load_ReaderError_ReturnsNilAndMessage()
+    {
+        using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+        LuaValue[] r = lua.DoString("local f, m = load(function() error('hhi', 0) end) return f, m, load(string.dump(function() return 7 end))()");
+        Assert.True(r[0].IsNil);
+        Assert.Equal("hhi", r[1].ToString());
+        Assert.Equal(7, r[2].ToInteger());
+    }
+
+    [Fact]
+    public void Stripped_Chunk_HasNoPositions()
+    {
+        using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+        LuaValue[] r = lua.DoString(
+            "local f = load(string.dump(function() local x; x() end, true)) " +
+            "local g = load(string.dump(function() error('boom') end, true)) " +
+            "return select(2, pcall(f)), select(2, pcall(g)), debug.getinfo(f, 'S').source");
+        Assert.Equal("?:-1: attempt to call a nil value", r[0].ToString());
+        Assert.Equal("boom", r[1].ToString());
+        Assert.Equal("=?", r[2].ToString());
+    }
 }
