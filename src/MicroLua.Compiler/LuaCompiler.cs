@@ -22,4 +22,7 @@ public sealed class LuaCompiler : ILuaCompiler
         ArgumentNullException.ThrowIfNull(chunkName);
         return Parser.Parse(source, chunkName);
     }
+
+    /// <inheritdoc/>
+    public byte[]? Dump(FunctionProto proto, bool strip) => ChunkWriter.Write(proto, strip, bigEndian: false);
 }

@@ -1,16 +1,24 @@
 using System.Globalization;
 using System.Text;
 using MicroLua;
+#if !MLUA_NO_COMPILER
+using MicroLua.Bytecode;
 using MicroLua.Compiler;
+#endif
 using MicroLua.Host;
 using MicroLua.Library;
+using MicroLua.Values;
 
 namespace MicroLua.Cli;
 
 /// <summary>
 /// The mlua command, with lua.c's options and behaviour: run a script with its arguments in
 /// the global "arg", -e chunks, "-" for standard input, -i and the REPL; plus -d (memory
-/// statistics to stderr at exit) and --memory-limit N (bytes, with K or M suffixes).
+/// statistics to stderr at exit), --memory-limit N (bytes, with K or M suffixes), and
+/// -o out.mlu (compile the script to a chunk instead of running it; -s strips debug
+/// information, --big-endian writes the big-endian form). Built with
+/// <c>-p:WithoutCompiler=true</c> it carries no compiler: it runs .mlu chunks and refuses
+/// source text, -e, -o and the REPL.
 /// </summary>
 internal static class Program
 {
@@ -36,6 +44,8 @@ internal static class Program
     {
         var chunks = new List<(bool IsFile, string Text)>();
         bool interactive = false, version = false, dump = false, ignoreEnvironment = false;
+        bool strip = false, bigEndian = false;
+        string? output = null;
         long memoryLimit = 0;
         int script = -1;
         for (int i = 0; i < args.Length; i++)
@@ -87,6 +97,20 @@ internal static class Program
                     break;
                 case "-W":
                     break;
+                case "-o":
+                    if (++i >= args.Length)
+                    {
+                        return Usage("'-o' needs argument");
+                    }
+
+                    output = args[i];
+                    break;
+                case "-s":
+                    strip = true;
+                    break;
+                case "--big-endian":
+                    bigEndian = true;
+                    break;
                 case "--memory-limit":
                     if (++i >= args.Length || !TryParseSize(args[i], out memoryLimit))
                     {
@@ -105,10 +129,27 @@ internal static class Program
             }
         }
 
+        if (output != null)
+        {
+            return script < 0 || args[script] == "-" ? Usage("'-o' needs a script file to compile")
+                : CompileToFile(args[script], output, strip, bigEndian);
+        }
+
+#if MLUA_NO_COMPILER
+        if (chunks.Count > 0 || interactive || (script < 0 && !Console.IsInputRedirected))
+        {
+            WriteError($"{ProgName}: this mlua has no compiler: it runs .mlu chunks only (no -e, no interactive mode)");
+            return 1;
+        }
+#endif
+
         var options = new LuaOptions
         {
+#if !MLUA_NO_COMPILER
             Compiler = LuaCompiler.Instance,
+#endif
             Output = WriteOutput,
+            Libraries = LuaLibraries.All,
         };
         if (memoryLimit > 0)
         {
@@ -162,14 +203,14 @@ internal static class Program
             {
                 if (interactive)
                 {
-                    Repl.Run(lua, WriteError);
+                    RunRepl(lua);
                 }
                 else if (script < 0 && chunks.Count == 0 && !version)
                 {
                     if (!Console.IsInputRedirected)
                     {
                         Console.Out.WriteLine(Version);
-                        Repl.Run(lua, WriteError);
+                        RunRepl(lua);
                     }
                     else
                     {
@@ -186,6 +227,66 @@ internal static class Program
 
             return status;
         }
+    }
+
+    private static void RunRepl(LuaState lua)
+    {
+#if MLUA_NO_COMPILER
+        WriteError($"{ProgName}: this mlua has no compiler: no interactive mode");
+        _ = lua;
+#else
+        Repl.Run(lua, WriteError);
+#endif
+    }
+
+    /// <summary>-o: compiles <paramref name="script"/> and writes the chunk to <paramref name="output"/>.</summary>
+    private static int CompileToFile(string script, string output, bool strip, bool bigEndian)
+    {
+#if MLUA_NO_COMPILER
+        _ = (script, output, strip, bigEndian);
+        WriteError($"{ProgName}: this mlua has no compiler: it cannot compile {script}");
+        return 1;
+#else
+        byte[] source;
+        try
+        {
+            source = File.ReadAllBytes(script);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError($"{ProgName}: cannot open {script}");
+            return 1;
+        }
+
+        if (source.Length > 0 && source[0] == '#')
+        {
+            int nl = Array.IndexOf(source, (byte)'\n');
+            source = nl < 0 ? [] : source[nl..];
+        }
+
+        byte[] chunk;
+        try
+        {
+            chunk = LuaBytecode.Compile(source, "@" + script, strip, bigEndian);
+        }
+        catch (LuaCompileException e)
+        {
+            WriteError($"{ProgName}: {e.Message}");
+            return 1;
+        }
+
+        try
+        {
+            File.WriteAllBytes(output, chunk);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError($"{ProgName}: cannot write {output}");
+            return 1;
+        }
+
+        return 0;
+#endif
     }
 
     private static bool RunScript(LuaState lua, string[] args, int script)
@@ -253,29 +354,41 @@ internal static class Program
         }
     }
 
+    /// <summary>The global "arg" as lua.c builds it, made directly in the heap (no compiler needed).</summary>
     private static void CreateArgTable(LuaState lua, string[] args, int script)
     {
-        var sb = new StringBuilder("arg = {");
+        LuaGlobal g = lua.Global;
         int zero = script >= 0 ? script : args.Length;
-        sb.Append(CultureInfo.InvariantCulture, $"[{-zero - 1}] = {Quote(ProgName)},");
-        for (int i = 0; i < args.Length; i++)
+        uint t = LuaTable.New(g, args.Length, 1);
+        g.PushTemp(Value.Object(Tag.Table, t));
+        try
         {
-            sb.Append(CultureInfo.InvariantCulture, $"[{i - zero}] = {Quote(args[i])},");
-        }
+            Set(g, t, -zero - 1, ProgName);
+            for (int i = 0; i < args.Length; i++)
+            {
+                Set(g, t, i - zero, args[i]);
+            }
 
-        sb.Append('}');
-        lua.DoString(sb.ToString(), "=(arg)");
+            lua.Runtime.SetField(lua.GlobalsTable, "arg", Value.Object(Tag.Table, t));
+        }
+        finally
+        {
+            g.PopTemp();
+        }
     }
 
-    private static string Quote(string s)
+    private static void Set(LuaGlobal g, uint table, long index, string text)
     {
-        var sb = new StringBuilder("\"");
-        foreach (byte b in Encoding.UTF8.GetBytes(s))
+        Value s = g.NewStringFromHost(text);
+        g.PushTemp(s);
+        try
         {
-            sb.Append(CultureInfo.InvariantCulture, $"\\{b}");
+            LuaTable.Set(g, table, Value.Integer(index), s);
         }
-
-        return sb.Append('"').ToString();
+        finally
+        {
+            g.PopTemp();
+        }
     }
 
     private static void WriteOutput(ReadOnlySpan<byte> bytes, LuaOutputKind kind)
@@ -361,6 +474,9 @@ internal static class Program
         w.WriteLine("  -i        enter interactive mode after executing 'script'");
         w.WriteLine("  -v        show version information");
         w.WriteLine("  -d        print memory statistics to stderr at exit (also --dump)");
+        w.WriteLine("  -o file   compile 'script' to the .mlu chunk 'file' instead of running it");
+        w.WriteLine("  -s        with -o: strip debug information");
+        w.WriteLine("  --big-endian  with -o: write the big-endian form");
         w.WriteLine("  --memory-limit N  cap the Lua heap at N bytes (K, M and G suffixes)");
         w.WriteLine("  -h        show this help (also --help)");
         w.WriteLine("  --        stop handling options");

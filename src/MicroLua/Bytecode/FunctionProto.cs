@@ -5,7 +5,7 @@ namespace MicroLua.Bytecode;
 /// from a .mlu file. It holds no heap references; a state turns it into heap prototypes when
 /// it loads it, after the verifier has checked it.
 /// </summary>
-public sealed class FunctionProto
+public sealed unsafe class FunctionProto
 {
     /// <summary>The chunk name as given to load ("@file.lua", "=stdin", or the source text).</summary>
     public string Source { get; set; } = "?";
@@ -42,6 +42,24 @@ public sealed class FunctionProto
 
     /// <summary>Local variable names and the pc ranges where they are active; empty when stripped.</summary>
     public LocalVarInfo[] LocalVars { get; set; } = [];
+
+    /// <summary>
+    /// Instructions read in place from a chunk the host keeps alive (then <see cref="Code"/> is
+    /// empty): the loader points the heap prototype at them instead of copying.
+    /// </summary>
+    internal uint* InPlaceCode;
+
+    /// <summary>Length of <see cref="InPlaceCode"/> (and of <see cref="InPlaceLineInfo"/> when set).</summary>
+    internal int InPlaceCodeLength;
+
+    /// <summary>Line information read in place, or null (then <see cref="LineInfo"/> holds it, if any).</summary>
+    internal int* InPlaceLineInfo;
+
+    /// <summary>The instructions, wherever they are.</summary>
+    internal ReadOnlySpan<uint> CodeSpan => InPlaceCode != null ? new ReadOnlySpan<uint>(InPlaceCode, InPlaceCodeLength) : Code;
+
+    /// <summary>The line information, wherever it is (empty when stripped).</summary>
+    internal ReadOnlySpan<int> LineSpan => InPlaceLineInfo != null ? new ReadOnlySpan<int>(InPlaceLineInfo, InPlaceCodeLength) : LineInfo;
 }
 
 /// <summary>The kind of a constant.</summary>

@@ -12,6 +12,12 @@ public interface ILuaCompiler
     /// </summary>
     /// <exception cref="LuaCompileException">The text is not a valid Lua 5.4 chunk.</exception>
     FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName);
+
+    /// <summary>
+    /// Writes <paramref name="proto"/> as a .mlu chunk (string.dump), without debug
+    /// information when <paramref name="strip"/> is set; null when this compiler has no writer.
+    /// </summary>
+    byte[]? Dump(FunctionProto proto, bool strip) => null;
 }
 
 /// <summary>

@@ -13,6 +13,7 @@ internal static unsafe class ProtoLoader
     /// <summary>Size in bytes of one local-variable record: name reference, start pc, end pc.</summary>
     public const int LocVarSize = 12;
 
+    /// <summary>Builds the heap prototypes of <paramref name="fp"/> (already verified) and returns the main one.</summary>
     public static uint Load(LuaGlobal g, FunctionProto fp)
     {
         g.GcBlocked++;
@@ -40,11 +41,22 @@ internal static unsafe class ProtoLoader
         uint source = parentSource ?? g.NewString(fp.Source).R;
         ((ProtoObj*)g.Heap.Ptr(p))->Source = source;
 
-        uint code = AllocBytes(g, fp.Code.Length * 4);
-        fp.Code.AsSpan().CopyTo(new Span<uint>(g.Heap.Ptr(code) + 8, fp.Code.Length));
-        po = (ProtoObj*)g.Heap.Ptr(p);
-        po->Code = code;
-        po->SizeCode = (uint)fp.Code.Length;
+        if (fp.InPlaceCode != null)
+        {
+            // In place: the chunk's memory outlives the state (the host promised, or a pin holds it).
+            po = (ProtoObj*)g.Heap.Ptr(p);
+            po->InPlaceCode = (ulong)fp.InPlaceCode;
+            po->InPlaceLineInfo = (ulong)fp.InPlaceLineInfo;
+            po->SizeCode = (uint)fp.InPlaceCodeLength;
+        }
+        else
+        {
+            uint code = AllocBytes(g, fp.Code.Length * 4);
+            fp.Code.AsSpan().CopyTo(new Span<uint>(g.Heap.Ptr(code) + 8, fp.Code.Length));
+            po = (ProtoObj*)g.Heap.Ptr(p);
+            po->Code = code;
+            po->SizeCode = (uint)fp.Code.Length;
+        }
 
         uint ks = g.Allocate((nuint)(fp.Constants.Length * sizeof(Value)), ObjType.ValueArray);
         var kv = (Value*)(g.Heap.Ptr(ks) + 8);
@@ -102,7 +114,7 @@ internal static unsafe class ProtoLoader
             }
         }
 
-        if (fp.LineInfo.Length == fp.Code.Length && fp.LineInfo.Length > 0)
+        if (fp.InPlaceCode == null && fp.LineInfo.Length == fp.Code.Length && fp.LineInfo.Length > 0)
         {
             uint li = AllocBytes(g, fp.LineInfo.Length * 4);
             fp.LineInfo.AsSpan().CopyTo(new Span<int>(g.Heap.Ptr(li) + 8, fp.LineInfo.Length));

@@ -418,7 +418,11 @@ internal static unsafe class BaseLibrary
             var all = new List<byte>();
             while (true)
             {
-                int r = c.Call(chunk, [], 1);
+                if (!TryCallReader(ref c, chunk, out int r))
+                {
+                    return 2; // nil and the reader's error, as lua_load reports it
+                }
+
                 Value piece = c.StackAt(r);
                 c.Top = r;
                 if (piece.IsNil || (piece.IsString && c.G.StringSpan(piece).Length == 0))
@@ -450,6 +454,39 @@ internal static unsafe class BaseLibrary
         }
 
         return c.Return(fn);
+    }
+
+    /// <summary>
+    /// Calls load's reader function; an error in it makes load return nil and the error
+    /// (pushed, with true returned as false) instead of propagating, as lua_load does.
+    /// </summary>
+    private static bool TryCallReader(ref CallContext c, in Value reader, out int r)
+    {
+        Coroutine co = c.Coroutine;
+        int frames = co.FrameCount;
+        int top = c.Top;
+        int slot = c.Vm.GetTop(co);
+        try
+        {
+            r = c.Call(reader, [], 1);
+            return true;
+        }
+        catch (LuaError e) when (!co.Yielding)
+        {
+            Value err = c.Vm.ErrorValue(co, e);
+            c.Vm.CloseUpvals(co, slot);
+            while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= slot)
+            {
+                co.TbcCount--;
+            }
+
+            co.FrameCount = frames;
+            c.Top = top;
+            c.Push(Value.Nil);
+            c.Push(err);
+            r = 0;
+            return false;
+        }
     }
 
     internal static string FormatNumber(in Value v)

@@ -253,11 +253,12 @@ internal sealed unsafe class LuaRuntime
             return false;
         }
 
-        FunctionProto proto;
         if (binary)
         {
-            error = $"{ChunkId.Format(chunkName)}: bad binary format (binary chunks are not supported yet)";
-            return false;
+            fixed (byte* data = bytes)
+            {
+                return TryLoadBinary(data, (nuint)bytes.Length, false, chunkName, env, out fn, out error);
+            }
         }
 
         if (Compiler == null)
@@ -266,37 +267,96 @@ internal sealed unsafe class LuaRuntime
             return false;
         }
 
+        FunctionProto proto;
         try
         {
             proto = Compiler.Compile(bytes, chunkName);
+            Verifier.Verify(proto); // compiled code enters like any other chunk
         }
         catch (LuaCompileException e)
         {
             error = e.Message;
             return false;
         }
+        catch (ChunkFormatException e)
+        {
+            error = $"{ChunkId.Format(chunkName)}: compiler produced invalid code ({e.Message})";
+            return false;
+        }
 
+        fn = Instantiate(proto, env);
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads, verifies and instantiates a binary chunk. With <paramref name="inPlace"/> the
+    /// caller guarantees the memory stays alive and unchanged as long as the state: code and
+    /// line information are then used where they lie (when byte order and alignment allow).
+    /// </summary>
+    public bool TryLoadBinary(byte* data, nuint length, bool inPlace, string chunkName, in Value env, out Value fn, out string? error)
+    {
+        fn = default;
+        FunctionProto proto;
+        try
+        {
+            proto = ChunkReader.Read(data, length, inPlace, out _);
+            Verifier.Verify(proto);
+        }
+        catch (ChunkFormatException e)
+        {
+            error = $"{BinaryChunkName(chunkName)}: bad binary format ({e.Message})";
+            return false;
+        }
+
+        fn = Instantiate(proto, env);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The name Lua's undump puts in front of a format error.</summary>
+    private static string BinaryChunkName(string chunkName) =>
+        chunkName.StartsWith('=') || chunkName.StartsWith('@') ? chunkName[1..]
+        : chunkName.StartsWith('\x1B') ? "binary string"
+        : chunkName;
+
+    /// <summary>
+    /// A closure of a verified main prototype: every upvalue fresh and nil, except the first,
+    /// which holds <paramref name="env"/> (as lua_load does).
+    /// </summary>
+    private Value Instantiate(FunctionProto proto, in Value env)
+    {
         // Nothing of the new function is reachable until it is complete: hold the collector off.
         G.GcBlocked++;
         try
         {
             uint p = ProtoLoader.Load(G, proto);
-            uint c = Vm.NewLuaClosure(p, proto.Upvalues.Length);
-            if (proto.Upvalues.Length > 0)
+            int n = proto.Upvalues.Length;
+            uint c = Vm.NewLuaClosure(p, n);
+            for (int i = 0; i < n; i++)
             {
-                uint uv = Vm.NewClosedUpval(env);
-                LuaClosureObj.Upvals((LuaClosureObj*)G.Heap.Ptr(c))[0] = uv;
+                uint uv = Vm.NewClosedUpval(i == 0 ? env : Value.Nil);
+                LuaClosureObj.Upvals((LuaClosureObj*)G.Heap.Ptr(c))[i] = uv;
             }
 
-            fn = Value.Object(Tag.LuaClosure, c);
+            return Value.Object(Tag.LuaClosure, c);
         }
         finally
         {
             G.GcBlocked--;
         }
+    }
 
-        error = null;
-        return true;
+    /// <summary>string.dump: the chunk bytes of Lua function <paramref name="closure"/>, or null without a compiler.</summary>
+    public byte[]? Dump(uint closure, bool strip)
+    {
+        if (Compiler == null)
+        {
+            return null;
+        }
+
+        FunctionProto proto = ProtoExporter.Export(G, Vm.ProtoOfClosure(closure));
+        return Compiler.Dump(proto, strip);
     }
 
     // ---- collector controls ----

@@ -257,9 +257,20 @@ internal static unsafe partial class StringLibrary
         return c.Return(buf);
     }
 
+    /// <summary>
+    /// string.dump: the writer lives with the compiler (the runtime has none of its own), so a
+    /// state without a compiler cannot dump, and host functions never can.
+    /// </summary>
     private static int Dump(ref CallContext c)
     {
         c.CheckFunction(1);
-        throw new LuaError("unable to dump given function");
+        Value f = c.Arg(1);
+        byte[]? chunk = f.Tag == Tag.LuaClosure ? LuaRuntime.Of(c.Vm).Dump(f.R, c.ToBoolean(2)) : null;
+        if (chunk == null)
+        {
+            throw new LuaError("unable to dump given function");
+        }
+
+        return c.Return(chunk);
     }
 }

@@ -348,5 +348,20 @@ internal sealed unsafe class LuaGlobal : IDisposable
     /// <summary>The host text of a string value: its bytes decoded as UTF-8.</summary>
     public string ToHostString(in Value v) => System.Text.Encoding.UTF8.GetString(StringSpan(v));
 
-    public void Dispose() => Heap.Dispose();
+    /// <summary>
+    /// Pins on host memory that chunks loaded in place execute from (LuaState.DoBytecodeInPlace):
+    /// released with the heap, since prototypes point into that memory until then.
+    /// </summary>
+    public List<System.Buffers.MemoryHandle> ChunkPins { get; } = [];
+
+    public void Dispose()
+    {
+        Heap.Dispose();
+        foreach (System.Buffers.MemoryHandle pin in ChunkPins)
+        {
+            pin.Dispose();
+        }
+
+        ChunkPins.Clear();
+    }
 }

@@ -240,4 +240,11 @@ internal struct ProtoObj
     public byte IsVararg;
     public byte MaxStackSize;
     public byte Flags;
+    /// <summary>
+    /// Instructions in memory outside the heap (a chunk loaded in place, kept alive and pinned
+    /// by the state), or 0: then <see cref="Code"/> holds them.
+    /// </summary>
+    public ulong InPlaceCode;
+    /// <summary>Line information outside the heap (int per instruction), or 0.</summary>
+    public ulong InPlaceLineInfo;
 }

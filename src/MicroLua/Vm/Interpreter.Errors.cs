@@ -59,18 +59,24 @@ internal sealed unsafe partial class Interpreter
 
         ProtoObj* p = Proto(ProtoOfClosure(co.Frames[fi].Closure));
         int line = CurrentLine(p, co.Frames[fi].Pc - 1);
-        return $"{ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)))}:{(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture))}: ";
+        if (line < 0 && hostLevel)
+        {
+            return ""; // stripped: luaL_where gives no position, a VM error says line -1
+        }
+
+        return $"{ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)))}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}: ";
     }
 
     /// <summary>Source line of instruction <paramref name="pc"/>, or -1 without line information.</summary>
     public int CurrentLine(ProtoObj* p, int pc)
     {
-        if (p->LineInfo == 0 || pc < 0 || pc >= p->SizeCode)
+        if ((p->LineInfo == 0 && p->InPlaceLineInfo == 0) || pc < 0 || pc >= p->SizeCode)
         {
             return -1;
         }
 
-        return ((int*)(_hb + ((nuint)p->LineInfo << 3) + 8))[pc];
+        int* lines = p->InPlaceLineInfo != 0 ? (int*)p->InPlaceLineInfo : (int*)(_hb + ((nuint)p->LineInfo << 3) + 8);
+        return lines[pc];
     }
 
     /// <summary>"attempt to call a nil value (global 'f')".</summary>
@@ -573,7 +579,13 @@ internal sealed unsafe partial class Interpreter
             return "";
         }
 
-        return Where(co, levels[level], hostLevel: false);
+        int fi = levels[level];
+        if (CurrentLine(Proto(ProtoOfClosure(co.Frames[fi].Closure)), co.Frames[fi].Pc - 1) < 0)
+        {
+            return ""; // no line information (a stripped chunk): luaL_where gives no position
+        }
+
+        return Where(co, fi, hostLevel: false);
     }
 
     private void AppendLevel(StringBuilder sb, Coroutine co, int fi)
@@ -584,7 +596,13 @@ internal sealed unsafe partial class Interpreter
             ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
             string src = ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)));
             int line = CurrentLine(p, fr.Pc - 1);
-            sb.Append(src).Append(':').Append(line < 0 ? "?" : line.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(": in ");
+            sb.Append(src);
+            if (line >= 0)
+            {
+                sb.Append(':').Append(line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            sb.Append(": in ");
             string? kind = FunctionName(co, fi, out string? name);
             if (kind == "for iterator")
             {

@@ -266,7 +266,8 @@ internal sealed unsafe partial class Interpreter
     public ProtoObj* Proto(uint p) => (ProtoObj*)(_hb + ((nuint)p << 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint* Code(ProtoObj* p) => (uint*)(_hb + ((nuint)p->Code << 3) + 8);
+    public uint* Code(ProtoObj* p) =>
+        p->InPlaceCode == 0 ? (uint*)(_hb + ((nuint)p->Code << 3) + 8) : (uint*)p->InPlaceCode;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Value* Constants(ProtoObj* p) => (Value*)(_hb + ((nuint)p->Constants << 3) + 8);

@@ -1,0 +1,29 @@
+using MicroLua.Bytecode;
+
+namespace MicroLua.Compiler;
+
+/// <summary>
+/// Compiles Lua source to .mlu chunks (docs/bytecode.md): what <c>mlua -o</c> and
+/// <c>string.dump</c> write, and what a runtime without a compiler loads.
+/// </summary>
+public static class LuaBytecode
+{
+    /// <summary>Compiles <paramref name="source"/> as a main chunk named <paramref name="chunkName"/> and writes it as a chunk.</summary>
+    /// <param name="source">The Lua source text.</param>
+    /// <param name="chunkName">The chunk name ("@file.lua", "=name", or the source).</param>
+    /// <param name="strip">Leave out debug information (line numbers, local and upvalue names, source name).</param>
+    /// <param name="bigEndian">Write the big-endian form (read anywhere; used in place only on big-endian hosts).</param>
+    /// <exception cref="LuaCompileException">The text is not a valid Lua 5.4 chunk.</exception>
+    public static byte[] Compile(ReadOnlySpan<byte> source, string chunkName, bool strip = false, bool bigEndian = false) =>
+        Write(LuaCompiler.Instance.Compile(source, chunkName), strip, bigEndian);
+
+    /// <summary>Writes a compiled function as a chunk.</summary>
+    /// <param name="proto">The main function of the chunk.</param>
+    /// <param name="strip">Leave out debug information.</param>
+    /// <param name="bigEndian">Write the big-endian form.</param>
+    public static byte[] Write(FunctionProto proto, bool strip = false, bool bigEndian = false)
+    {
+        ArgumentNullException.ThrowIfNull(proto);
+        return ChunkWriter.Write(proto, strip, bigEndian);
+    }
+}

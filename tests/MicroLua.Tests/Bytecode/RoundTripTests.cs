@@ -1,0 +1,91 @@
+using System.Text;
+using MicroLua.Compiler;
+using MicroLua.Tests.Scripts;
+
+namespace MicroLua.Tests.Bytecode;
+
+/// <summary>
+/// Every tests/lua script compiled to a .mlu chunk, loaded back and run prints what lua5.4
+/// printed for the source (its .expected file), in both byte orders and stripped or not
+/// where line information does not show.
+/// </summary>
+public sealed class RoundTripTests
+{
+    public static TheoryData<string> Scripts() => GoldenScriptTests.Scripts();
+
+    private static string RunChunk(string script, Func<LuaState, byte[], LuaValue[]> run)
+    {
+        string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
+        byte[] chunk = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script);
+        var output = new MemoryStream();
+        var options = new LuaOptions
+        {
+            Compiler = LuaCompiler.Instance,
+            Output = (bytes, kind) => output.Write(bytes),
+            HashSeed = 12345,
+        };
+        using var lua = new LuaState(options);
+        MicroLua.Host.LuaHostLibraries.OpenAll(lua);
+        try
+        {
+            run(lua, chunk);
+        }
+        catch (LuaException e)
+        {
+            output.Write(Encoding.UTF8.GetBytes($"error: {e.Message}\n"));
+        }
+
+        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global));
+        lua.CollectGarbage();
+        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global, afterFullCollection: true));
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    private static string Expected(string script) =>
+        File.ReadAllText(Path.Combine(GoldenScriptTests.ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_LittleEndianInPlace_MatchesSource(string script)
+    {
+        string actual = RunChunk(script, (lua, chunk) => lua.DoBytecodeInPlace(chunk.AsMemory(), "=chunk"));
+        Assert.Equal(Expected(script), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_BigEndian_MatchesSource(string script)
+    {
+        string actual = RunChunk(script, (lua, chunk) =>
+        {
+            string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
+            byte[] big = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script, bigEndian: true);
+            Assert.NotEqual(chunk, big);
+            return lua.DoBytecode(big, "=chunk");
+        });
+        Assert.Equal(Expected(script), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_ThroughLoad_MatchesSource(string script)
+    {
+        string actual = RunChunk(script, (lua, chunk) => lua.DoBuffer(chunk, "=chunk"));
+        Assert.Equal(Expected(script), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Chunk_DumpedAfterLoad_IsIdentical(string script)
+    {
+        // string.dump(load(chunk)) gives the same bytes: nothing is lost or reordered on the way.
+        string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
+        foreach (bool strip in new[] { false, true })
+        {
+            byte[] chunk = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script, strip);
+            using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+            Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Values.Value.Nil, out var fn, out string? error), error);
+            Assert.Equal(chunk, lua.Runtime.Dump(fn.R, strip));
+        }
+    }
+}
