@@ -19,6 +19,8 @@ internal enum FrameFlags : ushort
     HasHandler = 32,
     /// <summary>A __close or finalizer call: results are discarded.</summary>
     Discard = 64,
+    /// <summary>A debug hook function called by the interpreter (debug.getinfo names it "hook").</summary>
+    Hook = 128,
 }
 
 /// <summary>

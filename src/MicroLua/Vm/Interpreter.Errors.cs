@@ -428,6 +428,12 @@ internal sealed unsafe partial class Interpreter
         }
 
         ref CallFrame fr = ref co.Frames[fi];
+        if ((fr.Flags & FrameFlags.Hook) != 0)
+        {
+            name = "?";
+            return "hook";
+        }
+
         if ((fr.Flags & (FrameFlags.Tail | FrameFlags.Protected)) != 0)
         {
             return null; // a tail call leaves no caller; pcall's callee was called by pcall
