@@ -21,6 +21,8 @@ internal enum FrameFlags : ushort
     Discard = 64,
     /// <summary>A debug hook function called by the interpreter (debug.getinfo names it "hook").</summary>
     Hook = 128,
+    /// <summary>A protected frame whose error is being handled: its __close handlers run and see only the pcall level (as in Lua, where the C pcall is their caller), not the function that failed.</summary>
+    Unwinding = 256,
 }
 
 /// <summary>

@@ -600,6 +600,7 @@ internal sealed unsafe partial class Interpreter
         int wanted = fr.NResults;
         FrameFlags flags = fr.Flags;
         co.FrameCount = pf + 1;
+        co.Frames[pf].Flags |= FrameFlags.Unwinding; // __close handlers see pcall as their caller
         G.PushTemp(err);
         try
         {
