@@ -23,6 +23,8 @@ internal enum FrameFlags : ushort
     Hook = 128,
     /// <summary>A protected frame whose error is being handled: its __close handlers run and see only the pcall level (as in Lua, where the C pcall is their caller), not the function that failed.</summary>
     Unwinding = 256,
+    /// <summary>A __gc finalizer called by the collector (debug.getinfo names it metamethod '__gc').</summary>
+    Finalizer = 512,
 }
 
 /// <summary>

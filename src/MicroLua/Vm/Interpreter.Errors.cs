@@ -434,6 +434,12 @@ internal sealed unsafe partial class Interpreter
             return "hook";
         }
 
+        if ((fr.Flags & FrameFlags.Finalizer) != 0)
+        {
+            name = "__gc";
+            return "metamethod";
+        }
+
         if ((fr.Flags & (FrameFlags.Tail | FrameFlags.Protected)) != 0)
         {
             return null; // a tail call leaves no caller; pcall's callee was called by pcall

@@ -2,7 +2,7 @@ using MicroLua.Tests.Library;
 
 namespace MicroLua.Tests.Vm;
 
-/// <summary>What a __close handler sees while an error unwinds to a pcall (expected outputs from lua5.4).</summary>
+/// <summary>What debug.getinfo sees from handlers the VM calls: __close while an error unwinds to a pcall, __gc (expected outputs from lua5.4).</summary>
 public sealed class UnwindingTests
 {
     [Fact]
@@ -22,5 +22,17 @@ public sealed class UnwindingTests
         Assert.Equal(
             "true\tfalse\t43\nC\ntb\nstack traceback:\n\tt:3: in function <t:3>\n\t[C]: in function 'pcall'\n\tt:6: in function <t:6>\n",
             LuaRun.Output(code));
+    }
+
+    [Fact]
+    public void Finalizer_IsNamedMetamethodGc()
+    {
+        const string code = """
+            local t
+            setmetatable({}, {__gc = function () local i = debug.getinfo(1, "n") t = i.namewhat .. " " .. i.name end})
+            collectgarbage()
+            print(t)
+            """;
+        Assert.Equal("metamethod __gc\n", LuaRun.Output(code));
     }
 }
