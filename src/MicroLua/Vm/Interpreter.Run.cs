@@ -1288,7 +1288,10 @@ internal sealed unsafe partial class Interpreter
                             ra->I = idx;
                             ra[3] = Value.Integer(idx);
                             pc -= Bx(i);
-                            if ((Fuel -= Bx(i)) <= 0)
+
+                            // Counted in blocks of 1024 back edges (FORPREP charged the rest):
+                            // a test of a register here instead of a store per iteration.
+                            if ((count & (ForBlock - 1)) == 0 && (Fuel -= (long)Bx(i) * ForBlock) <= 0)
                             {
                                 goto outOfFuel;
                             }
@@ -1320,6 +1323,15 @@ internal sealed unsafe partial class Interpreter
                     if (ForPrep(ra))
                     {
                         pc += Bx(i) + 1;
+                    }
+                    else if (ra[2].Tag == Tag.Integer)
+                    {
+                        // The back edges FORLOOP will not count: the iteration count modulo its block.
+                        long first = ((long)(ulong)ra[1].I & (ForBlock - 1)) * Bx(code[pc + Bx(i)]);
+                        if ((Fuel -= first) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1448,6 +1460,9 @@ internal sealed unsafe partial class Interpreter
             Refuel(); // throws the stop, or issues more fuel
         }
     }
+
+    /// <summary>An integer for loop counts its back edges against the budget in blocks of this many (a power of 2).</summary>
+    private const int ForBlock = 1024;
 
     /// <summary>Arithmetic on two numbers for the opcodes without a dedicated fast path; false sends the instruction to its MMBIN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
