@@ -344,9 +344,10 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         {
             _g.CallFinalizer!(gc, o);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not (OperationCanceledException or LuaBudgetExceededException))
         {
             // Lua: an error in a finalizer becomes a warning; the collection goes on.
+            // A stop (instruction budget, cancellation) is no error: it goes on to the host.
             _g.Warn?.Invoke($"error in __gc ({e.Message})");
         }
         finally

@@ -124,6 +124,7 @@ internal static unsafe class CoroutineLibrary
             {
                 // Finish the pending yield call: the resume arguments are its results.
                 co.Yielding = false;
+                vm.HookYieldReturn(co, nargs);
                 int top = vm.GetTop(co);
                 if (!vm.PostCall(co, top - nargs, nargs))
                 {
@@ -139,6 +140,11 @@ internal static unsafe class CoroutineLibrary
             vm.StackOf(co)[0] = error; // kept for coroutine.close
             vm.SetTop(co, 1);
             return -1;
+        }
+        catch (Exception e) when (Interpreter.IsStop(e))
+        {
+            vm.KillAfterStop(co); // the stop goes on to the host; the coroutine is dead
+            throw;
         }
         finally
         {

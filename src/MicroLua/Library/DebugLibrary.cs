@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MicroLua.Bytecode;
 using MicroLua.Values;
 using MicroLua.Vm;
@@ -7,22 +6,11 @@ namespace MicroLua.Library;
 
 /// <summary>
 /// The debug library, written from the Lua 5.4 manual. Call levels count as Lua counts them
-/// (0 = the running function; pcall and xpcall are levels of their own). Hooks are stored
-/// (sethook/gethook) but never called.
+/// (0 = the running function; pcall and xpcall are levels of their own). Hooks are called
+/// by the interpreter (Vm/Interpreter.Hooks.cs); this file sets and reports them.
 /// </summary>
 internal static unsafe class DebugLibrary
 {
-    /// <summary>The mask and count of a coroutine's hook; the hook function lives in the registry's _HOOKKEY table.</summary>
-    private sealed class HookState
-    {
-        public int Mask;
-        public long Count;
-    }
-
-    private const int MaskCall = 1, MaskReturn = 2, MaskLine = 4, MaskCount = 8;
-
-    private static readonly ConditionalWeakTable<Coroutine, HookState> Hooks = new();
-
     public static void Open(LuaRuntime rt)
     {
         uint t = rt.NewLibraryTable("debug");
@@ -215,9 +203,13 @@ internal static unsafe class DebugLibrary
                     SetField(ref c, t, "istailcall", Value.Boolean(fi >= 0 && (co.Frames[fi].Flags & FrameFlags.Tail) != 0));
                     break;
                 case 'r':
-                    SetField(ref c, t, "ftransfer", Value.Integer(0));
-                    SetField(ref c, t, "ntransfer", Value.Integer(0));
+                {
+                    bool hooked = fi >= 0 && fi == co.HookFrame; // transfer information exists only for the function a hook runs for
+                    SetField(ref c, t, "ftransfer", Value.Integer(hooked ? co.TransferFirst : 0));
+                    SetField(ref c, t, "ntransfer", Value.Integer(hooked ? co.TransferCount : 0));
                     break;
+                }
+
                 case 'f':
                     if (!fv.IsNil)
                     {
@@ -560,9 +552,9 @@ internal static unsafe class DebugLibrary
 
     private static int GetRegistry(ref CallContext c) => c.Return(c.G.Registry);
 
-    // ---- hooks (stored, never called) ----
+    // ---- hooks ----
 
-    /// <summary>registry._HOOKKEY, a weak-keyed table thread -> hook function, created on demand (left on the stack).</summary>
+    /// <summary>registry._HOOKKEY, a weak-keyed table thread -> hook function (as Lua's ldblib keeps it), created on demand (left on the stack).</summary>
     private static uint HookTable(ref CallContext c, bool create)
     {
         LuaGlobal g = c.G;
@@ -590,6 +582,11 @@ internal static unsafe class DebugLibrary
         return nt;
     }
 
+    /// <summary>
+    /// debug.sethook([thread,] hook, mask [, count]): the hook is kept in registry._HOOKKEY
+    /// (which keeps it alive) and on the coroutine, whose mask switches the interpreter to its
+    /// hooked loop. No arguments (or a nil hook) turn the hook off.
+    /// </summary>
     private static int SetHook(ref CallContext c)
     {
         Coroutine co = GetThread(ref c, out int arg);
@@ -602,13 +599,14 @@ internal static unsafe class DebugLibrary
             ReadOnlySpan<byte> smask = c.CheckString(arg + 2);
             hook = c.CheckFunction(arg + 1);
             count = c.OptInteger(arg + 3, 0);
-            mask = (smask.Contains((byte)'c') ? MaskCall : 0) | (smask.Contains((byte)'r') ? MaskReturn : 0)
-                | (smask.Contains((byte)'l') ? MaskLine : 0) | (count > 0 ? MaskCount : 0);
+            mask = (smask.Contains((byte)'c') ? Interpreter.HookMaskCall : 0) | (smask.Contains((byte)'r') ? Interpreter.HookMaskReturn : 0)
+                | (smask.Contains((byte)'l') ? Interpreter.HookMaskLine : 0) | (count > 0 ? Interpreter.HookMaskCount : 0);
         }
 
+        int icount = (int)Math.Clamp(count, 0, int.MaxValue);
         if (mask == 0)
         {
-            Hooks.Remove(co);
+            Interpreter.SetHook(co, default, 0, 0);
             uint ht = HookTable(ref c, create: false);
             if (ht != 0)
             {
@@ -620,24 +618,24 @@ internal static unsafe class DebugLibrary
 
         uint t = HookTable(ref c, create: true);
         LuaTable.Set(c.G, t, thread, hook);
-        Hooks.AddOrUpdate(co, new HookState { Mask = mask, Count = count });
+        Interpreter.SetHook(co, hook, mask, icount);
         return 0;
     }
 
+    /// <summary>debug.gethook([thread]): the hook function, its mask letters and its count (nothing but nil when no hook is set).</summary>
     private static int GetHook(ref CallContext c)
     {
         Coroutine co = GetThread(ref c, out _);
-        if (!Hooks.TryGetValue(co, out HookState? st))
+        if (co.HookMask == 0)
         {
             return c.Return(Value.Nil);
         }
 
-        uint t = HookTable(ref c, create: false);
-        Value hook = t == 0 ? default : LuaTable.Get(c.G, t, Value.Object(Tag.Thread, co.Thread));
-        c.Push(hook);
-        string mask = ((st.Mask & MaskCall) != 0 ? "c" : "") + ((st.Mask & MaskReturn) != 0 ? "r" : "") + ((st.Mask & MaskLine) != 0 ? "l" : "");
+        int m = co.HookMask;
+        c.Push(co.Hook);
+        string mask = ((m & Interpreter.HookMaskCall) != 0 ? "c" : "") + ((m & Interpreter.HookMaskReturn) != 0 ? "r" : "") + ((m & Interpreter.HookMaskLine) != 0 ? "l" : "");
         c.Push(c.G.NewString(mask));
-        c.Push(Value.Integer(st.Count));
+        c.Push(Value.Integer(co.BaseHookCount));
         return 3;
     }
 }

@@ -416,7 +416,7 @@ internal sealed unsafe class LuaRuntime
                 Vm.StackOf(co)[slot] = gc;
                 Vm.StackOf(co)[slot + 1] = obj;
                 Vm.SetTop(co, slot + 2);
-                Vm.Call(co, slot, 0);
+                Vm.Call(co, slot, 0, FrameFlags.Finalizer);
             }
             catch (LuaError e)
             {

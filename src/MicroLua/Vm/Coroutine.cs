@@ -51,6 +51,27 @@ internal sealed class Coroutine
     /// <summary>Whether the coroutine started running (its function is on a frame, not waiting on the stack).</summary>
     public bool Started;
 
+    /// <summary>Events the debug hook wants (<see cref="Interpreter.HookMaskCall"/> ...); 0 when no hook is set. The interpreter runs its hooked loop while this is non-zero.</summary>
+    public int HookMask;
+
+    /// <summary>The hook function (also anchored in the registry's _HOOKKEY table, which keeps it alive).</summary>
+    public MicroLua.Values.Value Hook;
+
+    /// <summary>The count of a count hook, and the instructions left until it fires.</summary>
+    public int BaseHookCount;
+    public int HookCount;
+
+    /// <summary>False while a hook runs: hooks do not fire inside hooks (Lua's allowhook).</summary>
+    public bool AllowHook = true;
+
+    /// <summary>The instruction index of the last line event (Lua's oldpc), for "new line" detection.</summary>
+    public int OldPc;
+
+    /// <summary>While a hook runs: the hooked frame and what getinfo's 'r' reports for it (ftransfer, ntransfer).</summary>
+    public int HookFrame = -1;
+    public int TransferFirst;
+    public int TransferCount;
+
     public ref CallFrame Top => ref Frames[FrameCount - 1];
 
     public int PushFrame()

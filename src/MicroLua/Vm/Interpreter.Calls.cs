@@ -43,6 +43,11 @@ internal sealed unsafe partial class Interpreter
                         stack[func + 1 + nargs] = default;
                     }
 
+                    if (--Fuel <= 0)
+                    {
+                        Refuel(); // a call counts one against the instruction budget
+                    }
+
                     int depth = MetaDepth(co, flags);
                     int fi = co.PushFrame();
                     ref CallFrame fr = ref co.Frames[fi];
@@ -133,6 +138,11 @@ internal sealed unsafe partial class Interpreter
         fr.Handler = 0;
         fr.ConcatTop = 0;
         fr.Flags = flags & ~FrameFlags.Lua;
+        if (co.HookMask != 0)
+        {
+            HookHostCall(co, fi);
+        }
+
         var ctx = new CallContext(this, co, fi, info);
         int n = info.Fn(ref ctx);
         if (co.Yielding)
@@ -157,6 +167,11 @@ internal sealed unsafe partial class Interpreter
             int hslot = hf.ReturnSlot;
             co.FrameCount = fi;
             return PreCall(co, dest, hres, hflags, hslot);
+        }
+
+        if (co.HookMask != 0)
+        {
+            HookReturn(co, fi, GetTop(co) - n, n);
         }
 
         PostCall(co, GetTop(co) - n, n);
@@ -501,7 +516,10 @@ internal sealed unsafe partial class Interpreter
     /// in a new activation of the loop (which counts against the C-call limit and cannot be
     /// suspended by a yield). Results are left at <paramref name="func"/>, top after them.
     /// </summary>
-    public void Call(Coroutine co, int func, int nresults)
+    public void Call(Coroutine co, int func, int nresults) => Call(co, func, nresults, FrameFlags.None);
+
+    /// <summary>As <see cref="Call(Coroutine, int, int)"/>, the called frame flagged with <paramref name="extra"/> too.</summary>
+    public void Call(Coroutine co, int func, int nresults, FrameFlags extra)
     {
         if (CCalls >= MaxCCalls)
         {
@@ -511,12 +529,18 @@ internal sealed unsafe partial class Interpreter
         CCalls++;
         co.NonYieldable++;
         int entry = co.FrameCount;
+        int temps = G.Temps.Length;
         try
         {
-            if (PreCall(co, func, nresults, FrameFlags.Fresh))
+            if (PreCall(co, func, nresults, FrameFlags.Fresh | extra))
             {
                 Execute(co);
             }
+        }
+        catch (Exception e) when (IsStop(e))
+        {
+            ResetAfterStop(co, entry, func, temps);
+            throw;
         }
         finally
         {
@@ -576,6 +600,7 @@ internal sealed unsafe partial class Interpreter
         int wanted = fr.NResults;
         FrameFlags flags = fr.Flags;
         co.FrameCount = pf + 1;
+        co.Frames[pf].Flags |= FrameFlags.Unwinding; // __close handlers see pcall as their caller
         G.PushTemp(err);
         try
         {

@@ -36,7 +36,10 @@ internal sealed unsafe partial class Interpreter
         int fi = levels[(int)level];
         if (fi < HostLevel)
         {
-            protectedFrame = levels[(int)level - 1];
+            // The frame the pcall level belongs to: listed just before it, unless that frame is
+            // unwinding (listed only as its pcall level), when the level before is its __close call.
+            int prev = levels[(int)level - 1];
+            protectedFrame = prev > 0 && (co.Frames[prev - 1].Flags & FrameFlags.Unwinding) != 0 ? prev - 1 : prev;
         }
 
         return fi;

@@ -434,13 +434,25 @@ internal sealed unsafe partial class Interpreter
         }
 
         ref CallFrame fr = ref co.Frames[fi];
+        if ((fr.Flags & FrameFlags.Hook) != 0)
+        {
+            name = "?";
+            return "hook";
+        }
+
+        if ((fr.Flags & FrameFlags.Finalizer) != 0)
+        {
+            name = "__gc";
+            return "metamethod";
+        }
+
         if ((fr.Flags & (FrameFlags.Tail | FrameFlags.Protected)) != 0)
         {
             return null; // a tail call leaves no caller; pcall's callee was called by pcall
         }
 
         ref CallFrame caller = ref co.Frames[fi - 1];
-        if (!caller.IsLua)
+        if (!caller.IsLua || (caller.Flags & FrameFlags.Unwinding) != 0)
         {
             return null;
         }
@@ -559,8 +571,12 @@ internal sealed unsafe partial class Interpreter
         var levels = new List<int>(Math.Min(co.FrameCount * 2, 1 << 20));
         for (int fi = co.FrameCount - 1; fi >= 0; fi--)
         {
-            levels.Add(fi);
             FrameFlags f = co.Frames[fi].Flags;
+            if ((f & FrameFlags.Unwinding) == 0)
+            {
+                levels.Add(fi);
+            }
+
             if ((f & FrameFlags.Protected) != 0)
             {
                 levels.Add((f & FrameFlags.HasHandler) != 0 ? XPCallLevel : PCallLevel);

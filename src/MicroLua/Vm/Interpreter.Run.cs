@@ -20,8 +20,12 @@ internal sealed unsafe partial class Interpreter
         {
             try
             {
-                Run(co);
-                return;
+                if (co.HookMask == 0 ? Run<Unhooked>(co) : Run<Hooked>(co))
+                {
+                    return;
+                }
+
+                continue; // the hook mask changed: run the other loop from the saved pc
             }
             catch (LuaError e) when (!co.Yielding)
             {
@@ -38,13 +42,35 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
-    /// <summary>The interpreter loop.</summary>
+    /// <summary>
+    /// The interpreter loop, compiled twice: <typeparamref name="THook"/> is
+    /// <see cref="Unhooked"/> (no hook code at all) or <see cref="Hooked"/> (line and count
+    /// checks at each instruction, call and return events). Returns true when the entry frame
+    /// returned or the coroutine yields, false when the coroutine's hook mask no longer fits
+    /// this loop (the top frame's pc is saved; the caller re-enters the other loop).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run(Coroutine co)
+    private bool Run<THook>(Coroutine co)
+        where THook : struct
     {
     newFrame:
+        if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
+        {
+            return false;
+        }
+
         int fi = co.FrameCount - 1;
         CallFrame[] frames = co.Frames;
+        if (typeof(THook) == typeof(Hooked) && frames[fi].Pc == 0)
+        {
+            var ncl = (LuaClosureObj*)(_hb + ((nuint)frames[fi].Closure << 3));
+            if (Proto(ncl->Proto)->IsVararg == 0)
+            {
+                HookLuaCall(co, fi); // a vararg function's call event comes after VARARGPREP
+                frames = co.Frames;
+            }
+        }
+
         var cl = (LuaClosureObj*)(_hb + ((nuint)frames[fi].Closure << 3));
         ProtoObj* p = Proto(cl->Proto);
         uint* code = Code(p);
@@ -56,6 +82,15 @@ internal sealed unsafe partial class Interpreter
         while (true)
         {
             uint i = code[pc++];
+            if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount)) != 0)
+            {
+                frames[fi].Pc = pc;
+                TraceExec(co, p, pc - 1);
+                frames = co.Frames; // the hook may have grown the frame array or the stack
+                stack = StackOf(co);
+                @base = stack + frames[fi].Base;
+            }
+
             Value* ra = @base + A(i);
             switch (Op(i))
             {
@@ -838,8 +873,16 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 case OpCode.Jmp:
-                    pc += SJ(i);
+                {
+                    int sj = SJ(i);
+                    pc += sj;
+                    if (sj < 0 && (Fuel += sj) <= 0)
+                    {
+                        goto outOfFuel; // a back edge counts its distance against the budget
+                    }
+
                     continue;
+                }
 
                 case OpCode.Eq:
                 {
@@ -870,7 +913,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -910,7 +958,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -925,7 +978,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -941,7 +999,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1003,7 +1066,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1018,7 +1086,12 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1034,7 +1107,12 @@ internal sealed unsafe partial class Interpreter
                     else
                     {
                         *ra = *rb;
-                        pc += SJ(code[pc]) + 1;
+                        int sj = SJ(code[pc]);
+                        pc += sj + 1;
+                        if (sj < 0 && (Fuel += sj) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1057,7 +1135,12 @@ internal sealed unsafe partial class Interpreter
 
                     if (co.Yielding)
                     {
-                        return;
+                        return true;
+                    }
+
+                    if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
+                    {
+                        return false; // the host function was debug.sethook: switch loops
                     }
 
                     frames = co.Frames; // a call may have grown the frame array
@@ -1089,12 +1172,12 @@ internal sealed unsafe partial class Interpreter
 
                     if (co.Yielding)
                     {
-                        return;
+                        return true;
                     }
 
                     if (r == 2)
                     {
-                        return; // a fresh frame finished
+                        return true; // a fresh frame finished
                     }
 
                     goto newFrame;
@@ -1117,9 +1200,15 @@ internal sealed unsafe partial class Interpreter
                         first = frames[fi].Base + A(i); // the stack may have moved, indices did not
                     }
 
+                    if (typeof(THook) == typeof(Hooked))
+                    {
+                        frames[fi].Pc = pc;
+                        HookReturn(co, fi, first, n);
+                    }
+
                     if (PostCall(co, first, n))
                     {
-                        return;
+                        return true;
                     }
 
                     goto newFrame;
@@ -1127,6 +1216,19 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Return0:
                 {
+                    if (typeof(THook) == typeof(Hooked))
+                    {
+                        frames[fi].Pc = pc;
+                        HookReturn(co, fi, frames[fi].Base, 0);
+                        frames = co.Frames;
+                        if (PostCall(co, frames[fi].Base, 0))
+                        {
+                            return true;
+                        }
+
+                        goto newFrame;
+                    }
+
                     if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 0)
                     {
                         co.FrameCount--;
@@ -1136,7 +1238,7 @@ internal sealed unsafe partial class Interpreter
 
                     if (PostCall(co, frames[fi].Base, 0))
                     {
-                        return;
+                        return true;
                     }
 
                     goto newFrame;
@@ -1144,6 +1246,19 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Return1:
                 {
+                    if (typeof(THook) == typeof(Hooked))
+                    {
+                        frames[fi].Pc = pc;
+                        HookReturn(co, fi, frames[fi].Base + A(i), 1);
+                        frames = co.Frames;
+                        if (PostCall(co, frames[fi].Base + A(i), 1))
+                        {
+                            return true;
+                        }
+
+                        goto newFrame;
+                    }
+
                     if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 1)
                     {
                         stack[frames[fi].ReturnSlot] = *ra;
@@ -1154,7 +1269,7 @@ internal sealed unsafe partial class Interpreter
 
                     if (PostCall(co, frames[fi].Base + A(i), 1))
                     {
-                        return;
+                        return true;
                     }
 
                     goto newFrame;
@@ -1173,6 +1288,13 @@ internal sealed unsafe partial class Interpreter
                             ra->I = idx;
                             ra[3] = Value.Integer(idx);
                             pc -= Bx(i);
+
+                            // Counted in blocks of 1024 back edges (FORPREP charged the rest):
+                            // a test of a register here instead of a store per iteration.
+                            if ((count & (ForBlock - 1)) == 0 && (Fuel -= (long)Bx(i) * ForBlock) <= 0)
+                            {
+                                goto outOfFuel;
+                            }
                         }
                     }
                     else
@@ -1185,6 +1307,10 @@ internal sealed unsafe partial class Interpreter
                             ra->D = idx;
                             ra[3] = Value.Float(idx);
                             pc -= Bx(i);
+                            if ((Fuel -= Bx(i)) <= 0)
+                            {
+                                goto outOfFuel;
+                            }
                         }
                     }
 
@@ -1197,6 +1323,15 @@ internal sealed unsafe partial class Interpreter
                     if (ForPrep(ra))
                     {
                         pc += Bx(i) + 1;
+                    }
+                    else if (ra[2].Tag == Tag.Integer)
+                    {
+                        // The back edges FORLOOP will not count: the iteration count modulo its block.
+                        long first = ((long)(ulong)ra[1].I & (ForBlock - 1)) * Bx(code[pc + Bx(i)]);
+                        if ((Fuel -= first) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1225,7 +1360,7 @@ internal sealed unsafe partial class Interpreter
 
                     if (co.Yielding)
                     {
-                        return;
+                        return true;
                     }
 
                     frames = co.Frames; // a call may have grown the frame array
@@ -1240,6 +1375,10 @@ internal sealed unsafe partial class Interpreter
                     {
                         ra[2] = ra[4];
                         pc -= Bx(i);
+                        if ((Fuel -= Bx(i)) <= 0)
+                        {
+                            goto outOfFuel;
+                        }
                     }
 
                     continue;
@@ -1299,6 +1438,12 @@ internal sealed unsafe partial class Interpreter
                 {
                     frames[fi].Pc = pc;
                     AdjustVarargs(co, fi, A(i), p->MaxStackSize);
+                    if (typeof(THook) == typeof(Hooked))
+                    {
+                        HookLuaCall(co, fi);
+                        co.OldPc = 1; // the next instruction is seen as a new line
+                    }
+
                     frames = co.Frames; // a call may have grown the frame array
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
@@ -1309,8 +1454,15 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     throw LuaError.Runtime("invalid instruction");
             }
+
+        outOfFuel:
+            frames[fi].Pc = pc;
+            Refuel(); // throws the stop, or issues more fuel
         }
     }
+
+    /// <summary>An integer for loop counts its back edges against the budget in blocks of this many (a power of 2).</summary>
+    private const int ForBlock = 1024;
 
     /// <summary>Arithmetic on two numbers for the opcodes without a dedicated fast path; false sends the instruction to its MMBIN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,7 +30,7 @@ internal enum TM : byte
 /// over opcodes, pc/base/constants in locals. Lua-to-Lua calls and returns push and pop
 /// frames instead of recursing in C#; Lua metamethods called by an instruction run as
 /// frames too (FinishOp), so they can yield. Host code that calls Lua re-enters through
-/// <see cref="Call"/>, which counts against the C-call limit.
+/// <see cref="Call(Coroutine, int, int)"/>, which counts against the C-call limit.
 /// </summary>
 internal sealed unsafe partial class Interpreter
 {
@@ -57,6 +57,8 @@ internal sealed unsafe partial class Interpreter
             ((ObjHeader*)g.Heap.Ptr(s.R))->Gc |= GcBits.Fixed;
             _tmNames[i] = s.R;
         }
+
+        InitHookNames();
 
         Main = new Coroutine(g.MainThread.R) { Status = CoStatus.Running, Started = true };
         ThreadObj(Main)->Handle = g.Handles.Add(Main);
