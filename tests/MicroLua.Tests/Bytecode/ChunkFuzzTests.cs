@@ -138,7 +138,7 @@ public sealed unsafe class ChunkFuzzTests
                 {
                     lua?.Dispose();
                     keep.Clear();
-                    lua = new LuaState(new LuaOptions { MemoryLimit = 64L * 1024 * 1024 });
+                    lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, MemoryLimit = 64L * 1024 * 1024 });
                 }
 
                 byte[] input = Mutate(seeds[rng.Next(seeds.Count)], rng);

@@ -15,14 +15,14 @@ public sealed unsafe class ChunkLoaderTests
 
     private static string? LoadError(byte[] chunk, string name = "=test")
     {
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         return lua.Runtime.TryLoad(chunk, name, "b", Value.Nil, out _, out string? error) ? null : error;
     }
 
     [Fact]
     public void Load_ModeChecks_UseLuasMessages()
     {
-        using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
         lua.DoString("chunk = string.dump(function() return 1 end)");
         LuaValue[] r = lua.DoString("return select(2, load(chunk, 'x', 't')), select(2, load('return 1', 'x', 'b')), load(chunk, 'x', 'b')()");
         Assert.Equal("attempt to load a binary chunk (mode is 't')", r[0].ToString());
@@ -33,7 +33,7 @@ public sealed unsafe class ChunkLoaderTests
     [Fact]
     public void Load_WithoutCompiler_RunsChunksAndRefusesSource()
     {
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         Assert.Equal(42, lua.DoBytecode(Chunk("return 6 * 7"), "=c")[0].ToInteger());
         Assert.Equal(42, lua.DoBuffer(Chunk("return 6 * 7"), "=c")[0].ToInteger());
         var e = Assert.Throws<LuaException>(() => lua.DoString("return 1", "=src"));
@@ -45,7 +45,7 @@ public sealed unsafe class ChunkLoaderTests
     [Fact]
     public void StringDump_WithoutCompiler_IsUnable()
     {
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         LuaValue[] r = lua.DoBytecode(Chunk("return pcall(string.dump, function() end)"), "=c");
         Assert.False(r[0].ToBoolean());
         Assert.Equal("unable to dump given function", r[1].ToString());
@@ -86,7 +86,7 @@ public sealed unsafe class ChunkLoaderTests
     {
         byte[] big = Chunk("local t = {} for i = 1, 10 do t[i] = i * 1.5 end return t[10], 'x' .. 2^40", bigEndian: true);
         Assert.Equal(ChunkFormat.BigEndian, big[5]);
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         LuaValue[] r = lua.DoBytecode(big, "=c");
         Assert.Equal(15.0, r[0].ToNumber());
         Assert.Equal("x1099511627776.0", r[1].ToString());
@@ -143,7 +143,7 @@ public sealed unsafe class ChunkLoaderTests
         try
         {
             chunk.CopyTo(new Span<byte>(memory, chunk.Length));
-            using var lua = new LuaState();
+            using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
             lua.CollectGarbage();
             long before = lua.MemoryStats.BytesInUse;
             LuaValue[] r = lua.DoBytecodeInPlace((byte*)memory, size, "=big");
@@ -151,7 +151,7 @@ public sealed unsafe class ChunkLoaderTests
             Assert.Equal(statements, r[0].ToInteger());
             Assert.True(added < chunk.Length / 10, $"in place added {added} bytes for a {chunk.Length}-byte chunk");
 
-            using var copy = new LuaState();
+            using var copy = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
             copy.CollectGarbage();
             before = copy.MemoryStats.BytesInUse;
             copy.DoBytecode(chunk, "=big");
@@ -167,7 +167,7 @@ public sealed unsafe class ChunkLoaderTests
     public void InPlace_Memory_ErrorsShowLines()
     {
         byte[] chunk = Chunk("local t = nil\n\nreturn t.x");
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         var e = Assert.Throws<LuaException>(() => lua.DoBytecodeInPlace(chunk.AsMemory(), "=c"));
         Assert.Equal("test:3: attempt to index a nil value (local 't')", e.Message);
     }
@@ -178,14 +178,14 @@ public sealed unsafe class ChunkLoaderTests
         byte[] chunk = Chunk("return 'ok'");
         byte[] shifted = new byte[chunk.Length + 1];
         chunk.CopyTo(shifted, 1);
-        using var lua = new LuaState();
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         Assert.Equal("ok", lua.DoBytecodeInPlace(shifted.AsMemory(1), "=c")[0].ToString());
     }
 
     [Fact]
     public void Load_ReaderError_ReturnsNilAndMessage()
     {
-        using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
         LuaValue[] r = lua.DoString("local f, m = load(function() error('hhi', 0) end) return f, m, load(string.dump(function() return 7 end))()");
         Assert.True(r[0].IsNil);
         Assert.Equal("hhi", r[1].ToString());
@@ -195,7 +195,7 @@ public sealed unsafe class ChunkLoaderTests
     [Fact]
     public void Stripped_Chunk_HasNoPositions()
     {
-        using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
         LuaValue[] r = lua.DoString(
             "local f = load(string.dump(function() local x; x() end, true)) " +
             "local g = load(string.dump(function() error('boom') end, true)) " +

@@ -20,6 +20,7 @@ public sealed class RoundTripTests
         var output = new MemoryStream();
         var options = new LuaOptions
         {
+            Libraries = LuaLibraries.All,
             Compiler = LuaCompiler.Instance,
             Output = (bytes, kind) => output.Write(bytes),
             HashSeed = 12345,
@@ -83,7 +84,7 @@ public sealed class RoundTripTests
         foreach (bool strip in new[] { false, true })
         {
             byte[] chunk = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script, strip);
-            using var lua = new LuaState(new LuaOptions { Compiler = LuaCompiler.Instance });
+            using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
             Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Values.Value.Nil, out var fn, out string? error), error);
             Assert.Equal(chunk, lua.Runtime.Dump(fn.R, strip));
         }
