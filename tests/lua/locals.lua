@@ -272,4 +272,18 @@ do
   check("locals-27 close-in-coroutine", s1 == "" and s2 == "co:nil", a, b, s2)
 end
 
+-- 28 an error raised by a __close survives a collection run by a later __close
+do
+  local seen = {}
+  local function f()
+    local a <close> = setmetatable({}, {__close = function(_, e) seen[#seen + 1] = e end})
+    local g <close> = setmetatable({}, {__close = function() collectgarbage() end})
+    local b <close> = setmetatable({}, {__close = function() error("from-b") end})
+    error("first", 0)
+  end
+  local ok, e = pcall(f)
+  check("locals-28 close-error-survives-gc", not ok and string.find(e, "from-b", 1, true) and seen[1] == e,
+        ok, e, seen[1])
+end
+
 print("# cases", ncase)

@@ -748,6 +748,7 @@ internal sealed unsafe partial class Interpreter
                 continue;
             }
 
+            G.PushTemp(err); // an error raised by an earlier __close is anchored nowhere else
             try
             {
                 CallTMDiscard(co, tm, v, err);
@@ -756,6 +757,10 @@ internal sealed unsafe partial class Interpreter
             {
                 err = ErrorValue(co, e);
                 errored = true;
+            }
+            finally
+            {
+                G.PopTemp();
             }
         }
 
