@@ -286,4 +286,20 @@ do
         ok, e, seen[1])
 end
 
+-- 29 after an error the failed function is gone: each __close is called by pcall
+do
+  local names = {}
+  local function f()
+    local a <close> = setmetatable({}, {__close = function() names[#names + 1] = debug.getinfo(2, "n").name end})
+    local b <close> = setmetatable({}, {__close = function()
+      names[#names + 1] = debug.getinfo(2, "n").name
+      error("in b", 0)
+    end})
+    error("first", 0)
+  end
+  local ok, e = pcall(f)
+  check("locals-29 close-after-error-caller", not ok and e == "in b" and names[1] == "pcall" and names[2] == "pcall",
+        ok, e, names[1], names[2])
+end
+
 print("# cases", ncase)

@@ -19,6 +19,11 @@ internal enum FrameFlags : ushort
     HasHandler = 32,
     /// <summary>A __close or finalizer call: results are discarded.</summary>
     Discard = 64,
+    /// <summary>
+    /// A protected frame whose function failed: the pcall is closing its to-be-closed
+    /// variables. As in Lua, the function is gone; only its pcall/xpcall level stays visible.
+    /// </summary>
+    Unwound = 128,
 }
 
 /// <summary>

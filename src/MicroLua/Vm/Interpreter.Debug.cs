@@ -36,7 +36,15 @@ internal sealed unsafe partial class Interpreter
         int fi = levels[(int)level];
         if (fi < HostLevel)
         {
-            protectedFrame = levels[(int)level - 1];
+            // the protected frame is the first one at or below the level above (an unwound
+            // protected frame has no level of its own)
+            int pf = levels[(int)level - 1];
+            while (pf > 0 && (co.Frames[pf].Flags & FrameFlags.Protected) == 0)
+            {
+                pf--;
+            }
+
+            protectedFrame = pf;
         }
 
         return fi;

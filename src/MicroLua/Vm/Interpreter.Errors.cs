@@ -553,8 +553,12 @@ internal sealed unsafe partial class Interpreter
         var levels = new List<int>(Math.Min(co.FrameCount * 2, 1 << 20));
         for (int fi = co.FrameCount - 1; fi >= 0; fi--)
         {
-            levels.Add(fi);
             FrameFlags f = co.Frames[fi].Flags;
+            if ((f & FrameFlags.Unwound) == 0)
+            {
+                levels.Add(fi);
+            }
+
             if ((f & FrameFlags.Protected) != 0)
             {
                 levels.Add((f & FrameFlags.HasHandler) != 0 ? XPCallLevel : PCallLevel);

@@ -749,6 +749,7 @@ internal sealed unsafe partial class Interpreter
             }
 
             G.PushTemp(err); // an error raised by an earlier __close is anchored nowhere else
+            int frames = co.FrameCount;
             try
             {
                 CallTMDiscard(co, tm, v, err);
@@ -757,6 +758,7 @@ internal sealed unsafe partial class Interpreter
             {
                 err = ErrorValue(co, e);
                 errored = true;
+                co.FrameCount = frames; // drop the frames of the failed __close
             }
             finally
             {
