@@ -302,4 +302,19 @@ do
         ok, e, names[1], names[2])
 end
 
+-- 30 a __close run by a return or a block exit is named metamethod 'close'
+do
+  local got = {}
+  local function note() local d = debug.getinfo(2, "n"); got[#got + 1] = d.namewhat .. ":" .. tostring(d.name) end
+  local function g()
+    local x <close> = setmetatable({}, {__close = function() note() end})
+    return 1
+  end
+  g()
+  do
+    local y <close> = setmetatable({}, {__close = function() note() end})
+  end
+  check("locals-30 close-metamethod-name", got[1] == "metamethod:close" and got[2] == got[1], got[1], got[2])
+end
+
 print("# cases", ncase)

@@ -456,6 +456,10 @@ internal sealed unsafe partial class Interpreter
             case OpCode.TForCall:
                 name = "for iterator";
                 return "for iterator";
+            case OpCode.Close:
+            case OpCode.Return:
+                name = "close"; // only a __close runs while a frame is at these instructions
+                return "metamethod";
             default:
                 return null;
         }
