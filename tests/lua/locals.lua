@@ -317,4 +317,20 @@ do
   check("locals-30 close-metamethod-name", got[1] == "metamethod:close" and got[2] == got[1], got[1], got[2])
 end
 
+-- 31 a __close removed after the variable was declared is still called, and fails
+do
+  local function f()
+    local x <close> = setmetatable({}, {__close = print})
+    getmetatable(x).__close = nil
+  end
+  local function g()
+    local x <close> = setmetatable({}, {__close = print})
+    getmetatable(x).__close = nil
+    error("first")
+  end
+  local ok1, e1 = pcall(f)
+  local ok2, e2 = pcall(g)
+  check("locals-31 close-metamethod-removed", not ok1 and not ok2, e1, e2)
+end
+
 print("# cases", ncase)

@@ -42,9 +42,9 @@ internal sealed unsafe partial class Interpreter
     /// <summary>"chunk:line: " of frame <paramref name="fi"/> (or its caller when it is a host frame and <paramref name="hostLevel"/>), or "".</summary>
     public string Where(Coroutine co, int fi, bool hostLevel)
     {
-        if (fi < 0)
+        if (fi < 0 || (co.Frames[fi].Flags & FrameFlags.Unwound) != 0)
         {
-            return "";
+            return ""; // no frame, or a failed function whose pcall (a host level) is running
         }
 
         if (!co.Frames[fi].IsLua)
