@@ -26,6 +26,21 @@ public sealed class IoLibraryTests
     }
 
     [Fact]
+    public void UnclosedFile_IsClosedAndFlushedByCollection()
+    {
+        using var h = new HostTestState();
+        string o = h.Run("""
+            do local f = io.open(DIR .. '/a.txt', 'w'); f:write('dropped') end
+            io.output(DIR .. '/b.txt'); io.write('via output'); io.output(io.stdout)
+            collectgarbage()
+            for _, n in ipairs({'a', 'b'}) do
+              local f = io.open(DIR .. '/' .. n .. '.txt'); print(f:read('a')); f:close()
+            end
+            """);
+        Assert.Equal("dropped\nvia output\n", o);
+    }
+
+    [Fact]
     public void Open_Missing_ReturnsErrnoTriple()
     {
         using var h = new HostTestState();
