@@ -40,6 +40,18 @@ public sealed class IoLibraryTests
         Assert.Equal("dropped\nvia output\n", o);
     }
 
+    [Theory]
+    [InlineData("\xEF\xBB\xBFreturn 239", "239")]
+    [InlineData("\xEF\xBB\xBF# comment\nreturn debug.getinfo(1, 'l').currentline", "2")]
+    [InlineData("\xEF\xBB\xBF", "")]
+    [InlineData("# no newline", "")]
+    public void LoadFile_SkipsByteOrderMarkAndFirstCommentLine(string content, string expected)
+    {
+        using var h = new HostTestState();
+        File.WriteAllBytes(h.PathOf("l.lua"), System.Text.Encoding.Latin1.GetBytes(content));
+        Assert.Equal(expected + "\n", h.Run("print(assert(loadfile(DIR .. '/l.lua'))())"));
+    }
+
     [Fact]
     public void Open_Missing_ReturnsErrnoTriple()
     {
