@@ -126,6 +126,9 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     /// <summary><c>collectgarbage("collect")</c>: a full cycle, then due finalizers.</summary>
     public void FullCollect() => FullCollect(emergency: false);
 
+    /// <summary>Whether finalizers are running: the collector is not reentrant, so a collection asked for now does nothing.</summary>
+    public bool IsRunningFinalizers => _runningFinalizers;
+
     /// <summary>
     /// <c>collectgarbage("step", kbytes)</c>: stop-the-world, so a step is a whole cycle, and
     /// it completes one (true). Runs even when the collector is stopped, as in Lua.

@@ -148,5 +148,18 @@ public sealed class SuiteRegressionTests
         Assert.Equal("b1 a1 b2 a2\n", LuaRun.Output(code));
     }
 
+    [Fact]
+    public void CollectInsideAFinalizer_DoesNothingAndReturnsFalse()
+    {
+        // The collector is not reentrant: Lua 5.4.8 returns fail there (5.4.4 returned 0).
+        const string code = """
+            local res = true
+            setmetatable({}, {__gc = function () res = collectgarbage() end})
+            collectgarbage()
+            print(res, collectgarbage())
+            """;
+        Assert.Equal("false\t0\n", LuaRun.Output(code));
+    }
+
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
