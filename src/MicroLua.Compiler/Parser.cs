@@ -489,6 +489,10 @@ internal sealed partial class Parser
         BlockCnt bl = fs.Bl!;
         bool hasClose = false;
         int stkLevel = RegLevel(fs, bl.NActVar);
+        // The block's locals go out of scope first: a 'break' lands outside the block, so the
+        // CLOSE its label may need starts at the block's level and also closes a to-be-closed
+        // variable of the loop itself (the generic for's closing value).
+        RemoveVarsTo(fs, bl.NActVar);
         if (bl.IsLoop)
         {
             hasClose = CreateLabel("break", 0, false);
@@ -498,7 +502,6 @@ internal sealed partial class Parser
             fs.EmitABC(OpCode.Close, stkLevel, 0, 0);
         }
         fs.FreeReg = stkLevel;
-        RemoveVarsTo(fs, bl.NActVar);
         _label.RemoveRange(bl.FirstLabel, _label.Count - bl.FirstLabel);
         fs.Bl = bl.Previous;
         if (bl.Previous != null)

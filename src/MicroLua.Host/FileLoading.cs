@@ -13,7 +13,7 @@ internal static class FileLoading
         rt.Register(rt.Globals, "dofile", DoFile);
     }
 
-    /// <summary>Reads a chunk from a file (or standard input when <paramref name="name"/> is null), skipping a first '#' line as lua.c's loader does.</summary>
+    /// <summary>Reads a chunk from a file (or standard input when <paramref name="name"/> is null), skipping a UTF-8 byte-order mark and a first '#' line as lua.c's loader does.</summary>
     private static bool TryRead(string? name, out byte[] bytes, out string chunkName, out string? error)
     {
         error = null;
@@ -39,6 +39,11 @@ internal static class FileLoading
                 : e.Message;
             error = $"cannot open {name}: {reason}";
             return false;
+        }
+
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+        {
+            bytes = bytes[3..]; // a UTF-8 byte-order mark is not part of the chunk
         }
 
         if (bytes.Length > 0 && bytes[0] == '#')

@@ -82,7 +82,9 @@ internal static unsafe class IoLibrary
         u->Padding = 0;
         u->Handle = g.Handles.Add(file);
         hs.OpenFiles.Add(file);
-        return Value.Object(Tag.Userdata, r);
+        Value v = Value.Object(Tag.Userdata, r);
+        g.CheckFinalizer(r, hs.FileMetatable); // so that a file dropped unclosed is closed (and flushed) by its __gc
+        return v;
     }
 
     /// <summary>The file a value stands for, or null when it is not a FILE* userdata.</summary>

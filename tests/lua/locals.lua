@@ -272,4 +272,65 @@ do
   check("locals-27 close-in-coroutine", s1 == "" and s2 == "co:nil", a, b, s2)
 end
 
+-- 28 an error raised by a __close survives a collection run by a later __close
+do
+  local seen = {}
+  local function f()
+    local a <close> = setmetatable({}, {__close = function(_, e) seen[#seen + 1] = e end})
+    local g <close> = setmetatable({}, {__close = function() collectgarbage() end})
+    local b <close> = setmetatable({}, {__close = function() error("from-b") end})
+    error("first", 0)
+  end
+  local ok, e = pcall(f)
+  check("locals-28 close-error-survives-gc", not ok and string.find(e, "from-b", 1, true) and seen[1] == e,
+        ok, e, seen[1])
+end
+
+-- 29 after an error the failed function is gone: each __close is called by pcall
+do
+  local names = {}
+  local function f()
+    local a <close> = setmetatable({}, {__close = function() names[#names + 1] = debug.getinfo(2, "n").name end})
+    local b <close> = setmetatable({}, {__close = function()
+      names[#names + 1] = debug.getinfo(2, "n").name
+      error("in b", 0)
+    end})
+    error("first", 0)
+  end
+  local ok, e = pcall(f)
+  check("locals-29 close-after-error-caller", not ok and e == "in b" and names[1] == "pcall" and names[2] == "pcall",
+        ok, e, names[1], names[2])
+end
+
+-- 30 a __close run by a return or a block exit is named metamethod 'close'
+do
+  local got = {}
+  local function note() local d = debug.getinfo(2, "n"); got[#got + 1] = d.namewhat .. ":" .. tostring(d.name) end
+  local function g()
+    local x <close> = setmetatable({}, {__close = function() note() end})
+    return 1
+  end
+  g()
+  do
+    local y <close> = setmetatable({}, {__close = function() note() end})
+  end
+  check("locals-30 close-metamethod-name", got[1] == "metamethod:close" and got[2] == got[1], got[1], got[2])
+end
+
+-- 31 a __close removed after the variable was declared is still called, and fails
+do
+  local function f()
+    local x <close> = setmetatable({}, {__close = print})
+    getmetatable(x).__close = nil
+  end
+  local function g()
+    local x <close> = setmetatable({}, {__close = print})
+    getmetatable(x).__close = nil
+    error("first")
+  end
+  local ok1, e1 = pcall(f)
+  local ok2, e2 = pcall(g)
+  check("locals-31 close-metamethod-removed", not ok1 and not ok2, e1, e2)
+end
+
 print("# cases", ncase)

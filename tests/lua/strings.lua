@@ -250,4 +250,15 @@ do
   check("str-41 byte-before-start", string.byte("hi", -3) == nil, string.byte("hi", -3), string.byte("hi", -2))
 end
 
+-- 42 equal long-string constants in one chunk are one object; a string built at run time is another
+do
+  local function addr(s) return string.format("%p", s) end
+  local k <const> = "a long string constant, longer than forty bytes, for identity"
+  local function f() return "a long string constant, longer than forty bytes, for identity" end
+  local function g() return k end
+  local built = "a long string constant, " .. "longer than forty bytes, for identity"
+  check("str-42 long-constant-identity", addr(k) == addr(f()) and addr(k) == addr(g())
+        and built == k and addr(built) ~= addr(k), addr(k) == addr(f()), addr(built) ~= addr(k))
+end
+
 print("# cases", ncase)

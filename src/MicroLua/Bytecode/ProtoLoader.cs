@@ -19,7 +19,7 @@ internal static unsafe class ProtoLoader
         g.GcBlocked++;
         try
         {
-            return LoadProto(g, fp, null);
+            return LoadProto(g, fp, null, new Dictionary<string, Value>(StringComparer.Ordinal));
         }
         finally
         {
@@ -27,7 +27,10 @@ internal static unsafe class ProtoLoader
         }
     }
 
-    private static uint LoadProto(LuaGlobal g, FunctionProto fp, uint? parentSource)
+    // strings: the string constants made so far for this chunk. Equal constants anywhere in
+    // one chunk are one string object, as Lua's scanner makes them; this matters for long
+    // strings, which are not interned (visible through string.format("%p")).
+    private static uint LoadProto(LuaGlobal g, FunctionProto fp, uint? parentSource, Dictionary<string, Value> strings)
     {
         uint p = g.Allocate((nuint)(sizeof(ProtoObj) - sizeof(ObjHeader)), ObjType.Proto);
         var po = (ProtoObj*)g.Heap.Ptr(p);
@@ -74,7 +77,7 @@ internal static unsafe class ProtoLoader
                 ConstantKind.True => Value.True,
                 ConstantKind.Integer => Value.Integer(c.Integer),
                 ConstantKind.Float => Value.Float(c.Float),
-                _ => g.NewString(c.String!),
+                _ => ChunkString(g, c.String!, strings),
             };
         }
 
@@ -83,7 +86,7 @@ internal static unsafe class ProtoLoader
         ((ProtoObj*)g.Heap.Ptr(p))->SizeProtos = (uint)fp.Protos.Length;
         for (int i = 0; i < fp.Protos.Length; i++)
         {
-            uint child = LoadProto(g, fp.Protos[i], source);
+            uint child = LoadProto(g, fp.Protos[i], source, strings);
             ((uint*)(g.Heap.Ptr(protos) + 8))[i] = child;
         }
 
@@ -137,6 +140,18 @@ internal static unsafe class ProtoLoader
         }
 
         return p;
+    }
+
+    private static Value ChunkString(LuaGlobal g, byte[] bytes, Dictionary<string, Value> strings)
+    {
+        string key = System.Text.Encoding.Latin1.GetString(bytes);
+        if (!strings.TryGetValue(key, out Value v))
+        {
+            v = g.NewString(bytes); // the collector is held off while the chunk loads
+            strings.Add(key, v);
+        }
+
+        return v;
     }
 
     private static uint AllocBytes(LuaGlobal g, int n)

@@ -126,6 +126,9 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     /// <summary><c>collectgarbage("collect")</c>: a full cycle, then due finalizers.</summary>
     public void FullCollect() => FullCollect(emergency: false);
 
+    /// <summary>Whether finalizers are running: the collector is not reentrant, so a collection asked for now does nothing.</summary>
+    public bool IsRunningFinalizers => _runningFinalizers;
+
     /// <summary>
     /// <c>collectgarbage("step", kbytes)</c>: stop-the-world, so a step is a whole cycle, and
     /// it completes one (true). Runs even when the collector is stopped, as in Lua.
@@ -651,9 +654,9 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
             for (int i = 0; i < count; i++)
             {
                 Node* n = nodes + i;
-                if (IsCollectableKey(n->KeyTag))
+                if (IsCollectableKey(n->KeyTag) && !n->Val.IsNil)
                 {
-                    MarkObject((uint)n->KeyI);
+                    MarkObject((uint)n->KeyI); // the key of an empty entry is left to die (ClearValues)
                 }
 
                 MarkIfString(n->Val);
@@ -661,15 +664,10 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         }
         else if (mode == 3)
         {
+            // String keys are left for ClearKeys: they stay only if their entry does.
             for (int i = 0; i < count; i++)
             {
-                Node* n = nodes + i;
-                if (IsStringTag(n->KeyTag))
-                {
-                    MarkObject((uint)n->KeyI);
-                }
-
-                MarkIfString(n->Val);
+                MarkIfString(nodes[i].Val);
             }
         }
         else
@@ -690,8 +688,11 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
             Tag kt = n->KeyTag;
             if (IsStringTag(kt))
             {
-                MarkObject((uint)n->KeyI);
-                MarkValue(n->Val);
+                if (!n->Val.IsNil)
+                {
+                    MarkObject((uint)n->KeyI); // a string is a value, never a weak reference
+                    MarkValue(n->Val);
+                }
             }
             else if (!IsCollectableKey(kt))
             {
@@ -898,7 +899,26 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
             for (int i = 0; i < count; i++)
             {
                 Node* n = nodes + i;
-                if (IsCollectableKey(n->KeyTag) && !IsStringTag(n->KeyTag) && !IsMarked((uint)n->KeyI))
+                if (!IsCollectableKey(n->KeyTag))
+                {
+                    continue;
+                }
+
+                if (IsStringTag(n->KeyTag))
+                {
+                    // A string key is never removed for weakness: it lives as long as its
+                    // entry. An entry already emptied (its weak value was cleared) lets it go
+                    // in this same cycle.
+                    if (n->Val.IsNil)
+                    {
+                        ClearKeyIfDead(n);
+                    }
+                    else
+                    {
+                        MarkObject((uint)n->KeyI);
+                    }
+                }
+                else if (!IsMarked((uint)n->KeyI))
                 {
                     n->Val = default;
                     n->KeyTag = Tag.DeadKey; // the payload stays: next() can go on past it

@@ -58,6 +58,11 @@ internal static unsafe class BaseLibrary
         switch (System.Text.Encoding.ASCII.GetString(opt))
         {
             case "collect":
+                if (rt.Collector.IsRunningFinalizers)
+                {
+                    return c.Return(false); // inside a finalizer: not reentrant (Lua 5.4.8 returns fail)
+                }
+
                 rt.FullCollect();
                 return c.Return(0L);
             case "count":

@@ -21,8 +21,11 @@ internal enum FrameFlags : ushort
     Discard = 64,
     /// <summary>A debug hook function called by the interpreter (debug.getinfo names it "hook").</summary>
     Hook = 128,
-    /// <summary>A protected frame whose error is being handled: its __close handlers run and see only the pcall level (as in Lua, where the C pcall is their caller), not the function that failed.</summary>
-    Unwinding = 256,
+    /// <summary>
+    /// A protected frame whose function failed: the pcall is closing its to-be-closed
+    /// variables. As in Lua, the function is gone; only its pcall/xpcall level stays visible.
+    /// </summary>
+    Unwound = 256,
     /// <summary>A __gc finalizer called by the collector (debug.getinfo names it metamethod '__gc').</summary>
     Finalizer = 512,
 }

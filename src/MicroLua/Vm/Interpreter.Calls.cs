@@ -593,6 +593,7 @@ internal sealed unsafe partial class Interpreter
             G.PushTemp(err);
             err = CallHandler(co, fr.Handler, err);
             G.PopTemp();
+            fr = ref co.Frames[pf]; // the handler call may have moved the frame array
         }
 
         int level = fr.Func;
@@ -600,7 +601,7 @@ internal sealed unsafe partial class Interpreter
         int wanted = fr.NResults;
         FrameFlags flags = fr.Flags;
         co.FrameCount = pf + 1;
-        co.Frames[pf].Flags |= FrameFlags.Unwinding; // __close handlers see pcall as their caller
+        fr.Flags |= FrameFlags.Unwound;
         G.PushTemp(err);
         try
         {

@@ -36,10 +36,15 @@ internal sealed unsafe partial class Interpreter
         int fi = levels[(int)level];
         if (fi < HostLevel)
         {
-            // The frame the pcall level belongs to: listed just before it, unless that frame is
-            // unwinding (listed only as its pcall level), when the level before is its __close call.
-            int prev = levels[(int)level - 1];
-            protectedFrame = prev > 0 && (co.Frames[prev - 1].Flags & FrameFlags.Unwinding) != 0 ? prev - 1 : prev;
+            // the protected frame is the first one at or below the level above (an unwound
+            // protected frame has no level of its own)
+            int pf = levels[(int)level - 1];
+            while (pf > 0 && (co.Frames[pf].Flags & FrameFlags.Protected) == 0)
+            {
+                pf--;
+            }
+
+            protectedFrame = pf;
         }
 
         return fi;

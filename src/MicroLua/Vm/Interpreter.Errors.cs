@@ -42,9 +42,9 @@ internal sealed unsafe partial class Interpreter
     /// <summary>"chunk:line: " of frame <paramref name="fi"/> (or its caller when it is a host frame and <paramref name="hostLevel"/>), or "".</summary>
     public string Where(Coroutine co, int fi, bool hostLevel)
     {
-        if (fi < 0)
+        if (fi < 0 || (co.Frames[fi].Flags & FrameFlags.Unwound) != 0)
         {
-            return "";
+            return ""; // no frame, or a failed function whose pcall (a host level) is running
         }
 
         if (!co.Frames[fi].IsLua)
@@ -452,7 +452,7 @@ internal sealed unsafe partial class Interpreter
         }
 
         ref CallFrame caller = ref co.Frames[fi - 1];
-        if (!caller.IsLua || (caller.Flags & FrameFlags.Unwinding) != 0)
+        if (!caller.IsLua || (caller.Flags & FrameFlags.Unwound) != 0)
         {
             return null;
         }
@@ -474,6 +474,10 @@ internal sealed unsafe partial class Interpreter
             case OpCode.TForCall:
                 name = "for iterator";
                 return "for iterator";
+            case OpCode.Close:
+            case OpCode.Return:
+                name = "close"; // only a __close runs while a frame is at these instructions
+                return "metamethod";
             default:
                 return null;
         }
@@ -572,7 +576,7 @@ internal sealed unsafe partial class Interpreter
         for (int fi = co.FrameCount - 1; fi >= 0; fi--)
         {
             FrameFlags f = co.Frames[fi].Flags;
-            if ((f & FrameFlags.Unwinding) == 0)
+            if ((f & FrameFlags.Unwound) == 0)
             {
                 levels.Add(fi);
             }

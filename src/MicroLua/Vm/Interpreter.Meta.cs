@@ -720,11 +720,9 @@ internal sealed unsafe partial class Interpreter
         {
             int slot = co.Tbc[--co.TbcCount];
             Value v = StackOf(co)[slot];
-            Value tm = GetMetamethod(v, TM.Close);
-            if (!tm.IsNil)
-            {
-                CallTMDiscard(co, tm, v, hasError ? err : default);
-            }
+            // a metamethod removed after the variable was marked is still called: the call
+            // raises "attempt to call a nil value (metamethod 'close')"
+            CallTMDiscard(co, GetMetamethod(v, TM.Close), v, hasError ? err : default);
         }
     }
 
@@ -743,11 +741,8 @@ internal sealed unsafe partial class Interpreter
             int slot = co.Tbc[--co.TbcCount];
             Value v = StackOf(co)[slot];
             Value tm = GetMetamethod(v, TM.Close);
-            if (tm.IsNil)
-            {
-                continue;
-            }
-
+            G.PushTemp(err); // an error raised by an earlier __close is anchored nowhere else
+            int frames = co.FrameCount;
             try
             {
                 CallTMDiscard(co, tm, v, err);
@@ -756,6 +751,11 @@ internal sealed unsafe partial class Interpreter
             {
                 err = ErrorValue(co, e);
                 errored = true;
+                co.FrameCount = frames; // drop the frames of the failed __close
+            }
+            finally
+            {
+                G.PopTemp();
             }
         }
 

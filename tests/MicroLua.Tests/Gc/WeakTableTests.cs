@@ -170,6 +170,35 @@ public sealed class WeakTableTests
         Assert.Equal("sval", g.ToDotNetString(Get(g, t, Str(g, new string('K', 50)))));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StringKeyOfAClearedEntry_IsFreedInTheSameCycle(bool stress)
+    {
+        // A string key is kept while its entry lives (strings are values), but an entry whose
+        // weak value was cleared, or that was emptied before, no longer holds its key.
+        const string code = """
+            collectgarbage(); collectgarbage()
+            local base = collectgarbage("count")
+            local kv = setmetatable({}, {__mode = "kv"})
+            kv[string.rep("a", 2^16)] = 25
+            kv[string.rep("b", 2^16)] = {}
+            kv[{}] = 14
+            local k = setmetatable({}, {__mode = "k"})
+            k[string.rep("c", 2^16)] = 1
+            k[string.rep("c", 2^16)] = nil
+            collectgarbage()
+            local kb = collectgarbage("count") - base
+            local key, value = next(kv)
+            print(kb > 64 and kb < 128, #key, value, next(kv, key), next(k))
+            local v = setmetatable({}, {__mode = "v"})
+            v[string.rep("d", 2^16)] = {}
+            collectgarbage(); collectgarbage()
+            print(collectgarbage("count") - base - kb < 64, next(v))
+            """;
+        Assert.Equal("true\t65536\t25\tnil\tnil\ntrue\tnil\n", MicroLua.Tests.Library.LuaRun.Output(code, stress));
+    }
+
     [Fact]
     public void NextGoesOnPastAKeyCollectedDuringTraversal()
     {

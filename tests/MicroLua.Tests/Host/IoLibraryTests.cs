@@ -26,6 +26,33 @@ public sealed class IoLibraryTests
     }
 
     [Fact]
+    public void UnclosedFile_IsClosedAndFlushedByCollection()
+    {
+        using var h = new HostTestState();
+        string o = h.Run("""
+            do local f = io.open(DIR .. '/a.txt', 'w'); f:write('dropped') end
+            io.output(DIR .. '/b.txt'); io.write('via output'); io.output(io.stdout)
+            collectgarbage()
+            for _, n in ipairs({'a', 'b'}) do
+              local f = io.open(DIR .. '/' .. n .. '.txt'); print(f:read('a')); f:close()
+            end
+            """);
+        Assert.Equal("dropped\nvia output\n", o);
+    }
+
+    [Theory]
+    [InlineData("\xEF\xBB\xBFreturn 239", "239")]
+    [InlineData("\xEF\xBB\xBF# comment\nreturn debug.getinfo(1, 'l').currentline", "2")]
+    [InlineData("\xEF\xBB\xBF", "")]
+    [InlineData("# no newline", "")]
+    public void LoadFile_SkipsByteOrderMarkAndFirstCommentLine(string content, string expected)
+    {
+        using var h = new HostTestState();
+        File.WriteAllBytes(h.PathOf("l.lua"), System.Text.Encoding.Latin1.GetBytes(content));
+        Assert.Equal(expected + "\n", h.Run("print(assert(loadfile(DIR .. '/l.lua'))())"));
+    }
+
+    [Fact]
     public void Open_Missing_ReturnsErrnoTriple()
     {
         using var h = new HostTestState();

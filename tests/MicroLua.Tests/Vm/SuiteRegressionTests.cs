@@ -107,5 +107,59 @@ public sealed class SuiteRegressionTests
         Assert.Equal("true\n", LuaRun.Output(code));
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{1}")]
+    public void BreakFromGenericForWithUpvalue_ClosesTheClosingValue(string table)
+    {
+        // The loop body captures a loop variable, so the break needs a CLOSE; it must start
+        // below the for's hidden state so the closing value (fourth expression) is closed,
+        // whether the loop breaks or runs out (lua5.4 5.4.4 leaves it open).
+        string code = """
+            local closed = false
+            local o = setmetatable({}, {__close = function () closed = true end})
+            local function test (t)
+              for k in next, t, nil, o do
+                local function f () return k end
+                break
+              end
+              return closed
+            end
+            """ + "\nprint(test(" + table + "))";
+        Assert.Equal("true\n", LuaRun.Output(code));
+    }
+
+    [Fact]
+    public void BreakFromNestedBlocks_ClosesEveryToBeClosedVariableOnce()
+    {
+        const string code = """
+            local log = {}
+            local function c (n) return setmetatable({}, {__close = function () log[#log + 1] = n end}) end
+            for i = 1, 2 do
+              local a <close> = c("a" .. i)
+              do
+                local b <close> = c("b" .. i)
+                local function f () return a, b end
+                if i == 2 then break end
+              end
+            end
+            print(table.concat(log, " "))
+            """;
+        Assert.Equal("b1 a1 b2 a2\n", LuaRun.Output(code));
+    }
+
+    [Fact]
+    public void CollectInsideAFinalizer_DoesNothingAndReturnsFalse()
+    {
+        // The collector is not reentrant: Lua 5.4.8 returns fail there (5.4.4 returned 0).
+        const string code = """
+            local res = true
+            setmetatable({}, {__gc = function () res = collectgarbage() end})
+            collectgarbage()
+            print(res, collectgarbage())
+            """;
+        Assert.Equal("false\t0\n", LuaRun.Output(code));
+    }
+
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
