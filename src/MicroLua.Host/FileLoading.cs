@@ -49,7 +49,8 @@ internal static class FileLoading
         if (bytes.Length > 0 && bytes[0] == '#')
         {
             int nl = Array.IndexOf(bytes, (byte)'\n');
-            bytes = nl < 0 ? [] : bytes[nl..];
+            // keep the newline so that line numbers stay right, unless a binary chunk follows
+            bytes = nl < 0 ? [] : nl + 1 < bytes.Length && bytes[nl + 1] == 0x1B ? bytes[(nl + 1)..] : bytes[nl..];
         }
 
         return true;

@@ -318,7 +318,7 @@ internal static class Program
         if (bytes.Length > 0 && bytes[0] == '#')
         {
             int nl = Array.IndexOf(bytes, (byte)'\n');
-            bytes = nl < 0 ? [] : bytes[nl..];
+            bytes = nl < 0 ? [] : nl + 1 < bytes.Length && bytes[nl + 1] == 0x1B ? bytes[(nl + 1)..] : bytes[nl..];
         }
 
         string[] scriptArgs = args[(script + 1)..];

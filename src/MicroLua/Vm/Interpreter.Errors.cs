@@ -279,7 +279,17 @@ internal sealed unsafe partial class Interpreter
             }
 
             case OpCode.Self:
-                name = K(i) ? ConstantString(p, C(i)) : "?";
+                if (K(i))
+                {
+                    name = ConstantString(p, C(i));
+                }
+                else
+                {
+                    // more than 255 constants: the key was loaded into a register first
+                    string? kind = GetObjName(p, pc, C(i), out string? keyName);
+                    name = kind == "constant" ? keyName : "?";
+                }
+
                 return "method";
         }
 
