@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the device host, compiles each customer script to .mlu with the given mlua (the
+# development host's compiler), runs it on the device and compares the output with
+# expected/. Prints PASS/FAIL lines; exits non-zero on any failure.
+# usage: samples/DeviceHost/run.sh path/to/mlua
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mlua=${1:?usage: run.sh path/to/mlua}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+if ! dotnet build "$here" -c Release -o "$work/bin" >"$work/build.log" 2>&1; then
+  cat "$work/build.log"; echo "FAIL sample build"; exit 1
+fi
+declare -A want_exit=([customer-a]=0 [customer-b]=0 [runaway]=3)
+for name in customer-a customer-b runaway; do
+  if ! "$mlua" -o "$work/$name.mlu" "$here/scripts/$name.lua"; then
+    echo "FAIL sample $name: mlua -o"; fail=1; continue
+  fi
+  out=$(cd "$work" && dotnet bin/DeviceHost.dll "$name.mlu"); rc=$?
+  heap=$(printf '%s\n' "$out" | grep '^heap: ' || true)
+  if [ "$rc" -ne "${want_exit[$name]}" ]; then
+    echo "FAIL sample $name: exit $rc, expected ${want_exit[$name]}"; fail=1
+  elif ! diff <(printf '%s\n' "$out" | grep -v '^heap: ') "$here/expected/$name.txt" >"$work/diff"; then
+    cat "$work/diff"; echo "FAIL sample $name: output differs"; fail=1
+  else
+    echo "PASS sample $name ${heap:+($heap)}"
+  fi
+done
+# The device has no compiler: source is refused with a clear message.
+out=$(cd "$work" && dotnet bin/DeviceHost.dll "$here/scripts/customer-a.lua")
+if printf '%s\n' "$out" | grep -q 'attempt to load a text chunk'; then
+  echo "PASS sample refuses source"
+else
+  echo "$out"; echo "FAIL sample refuses source"; fail=1
+fi
+exit $fail
