@@ -295,4 +295,11 @@ do
   check("errors-36 metamethod-not-callable", not ok1 and not ok2, m1, m2)
 end
 
+-- 37 the file metatable's __gc and __close check their argument like any file method
+do
+  local m1 = checkerror("FILE* expected, got no value", getmetatable(io.stdin).__gc)
+  local m2 = checkerror("FILE* expected, got table", getmetatable(io.stdin).__close, {})
+  check("errors-37 file-gc-checks-argument", true, m1, m2)
+end
+
 print("# cases", ncase)
