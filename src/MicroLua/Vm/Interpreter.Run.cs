@@ -1197,7 +1197,12 @@ internal sealed unsafe partial class Interpreter
                     {
                         SetTop(co, first + n);
                         CloseAll(co, frames[fi].Base, default, false);
+                        frames = co.Frames; // a __close method may have grown the frame array
                         first = frames[fi].Base + A(i); // the stack may have moved, indices did not
+                        if (typeof(THook) != typeof(Hooked) && co.HookMask != 0)
+                        {
+                            HookReturn(co, fi, first, n); // a __close method set the hook
+                        }
                     }
 
                     if (typeof(THook) == typeof(Hooked))
