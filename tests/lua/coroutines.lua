@@ -384,4 +384,23 @@ do
   check("coro-36 close-dead-error", ok == false and type(e) == "table" and e.k == 1, ok, type(e))
 end
 
+-- 37 a function run by pcall(pcall, f) or xpcall(pcall, h, f) can yield, also from a for iterator
+do
+  local iter = function(_, i) return yield(i) end
+  local f1 = wrap(function()
+    return xpcall(pcall, function(...) return ... end, function()
+      local s = 0
+      for i in iter, nil, 1 do pcall(function() s = s + i end) end
+      error({s})
+    end)
+  end)
+  local got = {f1()}
+  for i = 1, 5 do got[#got + 1] = f1(i) end
+  local r1, r2, v = f1(nil)
+  local co = wrap(function(...) return pcall(pcall, pcall, yield, ...) end)
+  local y1, y2 = co(1, 2)
+  check("coro-37 yield-under-nested-pcall", r1 == true and r2 == false and v[1] == 15,
+        table.concat(got, " "), y1, y2, co(3, 4))
+end
+
 print("# cases", ncase)

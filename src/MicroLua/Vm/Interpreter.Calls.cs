@@ -13,6 +13,9 @@ internal sealed unsafe partial class Interpreter
     public int PCallHandle = -1;
     public int XPCallHandle = -1;
 
+    /// <summary>How many pcall/xpcall calling one another directly share one activation; deeper ones recurse (and count as C calls).</summary>
+    private const int MaxPcallNest = 100;
+
     /// <summary>
     /// Calls the value at stack index <paramref name="func"/> with the arguments above it (up to
     /// the top). A Lua function gets a new frame and true is returned: the caller runs it. A
@@ -187,7 +190,7 @@ internal sealed unsafe partial class Interpreter
     /// pcall and xpcall: the called function runs in a frame marked protected; an error below
     /// it unwinds to it (see <see cref="Recover"/>) instead of further.
     /// </summary>
-    private bool ProtectedCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, bool withHandler)
+    private bool ProtectedCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, bool withHandler, int nest = 0)
     {
         int top = GetTop(co);
         int nargs = top - func - 1;
@@ -195,9 +198,10 @@ internal sealed unsafe partial class Interpreter
         int handler = 0;
         if (withHandler)
         {
-            if (nargs < 2)
+            if (nargs < 2 || !stack[func + 2].IsFunction)
             {
-                throw new LuaError("bad argument #2 to 'xpcall' (value expected)");
+                string got = nargs < 2 ? "no value" : TypeName(stack[func + 2]);
+                throw new LuaError("bad argument #2 to 'xpcall' (function expected, got " + got + ")");
             }
 
             // [xpcall][f][h][args...] -> [h][f][args...]: the handler waits in the result slot.
@@ -219,7 +223,41 @@ internal sealed unsafe partial class Interpreter
         FrameFlags pflags = flags | FrameFlags.Protected | (withHandler ? FrameFlags.HasHandler : 0);
         int frames = co.FrameCount;
         Value callee = StackOf(co)[func + 1];
-        if ((callee.Tag == Tag.HostFunction && (callee.I == PCallHandle || callee.I == XPCallHandle)) || (flags & FrameFlags.Protected) != 0)
+        bool calleeIsPcall = callee.Tag == Tag.HostFunction && (callee.I == PCallHandle || callee.I == XPCallHandle);
+        if (calleeIsPcall && (flags & (FrameFlags.Protected | FrameFlags.FinishOp)) == 0 && nest < MaxPcallNest)
+        {
+            // pcall(pcall, f), xpcall(pcall, h, f) ...: this call's "true" goes in the result
+            // slot and the inner call returns just above it, in frames of this activation, so
+            // that f can yield. The inner call catches every error of f; what reaches this one
+            // is an error of the inner call itself (a missing argument), raised before it has
+            // run anything, so this call's handler is still in place for it.
+            int wanted = nresults < 0 ? -1 : Math.Max(nresults - 1, 0);
+            FrameFlags innerFlags = flags & ~(FrameFlags.Protected | FrameFlags.HasHandler);
+            try
+            {
+                bool pushed = ProtectedCall(co, func + 1, wanted, innerFlags, returnSlot + 1, callee.I == XPCallHandle, nest + 1);
+                StackOf(co)[returnSlot] = Value.True;
+                return pushed;
+            }
+            catch (LuaError e) when (!co.Yielding && !e.IsStackOverflow)
+            {
+                co.FrameCount = frames;
+                Value err = ErrorValue(co, e, noPosition: true);
+                if (withHandler)
+                {
+                    err = CallHandler(co, handler, err);
+                }
+
+                co.FrameCount = frames;
+                stack = StackOf(co);
+                stack[returnSlot] = Value.False;
+                stack[returnSlot + 1] = err;
+                FinishResults(co, returnSlot, 2, nresults, flags);
+                return false;
+            }
+        }
+
+        if (calleeIsPcall || (flags & FrameFlags.Protected) != 0)
         {
             // pcall(pcall, f): a protected frame holds one result prefix, so the inner call runs
             // in an activation of its own and its results come back with this call's "true".
