@@ -403,4 +403,24 @@ do
         table.concat(got, " "), y1, y2, co(3, 4))
 end
 
+-- 38 a __close method can yield, at a block's end and at a return (also one returning many values)
+do
+  local trace = {}
+  local function closer(name)
+    return setmetatable({}, {__close = function()
+      trace[#trace + 1] = name .. "1"; yield(name); trace[#trace + 1] = name .. "2"
+    end})
+  end
+  local co = wrap(function(...)
+    do local a <close> = closer("a") end
+    local b <close> = closer("b")
+    local c <close> = setmetatable({}, {__close = yield})
+    return pcall(function(...) local d <close> = closer("d"); return ... end, ...)
+  end)
+  local got = {}
+  for _ = 1, 4 do local y = co(1, 2, 3); got[#got + 1] = type(y) == "table" and "c" or y end
+  local r = table.pack(co())
+  check("coro-38 yield-in-close", r.n == 4 and r[4] == 3, table.concat(got, " "), table.concat(trace, " "), table.unpack(r, 1, r.n))
+end
+
 print("# cases", ncase)

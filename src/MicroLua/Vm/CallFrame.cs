@@ -56,7 +56,10 @@ internal struct CallFrame
     public int Handler;
     /// <summary>Metamethod calls (FinishOp frames) active at and below this frame: they count against the C-call limit, as Lua's do.</summary>
     public int CDepth;
-    /// <summary>A CONCAT interrupted by a __concat call: one past its remaining operands (0 when none).</summary>
+    /// <summary>
+    /// A CONCAT interrupted by a __concat call: one past its remaining operands (0 when none).
+    /// A RETURN interrupted by a __close call: its result count (see <see cref="Interpreter"/> CloseStep).
+    /// </summary>
     public int ConcatTop;
     public FrameFlags Flags;
 

@@ -470,6 +470,13 @@ internal sealed unsafe partial class Interpreter
                 break;
             }
 
+            case OpCode.Close:
+                caller.Pc--; // run it again: it goes on with the next to-be-closed variable
+                break;
+            case OpCode.Return:
+                SetTop(co, caller.Base + A(inst) + caller.ConcatTop); // the results, under the __close call
+                caller.Pc--;
+                break;
             default:
                 break; // stores: nothing to finish
         }
