@@ -423,4 +423,21 @@ do
   check("coro-38 yield-in-close", r.n == 4 and r[4] == 3, table.concat(got, " "), table.concat(trace, " "), table.unpack(r, 1, r.n))
 end
 
+-- 39 a __close method can yield while a pcall unwinds after an error; an error in one replaces the error
+do
+  local trace = {}
+  local co = wrap(function()
+    local function f()
+      local a <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "a:" .. tostring(e); yield("a") end})
+      local b <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "b:" .. tostring(e); yield("b"); error("eb", 0) end})
+      local c <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "c:" .. tostring(e); yield("c") end})
+      error("body", 0)
+    end
+    return xpcall(f, function(m) return "h:" .. m end)
+  end)
+  local got = {}
+  for _ = 1, 3 do got[#got + 1] = co() end
+  check("coro-39 yield-in-close-after-error", true, table.concat(got, " "), table.concat(trace, " "), co())
+end
+
 print("# cases", ncase)

@@ -28,6 +28,11 @@ internal enum FrameFlags : ushort
     Unwound = 256,
     /// <summary>A __gc finalizer called by the collector (debug.getinfo names it metamethod '__gc').</summary>
     Finalizer = 512,
+    /// <summary>
+    /// A __close method (a Lua function, flagged FinishOp too) called while a protected frame
+    /// unwinds after an error: when it returns, the unwinding goes on (Interpreter.ContinueUnwind).
+    /// </summary>
+    CloseError = 1024,
 }
 
 /// <summary>

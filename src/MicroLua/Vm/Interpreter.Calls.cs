@@ -405,6 +405,11 @@ internal sealed unsafe partial class Interpreter
         SetTop(co, wanted < 0 ? res + n : caller.Top);
         if ((flags & FrameFlags.FinishOp) != 0)
         {
+            if ((flags & FrameFlags.CloseError) != 0)
+            {
+                return ContinueUnwind(co, co.FrameCount - 1);
+            }
+
             FinishOp(co, ref caller, stack[res]);
         }
 
@@ -635,35 +640,98 @@ internal sealed unsafe partial class Interpreter
         ref CallFrame fr = ref co.Frames[pf];
         if ((fr.Flags & FrameFlags.HasHandler) != 0)
         {
+            // also for an error of a __close method run by the unwinding, as in Lua
             G.PushTemp(err);
             err = CallHandler(co, fr.Handler, err);
             G.PopTemp();
             fr = ref co.Frames[pf]; // the handler call may have moved the frame array
         }
 
-        int level = fr.Func;
-        int res = fr.ReturnSlot;
-        int wanted = fr.NResults;
-        FrameFlags flags = fr.Flags;
         co.FrameCount = pf + 1;
         fr.Flags |= FrameFlags.Unwound;
-        G.PushTemp(err);
-        try
+        StackOf(co)[fr.Func] = err; // the pending error waits in the failed function's slot
+        ContinueUnwind(co, pf);
+        return true;
+    }
+
+    /// <summary>The error value of a __close that failed while frame <paramref name="pf"/> unwinds, through its xpcall handler if any.</summary>
+    private Value CloseErrorValue(Coroutine co, int pf, LuaError e)
+    {
+        Value err = ErrorValue(co, e);
+        if ((co.Frames[pf].Flags & FrameFlags.HasHandler) != 0)
         {
-            err = CloseAllProtected(co, level, err);
-        }
-        finally
-        {
+            G.PushTemp(err);
+            err = CallHandler(co, co.Frames[pf].Handler, err);
             G.PopTemp();
         }
 
+        return err;
+    }
+
+    /// <summary>
+    /// Closes the to-be-closed variables of the unwound protected frame <paramref name="pf"/>
+    /// (the top frame), each __close getting the pending error, which an error of one replaces;
+    /// then finishes the pcall with false and the error. A __close written in Lua runs as a
+    /// frame flagged CloseError in the same activation, so that it can yield; this returns when
+    /// it is pushed, and FinishResults calls back here when it returns. The result is
+    /// FinishResults's: true when the finished frame was fresh.
+    /// </summary>
+    private bool ContinueUnwind(Coroutine co, int pf)
+    {
+        int level = co.Frames[pf].Func;
+        CloseUpvals(co, level);
+        while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= level)
+        {
+            int slot = co.Tbc[--co.TbcCount];
+            Value v = StackOf(co)[slot];
+            Value tm = GetMetamethod(v, TM.Close);
+            Value err = StackOf(co)[level];
+            if (tm.Tag == Tag.LuaClosure)
+            {
+                int func = Math.Max(Math.Max(GetTop(co), co.Frames[pf].Top), slot + 1);
+                EnsureStack(co, func + 3);
+                Value* st = StackOf(co);
+                st[func] = tm;
+                st[func + 1] = v;
+                st[func + 2] = err;
+                SetTop(co, func + 3);
+                int below = co.FrameCount;
+                try
+                {
+                    PreCall(co, func, 0, FrameFlags.FinishOp | FrameFlags.CloseError);
+                    return false;
+                }
+                catch (LuaError e) when (!co.Yielding)
+                {
+                    co.FrameCount = below; // "C stack overflow", "stack overflow": the next error
+                    StackOf(co)[level] = CloseErrorValue(co, pf, e);
+                    continue;
+                }
+            }
+
+            int frames = co.FrameCount;
+            try
+            {
+                CallTMDiscard(co, tm, v, err);
+            }
+            catch (LuaError e) when (!co.Yielding)
+            {
+                co.FrameCount = frames; // drop the frames of the failed __close
+                StackOf(co)[level] = CloseErrorValue(co, pf, e);
+            }
+        }
+
+        ref CallFrame fr = ref co.Frames[pf];
+        int res = fr.ReturnSlot;
+        int wanted = fr.NResults;
+        FrameFlags flags = fr.Flags & ~FrameFlags.Unwound;
+        Value final = StackOf(co)[level];
         co.FrameCount = pf;
         EnsureStack(co, res + 2);
         Value* stack = StackOf(co);
         stack[res] = Value.False;
-        stack[res + 1] = err;
-        FinishResults(co, res, 2, wanted, flags);
-        return true;
+        stack[res + 1] = final;
+        return FinishResults(co, res, 2, wanted, flags);
     }
 
     // ---- varargs, closures, lists, loops ----
