@@ -147,9 +147,10 @@ internal sealed partial class Parser
         fs.SetTableSize(pc, t.Info, cc.Na, cc.Nh);
     }
 
-    private void FuncArgs(ref ExpDesc f, int line)
+    private void FuncArgs(ref ExpDesc f)
     {
         FuncState fs = _fs;
+        int line = Lex.Line; // as in Lua 5.4.8, a call belongs to the line of its arguments' first token
         var args = default(ExpDesc);
         switch (Token)
         {
@@ -222,7 +223,6 @@ internal sealed partial class Parser
     private void SuffixedExp(ref ExpDesc v)
     {
         FuncState fs = _fs;
-        int line = Lex.Line;
         PrimaryExp(ref v);
         while (true)
         {
@@ -244,14 +244,14 @@ internal sealed partial class Parser
                         Next();
                         ExpDesc key = CodeName();
                         fs.Self(ref v, ref key);
-                        FuncArgs(ref v, line);
+                        FuncArgs(ref v);
                         break;
                     }
                 case '(':
                 case Tk.String:
                 case '{':
                     fs.Exp2NextReg(ref v);
-                    FuncArgs(ref v, line);
+                    FuncArgs(ref v);
                     break;
                 default:
                     return;

@@ -249,8 +249,8 @@ internal static unsafe class IoLibrary
 
     private static int Collect(ref CallContext c)
     {
-        LuaFile? f = AsFile(ref c, c.Arg(1));
-        if (f != null && !f.IsClosed && !f.IsStandard)
+        LuaFile f = CheckFileArg(ref c, 1);
+        if (!f.IsClosed && !f.IsStandard)
         {
             try
             {

@@ -384,4 +384,60 @@ do
   check("coro-36 close-dead-error", ok == false and type(e) == "table" and e.k == 1, ok, type(e))
 end
 
+-- 37 a function run by pcall(pcall, f) or xpcall(pcall, h, f) can yield, also from a for iterator
+do
+  local iter = function(_, i) return yield(i) end
+  local f1 = wrap(function()
+    return xpcall(pcall, function(...) return ... end, function()
+      local s = 0
+      for i in iter, nil, 1 do pcall(function() s = s + i end) end
+      error({s})
+    end)
+  end)
+  local got = {f1()}
+  for i = 1, 5 do got[#got + 1] = f1(i) end
+  local r1, r2, v = f1(nil)
+  local co = wrap(function(...) return pcall(pcall, pcall, yield, ...) end)
+  local y1, y2 = co(1, 2)
+  check("coro-37 yield-under-nested-pcall", r1 == true and r2 == false and v[1] == 15,
+        table.concat(got, " "), y1, y2, co(3, 4))
+end
+
+-- 38 a __close method can yield, at a block's end and at a return (also one returning many values)
+do
+  local trace = {}
+  local function closer(name)
+    return setmetatable({}, {__close = function()
+      trace[#trace + 1] = name .. "1"; yield(name); trace[#trace + 1] = name .. "2"
+    end})
+  end
+  local co = wrap(function(...)
+    do local a <close> = closer("a") end
+    local b <close> = closer("b")
+    local c <close> = setmetatable({}, {__close = yield})
+    return pcall(function(...) local d <close> = closer("d"); return ... end, ...)
+  end)
+  local got = {}
+  for _ = 1, 4 do local y = co(1, 2, 3); got[#got + 1] = type(y) == "table" and "c" or y end
+  local r = table.pack(co())
+  check("coro-38 yield-in-close", r.n == 4 and r[4] == 3, table.concat(got, " "), table.concat(trace, " "), table.unpack(r, 1, r.n))
+end
+
+-- 39 a __close method can yield while a pcall unwinds after an error; an error in one replaces the error
+do
+  local trace = {}
+  local co = wrap(function()
+    local function f()
+      local a <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "a:" .. tostring(e); yield("a") end})
+      local b <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "b:" .. tostring(e); yield("b"); error("eb", 0) end})
+      local c <close> = setmetatable({}, {__close = function(_, e) trace[#trace + 1] = "c:" .. tostring(e); yield("c") end})
+      error("body", 0)
+    end
+    return xpcall(f, function(m) return "h:" .. m end)
+  end)
+  local got = {}
+  for _ = 1, 3 do got[#got + 1] = co() end
+  check("coro-39 yield-in-close-after-error", true, table.concat(got, " "), table.concat(trace, " "), co())
+end
+
 print("# cases", ncase)

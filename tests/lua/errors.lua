@@ -295,4 +295,19 @@ do
   check("errors-36 metamethod-not-callable", not ok1 and not ok2, m1, m2)
 end
 
+-- 37 the file metatable's __gc and __close check their argument like any file method
+do
+  local m1 = checkerror("FILE* expected, got no value", getmetatable(io.stdin).__gc)
+  local m2 = checkerror("FILE* expected, got table", getmetatable(io.stdin).__close, {})
+  check("errors-37 file-gc-checks-argument", true, m1, m2)
+end
+
+-- 38 pcall(pcall) and xpcall's handler argument: errors of the inner call itself reach the outer one
+do
+  local m1 = checkerror("function expected, got number", xpcall, print, 1)
+  local ok, m2 = pcall(pcall)
+  local ok3, m3 = xpcall(xpcall, function(m) return "H:" .. m end, error)
+  check("errors-38 nested-pcall-argument-errors", not ok and not ok3, m1, m2, m3, pcall(pcall, nil))
+end
+
 print("# cases", ncase)

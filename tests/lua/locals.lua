@@ -333,4 +333,20 @@ do
   check("locals-31 close-metamethod-removed", not ok1 and not ok2, e1, e2)
 end
 
+-- 32 a return hook set by a __close method sees the return of the function being closed
+do
+  local trace = {}
+  local function hook(event)
+    trace[#trace + 1] = event .. " " .. tostring(debug.getinfo(2).name)
+  end
+  local function foo(...)
+    local x <close> = setmetatable({}, {__close = function() trace[#trace + 1] = "x" end})
+    local y <close> = setmetatable({}, {__close = function() debug.sethook(hook, "r") end})
+    return ...
+  end
+  local t = {foo(10, 20, 30)}
+  debug.sethook()
+  check("locals-32 return-hook-set-by-close", #t == 3, table.concat(t, " "), table.concat(trace, ", "))
+end
+
 print("# cases", ncase)

@@ -28,6 +28,11 @@ internal enum FrameFlags : ushort
     Unwound = 256,
     /// <summary>A __gc finalizer called by the collector (debug.getinfo names it metamethod '__gc').</summary>
     Finalizer = 512,
+    /// <summary>
+    /// A __close method (a Lua function, flagged FinishOp too) called while a protected frame
+    /// unwinds after an error: when it returns, the unwinding goes on (Interpreter.ContinueUnwind).
+    /// </summary>
+    CloseError = 1024,
 }
 
 /// <summary>
@@ -56,7 +61,10 @@ internal struct CallFrame
     public int Handler;
     /// <summary>Metamethod calls (FinishOp frames) active at and below this frame: they count against the C-call limit, as Lua's do.</summary>
     public int CDepth;
-    /// <summary>A CONCAT interrupted by a __concat call: one past its remaining operands (0 when none).</summary>
+    /// <summary>
+    /// A CONCAT interrupted by a __concat call: one past its remaining operands (0 when none).
+    /// A RETURN interrupted by a __close call: its result count (see <see cref="Interpreter"/> CloseStep).
+    /// </summary>
     public int ConcatTop;
     public FrameFlags Flags;
 

@@ -13,6 +13,9 @@ internal sealed unsafe partial class Interpreter
     public int PCallHandle = -1;
     public int XPCallHandle = -1;
 
+    /// <summary>How many pcall/xpcall calling one another directly share one activation; deeper ones recurse (and count as C calls).</summary>
+    private const int MaxPcallNest = 100;
+
     /// <summary>
     /// Calls the value at stack index <paramref name="func"/> with the arguments above it (up to
     /// the top). A Lua function gets a new frame and true is returned: the caller runs it. A
@@ -187,7 +190,7 @@ internal sealed unsafe partial class Interpreter
     /// pcall and xpcall: the called function runs in a frame marked protected; an error below
     /// it unwinds to it (see <see cref="Recover"/>) instead of further.
     /// </summary>
-    private bool ProtectedCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, bool withHandler)
+    private bool ProtectedCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot, bool withHandler, int nest = 0)
     {
         int top = GetTop(co);
         int nargs = top - func - 1;
@@ -195,9 +198,10 @@ internal sealed unsafe partial class Interpreter
         int handler = 0;
         if (withHandler)
         {
-            if (nargs < 2)
+            if (nargs < 2 || !stack[func + 2].IsFunction)
             {
-                throw new LuaError("bad argument #2 to 'xpcall' (value expected)");
+                string got = nargs < 2 ? "no value" : TypeName(stack[func + 2]);
+                throw new LuaError("bad argument #2 to 'xpcall' (function expected, got " + got + ")");
             }
 
             // [xpcall][f][h][args...] -> [h][f][args...]: the handler waits in the result slot.
@@ -219,7 +223,41 @@ internal sealed unsafe partial class Interpreter
         FrameFlags pflags = flags | FrameFlags.Protected | (withHandler ? FrameFlags.HasHandler : 0);
         int frames = co.FrameCount;
         Value callee = StackOf(co)[func + 1];
-        if ((callee.Tag == Tag.HostFunction && (callee.I == PCallHandle || callee.I == XPCallHandle)) || (flags & FrameFlags.Protected) != 0)
+        bool calleeIsPcall = callee.Tag == Tag.HostFunction && (callee.I == PCallHandle || callee.I == XPCallHandle);
+        if (calleeIsPcall && (flags & (FrameFlags.Protected | FrameFlags.FinishOp)) == 0 && nest < MaxPcallNest)
+        {
+            // pcall(pcall, f), xpcall(pcall, h, f) ...: this call's "true" goes in the result
+            // slot and the inner call returns just above it, in frames of this activation, so
+            // that f can yield. The inner call catches every error of f; what reaches this one
+            // is an error of the inner call itself (a missing argument), raised before it has
+            // run anything, so this call's handler is still in place for it.
+            int wanted = nresults < 0 ? -1 : Math.Max(nresults - 1, 0);
+            FrameFlags innerFlags = flags & ~(FrameFlags.Protected | FrameFlags.HasHandler);
+            try
+            {
+                bool pushed = ProtectedCall(co, func + 1, wanted, innerFlags, returnSlot + 1, callee.I == XPCallHandle, nest + 1);
+                StackOf(co)[returnSlot] = Value.True;
+                return pushed;
+            }
+            catch (LuaError e) when (!co.Yielding && !e.IsStackOverflow)
+            {
+                co.FrameCount = frames;
+                Value err = ErrorValue(co, e, noPosition: true);
+                if (withHandler)
+                {
+                    err = CallHandler(co, handler, err);
+                }
+
+                co.FrameCount = frames;
+                stack = StackOf(co);
+                stack[returnSlot] = Value.False;
+                stack[returnSlot + 1] = err;
+                FinishResults(co, returnSlot, 2, nresults, flags);
+                return false;
+            }
+        }
+
+        if (calleeIsPcall || (flags & FrameFlags.Protected) != 0)
         {
             // pcall(pcall, f): a protected frame holds one result prefix, so the inner call runs
             // in an activation of its own and its results come back with this call's "true".
@@ -367,6 +405,11 @@ internal sealed unsafe partial class Interpreter
         SetTop(co, wanted < 0 ? res + n : caller.Top);
         if ((flags & FrameFlags.FinishOp) != 0)
         {
+            if ((flags & FrameFlags.CloseError) != 0)
+            {
+                return ContinueUnwind(co, co.FrameCount - 1);
+            }
+
             FinishOp(co, ref caller, stack[res]);
         }
 
@@ -432,6 +475,13 @@ internal sealed unsafe partial class Interpreter
                 break;
             }
 
+            case OpCode.Close:
+                caller.Pc--; // run it again: it goes on with the next to-be-closed variable
+                break;
+            case OpCode.Return:
+                SetTop(co, caller.Base + A(inst) + caller.ConcatTop); // the results, under the __close call
+                caller.Pc--;
+                break;
             default:
                 break; // stores: nothing to finish
         }
@@ -590,35 +640,98 @@ internal sealed unsafe partial class Interpreter
         ref CallFrame fr = ref co.Frames[pf];
         if ((fr.Flags & FrameFlags.HasHandler) != 0)
         {
+            // also for an error of a __close method run by the unwinding, as in Lua
             G.PushTemp(err);
             err = CallHandler(co, fr.Handler, err);
             G.PopTemp();
             fr = ref co.Frames[pf]; // the handler call may have moved the frame array
         }
 
-        int level = fr.Func;
-        int res = fr.ReturnSlot;
-        int wanted = fr.NResults;
-        FrameFlags flags = fr.Flags;
         co.FrameCount = pf + 1;
         fr.Flags |= FrameFlags.Unwound;
-        G.PushTemp(err);
-        try
+        StackOf(co)[fr.Func] = err; // the pending error waits in the failed function's slot
+        ContinueUnwind(co, pf);
+        return true;
+    }
+
+    /// <summary>The error value of a __close that failed while frame <paramref name="pf"/> unwinds, through its xpcall handler if any.</summary>
+    private Value CloseErrorValue(Coroutine co, int pf, LuaError e)
+    {
+        Value err = ErrorValue(co, e);
+        if ((co.Frames[pf].Flags & FrameFlags.HasHandler) != 0)
         {
-            err = CloseAllProtected(co, level, err);
-        }
-        finally
-        {
+            G.PushTemp(err);
+            err = CallHandler(co, co.Frames[pf].Handler, err);
             G.PopTemp();
         }
 
+        return err;
+    }
+
+    /// <summary>
+    /// Closes the to-be-closed variables of the unwound protected frame <paramref name="pf"/>
+    /// (the top frame), each __close getting the pending error, which an error of one replaces;
+    /// then finishes the pcall with false and the error. A __close written in Lua runs as a
+    /// frame flagged CloseError in the same activation, so that it can yield; this returns when
+    /// it is pushed, and FinishResults calls back here when it returns. The result is
+    /// FinishResults's: true when the finished frame was fresh.
+    /// </summary>
+    private bool ContinueUnwind(Coroutine co, int pf)
+    {
+        int level = co.Frames[pf].Func;
+        CloseUpvals(co, level);
+        while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= level)
+        {
+            int slot = co.Tbc[--co.TbcCount];
+            Value v = StackOf(co)[slot];
+            Value tm = GetMetamethod(v, TM.Close);
+            Value err = StackOf(co)[level];
+            if (tm.Tag == Tag.LuaClosure)
+            {
+                int func = Math.Max(Math.Max(GetTop(co), co.Frames[pf].Top), slot + 1);
+                EnsureStack(co, func + 3);
+                Value* st = StackOf(co);
+                st[func] = tm;
+                st[func + 1] = v;
+                st[func + 2] = err;
+                SetTop(co, func + 3);
+                int below = co.FrameCount;
+                try
+                {
+                    PreCall(co, func, 0, FrameFlags.FinishOp | FrameFlags.CloseError);
+                    return false;
+                }
+                catch (LuaError e) when (!co.Yielding)
+                {
+                    co.FrameCount = below; // "C stack overflow", "stack overflow": the next error
+                    StackOf(co)[level] = CloseErrorValue(co, pf, e);
+                    continue;
+                }
+            }
+
+            int frames = co.FrameCount;
+            try
+            {
+                CallTMDiscard(co, tm, v, err);
+            }
+            catch (LuaError e) when (!co.Yielding)
+            {
+                co.FrameCount = frames; // drop the frames of the failed __close
+                StackOf(co)[level] = CloseErrorValue(co, pf, e);
+            }
+        }
+
+        ref CallFrame fr = ref co.Frames[pf];
+        int res = fr.ReturnSlot;
+        int wanted = fr.NResults;
+        FrameFlags flags = fr.Flags & ~FrameFlags.Unwound;
+        Value final = StackOf(co)[level];
         co.FrameCount = pf;
         EnsureStack(co, res + 2);
         Value* stack = StackOf(co);
         stack[res] = Value.False;
-        stack[res + 1] = err;
-        FinishResults(co, res, 2, wanted, flags);
-        return true;
+        stack[res + 1] = final;
+        return FinishResults(co, res, 2, wanted, flags);
     }
 
     // ---- varargs, closures, lists, loops ----

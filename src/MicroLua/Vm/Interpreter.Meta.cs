@@ -726,6 +726,48 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
+    /// <summary>
+    /// CLOSE, and RETURN with to-be-closed variables, from the interpreter loop: closes the
+    /// upvalues and calls the __close methods from the top one down, each in a frame flagged
+    /// FinishOp over the current frame, so that a __close can yield. Returns 0 when all are
+    /// closed, 1 when a Lua __close frame was pushed (run it; when it returns, FinishOp steps
+    /// the caller's pc back so that the instruction runs again and goes on with the next
+    /// variable, which is no longer in the list), 2 when a host __close yielded.
+    /// </summary>
+    private int CloseStep(Coroutine co, int level)
+    {
+        CloseUpvals(co, level);
+        while (co.TbcCount > 0 && co.Tbc[co.TbcCount - 1] >= level)
+        {
+            int slot = co.Tbc[--co.TbcCount];
+            Value v = StackOf(co)[slot];
+            // a metamethod removed after the variable was marked is still called: the call
+            // raises "attempt to call a nil value (metamethod 'close')"
+            Value tm = GetMetamethod(v, TM.Close);
+            int oldTop = GetTop(co);
+            int func = Math.Max(oldTop, co.Frames[co.FrameCount - 1].Top);
+            EnsureStack(co, func + 3);
+            Value* stack = StackOf(co);
+            stack[func] = tm;
+            stack[func + 1] = v;
+            stack[func + 2] = default;
+            SetTop(co, func + 3);
+            if (PreCall(co, func, 0, FrameFlags.FinishOp))
+            {
+                return 1;
+            }
+
+            if (co.Yielding)
+            {
+                return 2;
+            }
+
+            SetTop(co, oldTop);
+        }
+
+        return 0;
+    }
+
     /// <summary>Closes after an error: each __close gets the error; an error in one replaces it. Returns the final error.</summary>
     private Value CloseAllProtected(Coroutine co, int level, Value err)
     {

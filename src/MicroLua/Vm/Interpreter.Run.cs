@@ -858,10 +858,26 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.Close:
                 {
                     frames[fi].Pc = pc;
-                    CloseAll(co, frames[fi].Base + A(i), default, false);
+                    int closed = CloseStep(co, frames[fi].Base + A(i));
+                    if (closed == 1)
+                    {
+                        goto newFrame;
+                    }
+
+                    if (closed == 2)
+                    {
+                        return true; // a host __close yielded
+                    }
+
                     frames = co.Frames; // a call may have grown the frame array
+                    frames[fi].Pc = pc; // a host __close's FinishOp stepped it back
                     stack = StackOf(co);
                     @base = stack + frames[fi].Base;
+                    if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
+                    {
+                        return false; // a __close set or cleared the hook: switch loops
+                    }
+
                     continue;
                 }
 
@@ -1196,8 +1212,27 @@ internal sealed unsafe partial class Interpreter
                     if (K(i))
                     {
                         SetTop(co, first + n);
-                        CloseAll(co, frames[fi].Base, default, false);
+                        frames[fi].ConcatTop = n; // FinishOp restores the top from it
+                        int closed = CloseStep(co, frames[fi].Base);
+                        if (closed == 1)
+                        {
+                            goto newFrame;
+                        }
+
+                        if (closed == 2)
+                        {
+                            return true; // a host __close yielded
+                        }
+
+                        frames = co.Frames; // a __close method may have grown the frame array
+                        frames[fi].Pc = pc; // a host __close's FinishOp stepped it back
+                        frames[fi].ConcatTop = 0;
+                        SetTop(co, first + n);
                         first = frames[fi].Base + A(i); // the stack may have moved, indices did not
+                        if (typeof(THook) != typeof(Hooked) && co.HookMask != 0)
+                        {
+                            HookReturn(co, fi, first, n); // a __close method set the hook
+                        }
                     }
 
                     if (typeof(THook) == typeof(Hooked))

@@ -161,5 +161,17 @@ public sealed class SuiteRegressionTests
         Assert.Equal("false\t0\n", LuaRun.Output(code));
     }
 
+    [Theory]
+    [InlineData("a\n(     -- <<\n23)\n", ":2:")]
+    [InlineData("local a = {x = 13}\na\n.\nx\n(     -- <<\n23\n)\n", ":5:")]
+    [InlineData("local a = {}\na\n:\nm\n'x'\n", ":5:")]
+    public void CallSpanningLines_IsReportedAtItsArguments(string code, string expected)
+    {
+        // Lua 5.4.8 gives a call the line of its arguments' first token (5.4.4 used the line where
+        // the called expression starts).
+        string output = LuaRun.Output("print(select(2, pcall(load(" + Quote(code.Replace("\n", "\\n", StringComparison.Ordinal)) + "))))");
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
