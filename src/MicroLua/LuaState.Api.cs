@@ -283,8 +283,7 @@ public sealed unsafe partial class LuaState
     /// through pcall untouched and reach the host.
     /// </summary>
     private static bool IsCatchable(Exception e) =>
-        e is not (OutOfMemoryException or StackOverflowException or OperationCanceledException or ThreadInterruptedException
-            or LuaBudgetExceededException);
+        e is not (OutOfMemoryException or StackOverflowException or ThreadInterruptedException) && !Interpreter.IsStop(e);
 
     /// <summary>Creates a host function (shown as <paramref name="name"/> in messages) without storing it anywhere.</summary>
     public LuaFunction CreateFunction(string name, LuaCallback function)

@@ -112,10 +112,7 @@ public sealed unsafe partial class LuaState
         ApiScope s = Enter();
         try
         {
-            Value fn = LoadBytecode(chunk, length, inPlace, chunkName);
-            _vm.Push(s.Co, fn);
-            _vm.Call(s.Co, s.Top, -1);
-            return Results(s.Co, s.Top);
+            return RunMain(s, LoadBytecode(chunk, length, inPlace, chunkName), null);
         }
         catch (LuaError e)
         {
@@ -142,6 +139,6 @@ public sealed unsafe partial class LuaState
             return fn;
         }
 
-        throw new LuaError(_g.NewStringFromHost(error!), error!);
+        throw LoadError(error!);
     }
 }

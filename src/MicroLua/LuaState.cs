@@ -175,18 +175,7 @@ public sealed unsafe partial class LuaState : IDisposable
         ApiScope s = Enter();
         try
         {
-            Value fn = LoadCore(chunk, chunkName);
-            _vm.Push(s.Co, fn);
-            if (args != null)
-            {
-                foreach (string a in args)
-                {
-                    _vm.Push(s.Co, _g.NewStringFromHost(a));
-                }
-            }
-
-            _vm.Call(s.Co, s.Top, -1);
-            return Results(s.Co, s.Top);
+            return RunMain(s, LoadCore(chunk, chunkName), args);
         }
         catch (LuaError e)
         {
@@ -252,7 +241,26 @@ public sealed unsafe partial class LuaState : IDisposable
             }
         }
 
-        throw new LuaError(_g.NewStringFromHost(error!), error!);
+        throw LoadError(error!);
+    }
+
+    /// <summary>A load failure as the Lua error the API's callers turn into a LuaException.</summary>
+    private LuaError LoadError(string error) => new(_g.NewStringFromHost(error), error);
+
+    /// <summary>Calls a loaded main chunk with string arguments (what it sees as <c>...</c>) and returns its results.</summary>
+    private LuaValue[] RunMain(in ApiScope s, Value fn, IReadOnlyList<string>? args)
+    {
+        _vm.Push(s.Co, fn);
+        if (args != null)
+        {
+            foreach (string a in args)
+            {
+                _vm.Push(s.Co, _g.NewStringFromHost(a));
+            }
+        }
+
+        _vm.Call(s.Co, s.Top, -1);
+        return Results(s.Co, s.Top);
     }
 
     /// <summary>Calls global function <paramref name="name"/> with one string argument (tests and tools).</summary>

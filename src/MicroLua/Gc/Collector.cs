@@ -347,7 +347,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         {
             _g.CallFinalizer!(gc, o);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or LuaBudgetExceededException))
+        catch (Exception e) when (!Vm.Interpreter.IsStop(e))
         {
             // Lua: an error in a finalizer becomes a warning; the collection goes on.
             // A stop (instruction budget, cancellation) is no error: it goes on to the host.

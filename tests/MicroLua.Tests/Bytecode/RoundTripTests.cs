@@ -17,29 +17,7 @@ public sealed class RoundTripTests
     {
         string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
         byte[] chunk = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script);
-        var output = new MemoryStream();
-        var options = new LuaOptions
-        {
-            Libraries = LuaLibraries.All,
-            Compiler = LuaCompiler.Instance,
-            Output = (bytes, kind) => output.Write(bytes),
-            HashSeed = 12345,
-        };
-        using var lua = new LuaState(options);
-        MicroLua.Host.LuaHostLibraries.OpenAll(lua);
-        try
-        {
-            run(lua, chunk);
-        }
-        catch (LuaException e)
-        {
-            output.Write(Encoding.UTF8.GetBytes($"error: {e.Message}\n"));
-        }
-
-        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global));
-        lua.CollectGarbage();
-        Assert.Null(MicroLua.Gc.HeapVerifier.Verify(lua.Global, afterFullCollection: true));
-        return Encoding.UTF8.GetString(output.ToArray());
+        return GoldenScriptTests.RunWith(new LuaOptions { Libraries = LuaLibraries.All }, lua => run(lua, chunk));
     }
 
     private static string Expected(string script) =>

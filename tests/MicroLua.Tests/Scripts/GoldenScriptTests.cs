@@ -34,7 +34,14 @@ public sealed class GoldenScriptTests
         return data;
     }
 
-    internal static string Run(string script, LuaOptions? options = null)
+    internal static string Run(string script, LuaOptions? options = null) =>
+        RunWith(options, lua => lua.DoBuffer(File.ReadAllBytes(Path.Combine(ScriptDirectory, script)), "@" + script));
+
+    /// <summary>
+    /// Runs <paramref name="run"/> in a state with the compiler, io and os, a fixed hash seed and
+    /// print captured; returns what it printed (and the error, if any) after checking the heap.
+    /// </summary>
+    internal static string RunWith(LuaOptions? options, Action<LuaState> run)
     {
         var output = new MemoryStream();
         options ??= new LuaOptions();
@@ -46,10 +53,9 @@ public sealed class GoldenScriptTests
         };
         using var lua = new LuaState(options);
         MicroLua.Host.LuaHostLibraries.OpenAll(lua);
-        string path = Path.Combine(ScriptDirectory, script);
         try
         {
-            lua.DoBuffer(File.ReadAllBytes(path), "@" + script);
+            run(lua);
         }
         catch (LuaException e)
         {
