@@ -279,7 +279,7 @@ internal static class Program
             }
             else
             {
-                return RunFile(lua, null, []);
+                RunFile(lua, null, []); // lua.c ignores how standard input's chunk ended: the status stays 0
             }
         }
 
