@@ -9,14 +9,14 @@ namespace MicroLua.Cli;
 /// line", and "=expr" is "return expr") whose values are printed through the global print; a
 /// chunk that ends too early asks for more lines with ">>" (the prompts are _PROMPT and
 /// _PROMPT2 when those globals are strings). Errors are printed without the program name.
-/// On a terminal, lines are read by <see cref="LineEditor"/> (editing and history); otherwise
+/// When both standard input and output are a terminal, lines are read by <see cref="LineEditor"/> (editing and history); otherwise
 /// as plain lines.
 /// </summary>
 internal static class Repl
 {
     public static void Run(LuaState lua, long? instructionLimit)
     {
-        LineEditor? editor = Console.IsInputRedirected ? null : new LineEditor();
+        LineEditor? editor = Console.IsInputRedirected || Console.IsOutputRedirected ? null : new LineEditor();
         while (true)
         {
             string? line = ReadLine(lua, editor, true, out bool interrupted);
