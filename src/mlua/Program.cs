@@ -79,19 +79,10 @@ internal static class Program
             options = options with { MemoryLimit = o.MemoryLimit };
         }
 
-        LuaState lua;
+        LuaState? lua = null;
         try
         {
             lua = new LuaState(options);
-        }
-        catch (OutOfMemoryException)
-        {
-            WriteError($"{ProgName}: cannot allocate a heap of {options.MemoryLimit} bytes");
-            return 1;
-        }
-
-        using (lua)
-        {
             LuaHostLibraries.OpenAll(lua, new LuaHostOptions
             {
                 FlushStandardOutput = StandardStreams.Flush,
@@ -103,6 +94,17 @@ internal static class Program
                     Environment.Exit(code);
                 },
             });
+        }
+        catch (Exception e) when (e is OutOfMemoryException or LuaException or Vm.LuaError)
+        {
+            // the block cannot be allocated, or the libraries do not fit in it
+            lua?.Dispose();
+            WriteError($"{ProgName}: cannot open the libraries in a heap of {options.MemoryLimit} bytes: not enough memory");
+            return 1;
+        }
+
+        using (lua)
+        {
             lua.InstructionBudget = o.InstructionLimit;
             ErrorReport.InstructionLimit = o.InstructionLimit;
             Interrupts.Attach(lua);
