@@ -14,10 +14,17 @@ internal static class FileLoading
     }
 
     /// <summary>Reads a chunk from a file (or standard input when <paramref name="name"/> is null), skipping a UTF-8 byte-order mark and a first '#' line as lua.c's loader does.</summary>
-    private static bool TryRead(string? name, out byte[] bytes, out string chunkName, out string? error)
+    internal static bool TryRead(string? name, out byte[] bytes, out string chunkName, out string? error)
     {
         error = null;
         chunkName = name == null ? "=stdin" : "@" + name;
+        if (name != null && Directory.Exists(name))
+        {
+            bytes = [];
+            error = $"cannot read {name}: Is a directory"; // C's fopen opens a directory; its first read fails
+            return false;
+        }
+
         try
         {
             if (name == null)

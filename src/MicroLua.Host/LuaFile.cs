@@ -48,7 +48,7 @@ internal sealed class LuaFile
 
     public static LuaFile Standard(FileKind kind, LuaRuntime rt) => kind switch
     {
-        FileKind.StdIn => new LuaFile(kind, new BufferedStream(Console.OpenStandardInput(), 4096), rt, canRead: true, canWrite: false, append: false),
+        FileKind.StdIn => new LuaFile(kind, new BufferedStream(HostState.Of(rt).Options.OpenStandardInput?.Invoke() ?? Console.OpenStandardInput(), 4096), rt, canRead: true, canWrite: false, append: false),
         _ => new LuaFile(kind, null, rt, canRead: false, canWrite: true, append: false),
     };
 

@@ -23,6 +23,12 @@ public sealed record LuaHostOptions
     /// Off by default: an embedded state keeps the default paths.
     /// </summary>
     public bool PathsFromEnvironment { get; init; }
+
+    /// <summary>
+    /// Opens the stream io.stdin reads (io.read and io.lines without a file, too); the default
+    /// is <see cref="Console.OpenStandardInput()"/>. The library buffers it.
+    /// </summary>
+    public Func<Stream>? OpenStandardInput { get; init; }
 }
 
 /// <summary>

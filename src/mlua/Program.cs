@@ -12,131 +12,54 @@ using MicroLua.Values;
 namespace MicroLua.Cli;
 
 /// <summary>
-/// The mlua command, with lua.c's options and behaviour: run a script with its arguments in
-/// the global "arg", -e chunks, "-" for standard input, -i and the REPL; plus -d (memory
-/// statistics to stderr at exit), --memory-limit N (bytes, with K or M suffixes), and
-/// -o out.mlu (compile the script to a chunk instead of running it; -s strips debug
-/// information, --big-endian writes the big-endian form). Built with
-/// <c>-p:WithoutCompiler=true</c> it carries no compiler: it runs .mlu chunks and refuses
-/// source text, -e, -o and the REPL.
+/// The mlua command, with lua.c's options and behaviour (docs/mlua.md): a script with its
+/// arguments in the global "arg", -e, -l, -W, -E, LUA_INIT, "-" for standard input, -i and
+/// the REPL; plus MicroLua's own options: -d (memory statistics), --memory-limit,
+/// --instruction-limit, -I/--include, --no-column, and -o (compile to a .mlu chunk, with -s
+/// and --big-endian). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
+/// runs .mlu chunks and refuses source text, -e, -o and the REPL.
 /// </summary>
 internal static class Program
 {
-    private const string ProgName = "mlua";
-    private const string Version = "MicroLua 0.1 (Lua 5.4)";
-
-    private static Stream s_stdout = Stream.Null;
+    internal const string ProgName = "mlua";
+    internal const string Version = "MicroLua 0.1 (Lua 5.4)";
 
     private static int Main(string[] args)
     {
-        s_stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        StandardStreams.Open();
         try
         {
             return Run(args);
         }
         finally
         {
-            s_stdout.Flush();
+            StandardStreams.Flush();
         }
     }
 
     private static int Run(string[] args)
     {
-        var chunks = new List<(bool IsFile, string Text)>();
-        bool interactive = false, version = false, dump = false, ignoreEnvironment = false;
-        bool strip = false, bigEndian = false;
-        string? output = null;
-        long memoryLimit = 0;
-        int script = -1;
-        for (int i = 0; i < args.Length; i++)
+        var o = new CliOptions();
+        string? usageError = ParseOptions(args, o);
+        if (usageError != null)
         {
-            string a = args[i];
-            if (a == "--")
-            {
-                if (i + 1 < args.Length)
-                {
-                    script = i + 1;
-                }
-
-                break;
-            }
-
-            if (a == "-" || !a.StartsWith('-'))
-            {
-                script = i;
-                break;
-            }
-
-            switch (a)
-            {
-                case "-e":
-                    if (++i >= args.Length)
-                    {
-                        return Usage("'-e' needs argument");
-                    }
-
-                    chunks.Add((false, args[i]));
-                    break;
-                case "-i":
-                    interactive = version = true;
-                    break;
-                case "-v":
-                case "--version":
-                    version = true;
-                    break;
-                case "-h":
-                case "--help":
-                    PrintUsage(Console.Out);
-                    return 0;
-                case "-d":
-                case "--dump":
-                    dump = true;
-                    break;
-                case "-E":
-                    ignoreEnvironment = true;
-                    break;
-                case "-W":
-                    break;
-                case "-o":
-                    if (++i >= args.Length)
-                    {
-                        return Usage("'-o' needs argument");
-                    }
-
-                    output = args[i];
-                    break;
-                case "-s":
-                    strip = true;
-                    break;
-                case "--big-endian":
-                    bigEndian = true;
-                    break;
-                case "--memory-limit":
-                    if (++i >= args.Length || !TryParseSize(args[i], out memoryLimit))
-                    {
-                        return Usage("'--memory-limit' needs a size in bytes (K and M suffixes allowed)");
-                    }
-
-                    break;
-                default:
-                    if (a.StartsWith("-e", StringComparison.Ordinal))
-                    {
-                        chunks.Add((false, a[2..]));
-                        break;
-                    }
-
-                    return Usage($"unrecognized option '{a}'");
-            }
+            return Usage(usageError);
         }
 
-        if (output != null)
+        if (o.Help)
         {
-            return script < 0 || args[script] == "-" ? Usage("'-o' needs a script file to compile")
-                : CompileToFile(args[script], output, strip, bigEndian);
+            PrintUsage(Console.Out);
+            return 0;
+        }
+
+        if (o.Output != null)
+        {
+            return o.Script < 0 || args[o.Script] == "-" ? Usage("'-o' needs a script file to compile")
+                : CompileToFile(args[o.Script], o.Output, o.Strip, o.BigEndian);
         }
 
 #if MLUA_NO_COMPILER
-        if (chunks.Count > 0 || interactive || (script < 0 && !Console.IsInputRedirected))
+        if (o.Steps.Exists(s => s.Kind == CliStepKind.Execute) || o.Interactive || (o.Script < 0 && !Console.IsInputRedirected))
         {
             WriteError($"{ProgName}: this mlua has no compiler: it runs .mlu chunks only (no -e, no interactive mode)");
             return 1;
@@ -151,77 +74,50 @@ internal static class Program
             Output = WriteOutput,
             Libraries = LuaLibraries.All,
         };
-        if (memoryLimit > 0)
+        if (o.MemoryLimit > 0)
         {
-            options = options with { MemoryLimit = memoryLimit };
+            options = options with { MemoryLimit = o.MemoryLimit };
         }
 
-        LuaState lua;
+        LuaState? lua = null;
         try
         {
             lua = new LuaState(options);
+            LuaHostLibraries.OpenAll(lua, new LuaHostOptions
+            {
+                FlushStandardOutput = StandardStreams.Flush,
+                PathsFromEnvironment = !o.IgnoreEnvironment,
+                OpenStandardInput = StandardStreams.OpenInput,
+                Exit = code =>
+                {
+                    StandardStreams.Flush();
+                    Environment.Exit(code);
+                },
+            });
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (Exception e) when (e is OutOfMemoryException or LuaException or Vm.LuaError)
         {
-            return Usage(e.Message);
+            // the block cannot be allocated, or the libraries do not fit in it
+            lua?.Dispose();
+            WriteError($"{ProgName}: cannot open the libraries in a heap of {options.MemoryLimit} bytes: not enough memory");
+            return 1;
         }
 
         using (lua)
         {
-            LuaHostLibraries.OpenAll(lua, new LuaHostOptions
-            {
-                FlushStandardOutput = () => s_stdout.Flush(),
-                PathsFromEnvironment = !ignoreEnvironment,
-                Exit = code =>
-                {
-                    s_stdout.Flush();
-                    Environment.Exit(code);
-                },
-            });
-            if (version)
+            lua.InstructionBudget = o.InstructionLimit;
+            ErrorReport.InstructionLimit = o.InstructionLimit;
+            Interrupts.Attach(lua);
+            if (o.Version)
             {
                 Console.Out.WriteLine(Version);
             }
 
-            CreateArgTable(lua, args, script);
-            int status = 0;
-            foreach (var (_, text) in chunks)
+            CreateArgTable(lua, args, o.Script);
+            int status = RunAll(lua, args, o) ? 0 : 1;
+            if (o.Dump)
             {
-                if (!Report(() => lua.DoString(text, "=(command line)")))
-                {
-                    status = 1;
-                    break;
-                }
-            }
-
-            if (status == 0 && script >= 0)
-            {
-                status = RunScript(lua, args, script) ? 0 : 1;
-            }
-
-            if (status == 0)
-            {
-                if (interactive)
-                {
-                    RunRepl(lua);
-                }
-                else if (script < 0 && chunks.Count == 0 && !version)
-                {
-                    if (!Console.IsInputRedirected)
-                    {
-                        Console.Out.WriteLine(Version);
-                        RunRepl(lua);
-                    }
-                    else
-                    {
-                        status = Report(() => lua.DoBuffer(ReadAll(Console.OpenStandardInput()), "=stdin")) ? 0 : 1;
-                    }
-                }
-            }
-
-            if (dump)
-            {
-                s_stdout.Flush();
+                StandardStreams.Flush();
                 DumpStats(lua);
             }
 
@@ -229,13 +125,230 @@ internal static class Program
         }
     }
 
-    private static void RunRepl(LuaState lua)
+    /// <summary>
+    /// Reads the options before the script into <paramref name="o"/>, as lua.c's collectargs:
+    /// returns null, or the usage error to print. -e, -l and -I take their argument attached
+    /// ("-estat") or as the next argument.
+    /// </summary>
+    private static string? ParseOptions(string[] args, CliOptions o)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--")
+            {
+                if (i + 1 < args.Length)
+                {
+                    o.Script = i + 1;
+                }
+
+                return null;
+            }
+
+            if (a == "-" || !a.StartsWith('-'))
+            {
+                o.Script = i;
+                return null;
+            }
+
+            string? value;
+            switch (a)
+            {
+                case "-i":
+                    o.Interactive = o.Version = true;
+                    break;
+                case "-v":
+                case "--version":
+                    o.Version = true;
+                    break;
+                case "-h":
+                case "--help":
+                    o.Help = true;
+                    return null;
+                case "-E":
+                    o.IgnoreEnvironment = true;
+                    break;
+                case "-W":
+                    o.Steps.Add(new CliStep(CliStepKind.WarningsOn, ""));
+                    break;
+                case "-d":
+                case "--dump":
+                    o.Dump = true;
+                    break;
+                case "--no-column":
+                    break; // our messages carry no columns: nothing to turn off
+                case "-o":
+                    if ((value = Argument(args, ref i)) == null)
+                    {
+                        return "'-o' needs argument";
+                    }
+
+                    o.Output = value;
+                    break;
+                case "-s":
+                    o.Strip = true;
+                    break;
+                case "--big-endian":
+                    o.BigEndian = true;
+                    break;
+                case "--memory-limit":
+                    if ((value = Argument(args, ref i)) == null || !TryParseSize(value, out long limit)
+                        || limit < LuaLimits.MinMemoryLimit || limit > LuaLimits.MaxMemoryLimit + 64)
+                    {
+                        return $"'--memory-limit' needs a size from {LuaLimits.MinMemoryLimit / 1024}K to 4G (bytes; K, M and G suffixes)";
+                    }
+
+                    o.MemoryLimit = Math.Min(limit, LuaLimits.MaxMemoryLimit);
+                    break;
+                case "--instruction-limit":
+                    if ((value = Argument(args, ref i)) == null || !TryParseCount(value, out long budget))
+                    {
+                        return "'--instruction-limit' needs a number of instructions (K, M and G suffixes)";
+                    }
+
+                    o.InstructionLimit = budget;
+                    break;
+                case "--include":
+                    if ((value = Argument(args, ref i)) == null)
+                    {
+                        return "'--include' needs argument";
+                    }
+
+                    o.Steps.Add(new CliStep(CliStepKind.Include, value));
+                    break;
+                default:
+                    if (a.Length >= 2 && a[1] is 'e' or 'l' or 'I')
+                    {
+                        value = a.Length > 2 ? a[2..] : Argument(args, ref i);
+                        if (value == null)
+                        {
+                            return $"'{a}' needs argument";
+                        }
+
+                        var kind = a[1] switch { 'e' => CliStepKind.Execute, 'l' => CliStepKind.Library, _ => CliStepKind.Include };
+                        o.Steps.Add(new CliStep(kind, value));
+                        break;
+                    }
+
+                    return $"unrecognized option '{a}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The argument of an option: the next command-line argument, or null when there is none.</summary>
+    private static string? Argument(string[] args, ref int i) => i + 1 < args.Length ? args[++i] : null;
+
+    /// <summary>LUA_INIT, the -e/-l/-I/-W steps, the script, then the REPL or standard input, as lua.c's pmain.</summary>
+    private static bool RunAll(LuaState lua, string[] args, CliOptions o)
+    {
+        if (!o.IgnoreEnvironment && !RunLuaInit(lua))
+        {
+            return false;
+        }
+
+        foreach (CliStep step in o.Steps)
+        {
+            bool ok = step.Kind switch
+            {
+                CliStepKind.Execute => RunChunk(lua, Encoding.UTF8.GetBytes(step.Text), "=(command line)", []),
+                CliStepKind.Library => RequireLibrary(lua, step.Text),
+                CliStepKind.Include => RunFile(lua, step.Text, []),
+                _ => EnableWarnings(lua),
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (o.Script >= 0 && !RunFile(lua, args[o.Script] == "-" ? null : args[o.Script], args[(o.Script + 1)..]))
+        {
+            return false;
+        }
+
+        if (o.Interactive)
+        {
+            RunRepl(lua, o);
+        }
+        else if (o.Script < 0 && !o.Version && !o.Steps.Exists(s => s.Kind == CliStepKind.Execute))
+        {
+            if (!Console.IsInputRedirected)
+            {
+                Console.Out.WriteLine(Version);
+                RunRepl(lua, o);
+            }
+            else
+            {
+                RunFile(lua, null, []); // lua.c ignores how standard input's chunk ended: the status stays 0
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>LUA_INIT_5_4, else LUA_INIT: a chunk to run, or "@file" for a file, as lua.c's handle_luainit.</summary>
+    private static bool RunLuaInit(LuaState lua)
+    {
+        string name = "LUA_INIT_5_4";
+        string? init = Environment.GetEnvironmentVariable(name);
+        if (init == null)
+        {
+            name = "LUA_INIT";
+            init = Environment.GetEnvironmentVariable(name);
+        }
+
+        return init == null || (init.StartsWith('@') ? RunFile(lua, init[1..], [])
+            : RunChunk(lua, Encoding.UTF8.GetBytes(init), "=" + name, []));
+    }
+
+    /// <summary>-l: <c>glob = require(mod)</c> for "glob=mod", and <c>mod = require(mod)</c> for "mod".</summary>
+    private static bool RequireLibrary(LuaState lua, string text)
+    {
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        string global = eq < 0 ? text : text[..eq], module = eq < 0 ? text : text[(eq + 1)..];
+        return Report(() =>
+        {
+            LuaValue require = lua["require"];
+            if (require.Type != LuaType.Function)
+            {
+                throw new LuaException("attempt to call a nil value (global 'require')");
+            }
+
+            LuaValue[] results = require.AsFunction().Call(module);
+            lua[global] = results.Length > 0 ? results[0] : LuaValue.Nil;
+        });
+    }
+
+    private static bool EnableWarnings(LuaState lua)
+    {
+        lua.Runtime.WarningsOn = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a file (standard input when <paramref name="name"/> is null) with arguments, read
+    /// as loadfile reads it: a UTF-8 byte-order mark and a first '#' line are skipped.
+    /// </summary>
+    private static bool RunFile(LuaState lua, string? name, string[] scriptArgs)
+    {
+        if (!FileLoading.TryRead(name, out byte[] bytes, out string chunkName, out string? error))
+        {
+            WriteError($"{ProgName}: {error}");
+            return false;
+        }
+
+        return RunChunk(lua, bytes, chunkName, scriptArgs);
+    }
+
+    private static void RunRepl(LuaState lua, CliOptions o)
     {
 #if MLUA_NO_COMPILER
         WriteError($"{ProgName}: this mlua has no compiler: no interactive mode");
-        _ = lua;
+        _ = (lua, o);
 #else
-        Repl.Run(lua, WriteError);
+        Repl.Run(lua, o.InstructionLimit);
 #endif
     }
 
@@ -247,27 +360,16 @@ internal static class Program
         WriteError($"{ProgName}: this mlua has no compiler: it cannot compile {script}");
         return 1;
 #else
-        byte[] source;
-        try
+        if (!FileLoading.TryRead(script, out byte[] source, out string chunkName, out string? error))
         {
-            source = File.ReadAllBytes(script);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError($"{ProgName}: cannot open {script}");
+            WriteError($"{ProgName}: {error}");
             return 1;
-        }
-
-        if (source.Length > 0 && source[0] == '#')
-        {
-            int nl = Array.IndexOf(source, (byte)'\n');
-            source = nl < 0 ? [] : source[nl..];
         }
 
         byte[] chunk;
         try
         {
-            chunk = LuaBytecode.Compile(source, "@" + script, strip, bigEndian);
+            chunk = LuaBytecode.Compile(source, chunkName, strip, bigEndian);
         }
         catch (LuaCompileException e)
         {
@@ -289,70 +391,11 @@ internal static class Program
 #endif
     }
 
-    private static bool RunScript(LuaState lua, string[] args, int script)
-    {
-        string name = args[script];
-        byte[] bytes;
-        string chunkName;
-        if (name == "-")
-        {
-            bytes = ReadAll(Console.OpenStandardInput());
-            chunkName = "=stdin";
-        }
-        else
-        {
-            try
-            {
-                bytes = File.ReadAllBytes(name);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                WriteError($"{ProgName}: cannot open {name}");
-                return false;
-            }
+    /// <summary>Runs an action of the state; an error is reported as lua.c reports it ("mlua: msg" and the traceback on stderr).</summary>
+    private static bool Report(Action run) => ErrorReport.Run(run, ProgName + ": ");
 
-            chunkName = "@" + name;
-        }
-
-        // A first line starting with '#' (a Unix shebang) is skipped, as lua.c does.
-        if (bytes.Length > 0 && bytes[0] == '#')
-        {
-            int nl = Array.IndexOf(bytes, (byte)'\n');
-            bytes = nl < 0 ? [] : nl + 1 < bytes.Length && bytes[nl + 1] == 0x1B ? bytes[(nl + 1)..] : bytes[nl..];
-        }
-
-        string[] scriptArgs = args[(script + 1)..];
-        return Report(() => lua.DoBuffer(bytes, chunkName, scriptArgs));
-    }
-
-    private static byte[] ReadAll(Stream s)
-    {
-        using var ms = new MemoryStream();
-        s.CopyTo(ms);
-        return ms.ToArray();
-    }
-
-    /// <summary>Runs an action; an error is reported as lua.c does ("mlua: msg" and the traceback on stderr).</summary>
-    private static bool Report(Action run)
-    {
-        try
-        {
-            run();
-            return true;
-        }
-        catch (LuaException e)
-        {
-            s_stdout.Flush();
-            string text = $"{ProgName}: {e.Message}";
-            if (e.LuaTraceback != null)
-            {
-                text += "\n" + e.LuaTraceback;
-            }
-
-            WriteError(text);
-            return false;
-        }
-    }
+    private static bool RunChunk(LuaState lua, ReadOnlySpan<byte> chunk, string chunkName, string[] args) =>
+        ErrorReport.RunChunk(lua, chunk, chunkName, args, ProgName + ": ");
 
     /// <summary>The global "arg" as lua.c builds it, made directly in the heap (no compiler needed).</summary>
     private static void CreateArgTable(LuaState lua, string[] args, int script)
@@ -395,22 +438,15 @@ internal static class Program
     {
         if (kind == LuaOutputKind.Standard)
         {
-            s_stdout.Write(bytes);
+            StandardStreams.Write(bytes);
         }
         else
         {
-            s_stdout.Flush();
-            using Stream err = Console.OpenStandardError();
-            err.Write(bytes);
+            StandardStreams.WriteError(bytes);
         }
     }
 
-    private static void WriteError(string text)
-    {
-        s_stdout.Flush();
-        Console.Error.WriteLine(text);
-        Console.Error.Flush();
-    }
+    internal static void WriteError(string text) => StandardStreams.WriteErrorLine(text);
 
     private static void DumpStats(LuaState lua)
     {
@@ -429,25 +465,36 @@ internal static class Program
         }
     }
 
-    internal static bool TryParseSize(string text, out long bytes)
+    /// <summary>A size in bytes: digits with an optional K, M or G suffix (powers of 1024).</summary>
+    internal static bool TryParseSize(string text, out long bytes) => TryParseScaled(text, 1024, out bytes);
+
+    /// <summary>A count: digits with an optional K, M or G suffix (powers of 1000).</summary>
+    internal static bool TryParseCount(string text, out long count) => TryParseScaled(text, 1000, out count);
+
+    private static bool TryParseScaled(string text, long unit, out long value)
     {
-        bytes = 0;
+        value = 0;
         long mul = 1;
         string t = text.Trim();
-        if (t.EndsWith('K') || t.EndsWith('k'))
+        if (t.Length > 0)
         {
-            mul = 1024;
-            t = t[..^1];
-        }
-        else if (t.EndsWith('M') || t.EndsWith('m'))
-        {
-            mul = 1024 * 1024;
-            t = t[..^1];
-        }
-        else if (t.EndsWith('G') || t.EndsWith('g'))
-        {
-            mul = 1024 * 1024 * 1024;
-            t = t[..^1];
+            switch (char.ToUpperInvariant(t[^1]))
+            {
+                case 'K':
+                    mul = unit;
+                    break;
+                case 'M':
+                    mul = unit * unit;
+                    break;
+                case 'G':
+                    mul = unit * unit * unit;
+                    break;
+            }
+
+            if (mul != 1)
+            {
+                t = t[..^1];
+            }
         }
 
         if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n <= 0 || n > long.MaxValue / mul)
@@ -455,7 +502,7 @@ internal static class Program
             return false;
         }
 
-        bytes = n * mul;
+        value = n * mul;
         return true;
     }
 
@@ -472,14 +519,22 @@ internal static class Program
         w.WriteLine("Available options are:");
         w.WriteLine("  -e stat   execute string 'stat'");
         w.WriteLine("  -i        enter interactive mode after executing 'script'");
+        w.WriteLine("  -l mod    require library 'mod' into global 'mod'");
+        w.WriteLine("  -l g=mod  require library 'mod' into global 'g'");
         w.WriteLine("  -v        show version information");
+        w.WriteLine("  -E        ignore environment variables");
+        w.WriteLine("  -W        turn warnings on");
+        w.WriteLine("  --        stop handling options");
+        w.WriteLine("  -         stop handling options and execute stdin");
+        w.WriteLine("MicroLua's options:");
+        w.WriteLine("  -I file   run 'file' before the script and the prompt (also --include)");
         w.WriteLine("  -d        print memory statistics to stderr at exit (also --dump)");
+        w.WriteLine($"  --memory-limit N  cap the Lua heap at N bytes (K, M, G suffixes; default {LuaLimits.DefaultMemoryLimit / (1024 * 1024)}M)");
+        w.WriteLine("  --instruction-limit N  stop after N instructions (K, M, G suffixes; default unlimited)");
+        w.WriteLine("  --no-column  accepted for compatibility: mlua's messages carry no columns");
         w.WriteLine("  -o file   compile 'script' to the .mlu chunk 'file' instead of running it");
         w.WriteLine("  -s        with -o: strip debug information");
         w.WriteLine("  --big-endian  with -o: write the big-endian form");
-        w.WriteLine("  --memory-limit N  cap the Lua heap at N bytes (K, M and G suffixes)");
         w.WriteLine("  -h        show this help (also --help)");
-        w.WriteLine("  --        stop handling options");
-        w.WriteLine("  -         stop handling options and execute stdin");
     }
 }

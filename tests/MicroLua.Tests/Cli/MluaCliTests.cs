@@ -145,4 +145,72 @@ public sealed class MluaCliTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void InstructionLimit_StopsLoop_ExitsWithOne()
+    {
+        var (exit, _, e) = Run(null, "--instruction-limit", "10000", "-e", "while true do end");
+        Assert.Equal(1, exit);
+        Assert.Equal("mlua: instruction limit exceeded (10000 instructions)\n", e);
+    }
+
+    [Fact]
+    public void ErrorValueWithToString_PrintsItsText_WithoutTraceback()
+    {
+        var (exit, _, e) = Run(null, "-e", "coroutine.wrap(function() error(setmetatable({}, {__tostring = function() return 'custom' end})) end)()");
+        Assert.Equal(1, exit);
+        Assert.Equal("mlua: custom\n", e);
+    }
+
+    [Fact]
+    public void MissingScript_GivesTheReason()
+    {
+        var (exit, _, e) = Run(null, "no-such-script.lua");
+        Assert.Equal(1, exit);
+        Assert.Equal("mlua: cannot open no-such-script.lua: No such file or directory\n", e);
+    }
+
+    [Fact]
+    public void LibraryOption_RequiresIntoNamedGlobal_InOrderWithDashE()
+    {
+        var (exit, o, _) = Run(null, "-e", "package.preload.m = function() return 42 end", "-l", "g=m", "-lm", "-e", "print(g, m)");
+        Assert.Equal(0, exit);
+        Assert.Equal("42\t42\n", o);
+    }
+
+    [Fact]
+    public void Script_WithByteOrderMark_Runs()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"mlua-bom-{Environment.ProcessId}.lua");
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. "print('bom')\n"u8]);
+        try
+        {
+            var (exit, o, _) = Run(null, file);
+            Assert.Equal(0, exit);
+            Assert.Equal("bom\n", o);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void SyntaxError_PrintsMessageWithoutTraceback()
+    {
+        var (exit, _, e) = Run(null, "-e", "x = = 1");
+        Assert.Equal(1, exit);
+        Assert.Equal("mlua: (command line):1: unexpected symbol near '='\n", e);
+    }
+
+    [Theory]
+    [InlineData("1000", 1000L)]
+    [InlineData("5K", 5000L)]
+    [InlineData("2M", 2_000_000L)]
+    [InlineData("1G", 1_000_000_000L)]
+    public void TryParseCount_ReadsDecimalSuffixes(string text, long expected)
+    {
+        Assert.True(MicroLua.Cli.Program.TryParseCount(text, out long n));
+        Assert.Equal(expected, n);
+    }
 }
