@@ -16,7 +16,7 @@ namespace MicroLua.Cli;
 /// the global "arg", -e chunks, "-" for standard input, -i and the REPL; plus -d (memory
 /// statistics to stderr at exit), --memory-limit N (bytes, with K or M suffixes), and
 /// -o out.mlu (compile the script to a chunk instead of running it; -s strips debug
-/// information, --big-endian writes the big-endian form). Built with
+/// information, --big-endian writes the big-endian form, --puc PUC Lua 5.4's format). Built with
 /// <c>-p:WithoutCompiler=true</c> it carries no compiler: it runs .mlu chunks and refuses
 /// source text, -e, -o and the REPL.
 /// </summary>
@@ -110,6 +110,9 @@ internal static class Program
                     break;
                 case "--big-endian":
                     bigEndian = true;
+                    break;
+                case "--puc":
+                    ChunkOutput.Puc = true;
                     break;
                 case "--memory-limit":
                     if (++i >= args.Length || !TryParseSize(args[i], out memoryLimit))
@@ -267,7 +270,7 @@ internal static class Program
         byte[] chunk;
         try
         {
-            chunk = LuaBytecode.Compile(source, "@" + script, strip, bigEndian);
+            chunk = ChunkOutput.Compile(source, "@" + script, strip, bigEndian);
         }
         catch (LuaCompileException e)
         {
@@ -477,6 +480,7 @@ internal static class Program
         w.WriteLine("  -o file   compile 'script' to the .mlu chunk 'file' instead of running it");
         w.WriteLine("  -s        with -o: strip debug information");
         w.WriteLine("  --big-endian  with -o: write the big-endian form");
+        w.WriteLine("  --puc     with -o: write PUC Lua 5.4's format (as luac5.4 does)");
         w.WriteLine("  --memory-limit N  cap the Lua heap at N bytes (K, M and G suffixes)");
         w.WriteLine("  -h        show this help (also --help)");
         w.WriteLine("  --        stop handling options");
