@@ -16,6 +16,9 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mlua=$(realpath "${1:?usage: puc-cli.sh path/to/mlua [path/to/nocompiler-mlua]}")
 nocomp=${2:-}
+if [ -n "$nocomp" ] && [ ! -x "$nocomp" ]; then
+  echo "FAIL puc: no mlua without the compiler at $nocomp"; nocomp=""
+fi
 [ -n "$nocomp" ] && nocomp=$(realpath "$nocomp")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -3,6 +3,7 @@ using MicroLua.Bytecode;
 using MicroLua.Compiler;
 using MicroLua.Tests.Scripts;
 using MicroLua.Values;
+using MicroLua.Vm;
 
 namespace MicroLua.Tests.Bytecode;
 
@@ -156,5 +157,37 @@ public sealed unsafe class PucChunkTests
         using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
         LuaValue[] r = lua.DoBytecode([.. Small(), 1, 2, 3], "=c");
         Assert.Equal("k", r[1].ToString());
+    }
+
+    private static byte[] Patched(string source, OpCode op, Func<uint, uint> patch)
+    {
+        FunctionProto f = LuaCompiler.Instance.Compile(Encoding.UTF8.GetBytes(source), "=crafted");
+        int at = Array.FindIndex(f.Code, i => Instruction.Op(i) == op);
+        Assert.True(at >= 0);
+        f.Code[at] = patch(f.Code[at]);
+        return LuaBytecode.WritePuc(f);
+    }
+
+    [Fact]
+    public void Crafted_SetListOnANumber_IsAnError()
+    {
+        // SETLIST moved up one register (with one item less) finds the integer 1 as its table:
+        // the verifier cannot know, the VM checks.
+        byte[] c = Patched("local t = {1, 2, 3} return t", OpCode.SetList,
+            i => Instruction.SetB(Instruction.SetA(i, Instruction.A(i) + 1), Instruction.B(i) - 1));
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
+        var e = Assert.Throws<LuaException>(() => lua.DoBytecode(c, "=c"));
+        Assert.Contains("attempt to index a number value", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Crafted_ForLoopOverATable_StoresNumbers()
+    {
+        // FORLOOP moved down one register counts in the register of t: t becomes a number, not a
+        // table whose offset is the loop index.
+        byte[] c = Patched("local t = {} for i = 1, 3 do end return t", OpCode.ForLoop, i => Instruction.SetA(i, Instruction.A(i) - 1));
+        using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
+        LuaValue[] r = lua.DoBytecode(c, "=c");
+        Assert.Equal(LuaType.Number, r[0].Type);
     }
 }
