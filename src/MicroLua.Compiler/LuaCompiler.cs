@@ -24,5 +24,5 @@ public sealed class LuaCompiler : ILuaCompiler
     }
 
     /// <inheritdoc/>
-    public byte[]? Dump(FunctionProto proto, bool strip) => ChunkWriter.Write(proto, strip, bigEndian: false);
+    public byte[]? Dump(FunctionProto proto, bool strip) => PucChunkWriter.Write(proto, strip, bigEndian: false);
 }

@@ -15,8 +15,8 @@ namespace MicroLua.Cli;
 /// The mlua command, with lua.c's options and behaviour (docs/mlua.md): a script with its
 /// arguments in the global "arg", -e, -l, -W, -E, LUA_INIT, "-" for standard input, -i and
 /// the REPL; plus MicroLua's own options: -d (memory statistics), --memory-limit,
-/// --instruction-limit, -I/--include, --no-column, and -o (compile to a .mlu chunk, with -s
-/// and --big-endian). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
+/// --instruction-limit, -I/--include, --no-column, and -o (compile to a .mlu chunk, with -s,
+/// --big-endian, and --puc for PUC Lua 5.4's format). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
 /// runs .mlu chunks and refuses source text, -e, -o and the REPL.
 /// </summary>
 internal static class Program
@@ -190,6 +190,9 @@ internal static class Program
                     break;
                 case "--big-endian":
                     o.BigEndian = true;
+                    break;
+                case "--puc":
+                    ChunkOutput.Puc = true;
                     break;
                 case "--memory-limit":
                     if ((value = Argument(args, ref i)) == null || !TryParseSize(value, out long limit)
@@ -369,7 +372,7 @@ internal static class Program
         byte[] chunk;
         try
         {
-            chunk = LuaBytecode.Compile(source, chunkName, strip, bigEndian);
+            chunk = ChunkOutput.Compile(source, chunkName, strip, bigEndian);
         }
         catch (LuaCompileException e)
         {
@@ -535,6 +538,7 @@ internal static class Program
         w.WriteLine("  -o file   compile 'script' to the .mlu chunk 'file' instead of running it");
         w.WriteLine("  -s        with -o: strip debug information");
         w.WriteLine("  --big-endian  with -o: write the big-endian form");
+        w.WriteLine("  --puc     with -o: write PUC Lua 5.4's format (as luac5.4 does)");
         w.WriteLine("  -h        show this help (also --help)");
     }
 }

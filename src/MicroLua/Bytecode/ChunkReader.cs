@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 namespace MicroLua.Bytecode;
 
 /// <summary>
-/// Reads a .mlu chunk (docs/bytecode.md) into <see cref="FunctionProto"/>s. Every read is
+/// Reads a .mlu chunk (docs/bytecode.md), or hands a PUC Lua 5.4 chunk to
+/// <see cref="PucChunkReader"/>, into <see cref="FunctionProto"/>s. Every read is
 /// bounds-checked against the chunk's length and every count is checked against the bytes
 /// left before anything is allocated for it, so any byte string ends in prototypes or a
 /// <see cref="ChunkFormatException"/>. A chunk of the other byte order is converted. In place
@@ -37,6 +38,12 @@ internal sealed unsafe class ChunkReader
     /// <exception cref="ChunkFormatException">The chunk is malformed.</exception>
     public static FunctionProto Read(byte* data, nuint length, bool inPlace, out bool usedInPlace)
     {
+        if (PucChunkFormat.Claims(data, length))
+        {
+            usedInPlace = false; // a PUC chunk is a stream of unaligned fields: always converted
+            return PucChunkReader.Read(data, length);
+        }
+
         var r = new ChunkReader(data, length, inPlace);
         FunctionProto main = r.ReadChunk();
         usedInPlace = r.UsedInPlace;

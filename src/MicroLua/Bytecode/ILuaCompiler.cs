@@ -14,7 +14,8 @@ public interface ILuaCompiler
     FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName);
 
     /// <summary>
-    /// Writes <paramref name="proto"/> as a .mlu chunk (string.dump), without debug
+    /// Writes <paramref name="proto"/> as a binary chunk (string.dump; MicroLua's compiler writes
+    /// PUC Lua 5.4's format, which lua5.4 also loads), without debug
     /// information when <paramref name="strip"/> is set; null when this compiler has no writer.
     /// </summary>
     byte[]? Dump(FunctionProto proto, bool strip) => null;

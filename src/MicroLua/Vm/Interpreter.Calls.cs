@@ -815,6 +815,13 @@ internal sealed unsafe partial class Interpreter
     private void SetList(Coroutine co, int ra, int n, int last)
     {
         Value* stack = StackOf(co);
+        if (stack[ra].Tag != Tag.Table)
+        {
+            // Compiled code always has its constructor's table here; a crafted chunk may not,
+            // and no static check sees every register's type.
+            throw LuaError.Runtime($"attempt to index a {TypeName(stack[ra])} value");
+        }
+
         uint t = stack[ra].R;
         TableObj* to = LuaTable.Obj(G, t);
         int needed = last + n;

@@ -365,14 +365,14 @@ internal sealed unsafe partial class Interpreter
         Value x = LuaConvert.TryToNumber(G, a, out _) ? b : a;
         if (a.IsString && b.IsNumber || b.IsString && a.IsNumber || a.IsString && b.IsString)
         {
-            // The string metamethods' wording.
+            // The string metamethods' wording, and their position: a library error's (none when stripped).
             string op = e.ToString().ToLowerInvariant();
             if (e == TM.Unm)
             {
                 op = "unm";
             }
 
-            return LuaError.Runtime($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
+            return new LuaError($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
         }
 
         return LuaError.Runtime($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, ReferenceEquals(null, null) && x.SameRaw(a) ? 0 : 1)}");

@@ -1319,8 +1319,10 @@ internal sealed unsafe partial class Interpreter
                         {
                             long step = ra[2].I;
                             long idx = ra->I + step;
-                            ra[1].I = (long)(count - 1);
-                            ra->I = idx;
+                            // Whole values, tags included: a crafted chunk can put any value
+                            // in R[A] or R[A+1] (a payload alone would turn a table's offset into a number).
+                            ra[1] = Value.Integer((long)(count - 1));
+                            *ra = Value.Integer(idx);
                             ra[3] = Value.Integer(idx);
                             pc -= Bx(i);
 
@@ -1339,7 +1341,7 @@ internal sealed unsafe partial class Interpreter
                         double limit = ra[1].D;
                         if (step > 0 ? idx <= limit : limit <= idx)
                         {
-                            ra->D = idx;
+                            *ra = Value.Float(idx);
                             ra[3] = Value.Float(idx);
                             pc -= Bx(i);
                             if ((Fuel -= Bx(i)) <= 0)

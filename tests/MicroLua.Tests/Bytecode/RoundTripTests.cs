@@ -5,9 +5,9 @@ using MicroLua.Tests.Scripts;
 namespace MicroLua.Tests.Bytecode;
 
 /// <summary>
-/// Every tests/lua script compiled to a .mlu chunk, loaded back and run prints what lua5.4
-/// printed for the source (its .expected file), in both byte orders and stripped or not
-/// where line information does not show.
+/// Every tests/lua script compiled to a .mlu chunk (and to a PUC Lua 5.4 chunk), loaded back
+/// and run prints what lua5.4 printed for the source (its .expected file), in both byte orders
+/// and stripped or not where line information does not show.
 /// </summary>
 public sealed class RoundTripTests
 {
@@ -57,14 +57,31 @@ public sealed class RoundTripTests
     [MemberData(nameof(Scripts))]
     public void Chunk_DumpedAfterLoad_IsIdentical(string script)
     {
-        // string.dump(load(chunk)) gives the same bytes: nothing is lost or reordered on the way.
+        // string.dump(load(chunk)) gives the PUC chunk of the same function, whichever format was
+        // loaded: nothing is lost or reordered on the way.
         string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
         foreach (bool strip in new[] { false, true })
         {
-            byte[] chunk = LuaBytecode.Compile(File.ReadAllBytes(path), "@" + script, strip);
-            using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
-            Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Values.Value.Nil, out var fn, out string? error), error);
-            Assert.Equal(chunk, lua.Runtime.Dump(fn.R, strip));
+            byte[] source = File.ReadAllBytes(path);
+            byte[] puc = LuaBytecode.CompilePuc(source, "@" + script, strip);
+            foreach (byte[] chunk in new[] { LuaBytecode.Compile(source, "@" + script, strip), puc })
+            {
+                using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
+                Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Values.Value.Nil, out var fn, out string? error), error);
+                Assert.Equal(puc, lua.Runtime.Dump(fn.R, strip));
+            }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_AsPucChunk_MatchesSource(string script)
+    {
+        string actual = RunChunk(script, (lua, _) =>
+        {
+            string path = Path.Combine(GoldenScriptTests.ScriptDirectory, script);
+            return lua.DoBytecode(LuaBytecode.CompilePuc(File.ReadAllBytes(path), "@" + script), "=chunk");
+        });
+        Assert.Equal(Expected(script), actual);
     }
 }
