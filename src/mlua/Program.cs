@@ -95,6 +95,8 @@ internal static class Program
                 case "-E":
                     ignoreEnvironment = true;
                     break;
+                case "--debug":
+                    return DebugCommand.Run(args, i + 1); // the Debug Adapter Protocol on stdio (DebugCommand.cs)
                 case "-W":
                     break;
                 case "-o":
@@ -289,7 +291,7 @@ internal static class Program
 #endif
     }
 
-    private static bool RunScript(LuaState lua, string[] args, int script)
+    internal static bool RunScript(LuaState lua, string[] args, int script)
     {
         string name = args[script];
         byte[] bytes;
@@ -355,7 +357,7 @@ internal static class Program
     }
 
     /// <summary>The global "arg" as lua.c builds it, made directly in the heap (no compiler needed).</summary>
-    private static void CreateArgTable(LuaState lua, string[] args, int script)
+    internal static void CreateArgTable(LuaState lua, string[] args, int script)
     {
         LuaGlobal g = lua.Global;
         int zero = script >= 0 ? script : args.Length;
