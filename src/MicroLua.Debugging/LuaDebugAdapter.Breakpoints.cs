@@ -227,6 +227,7 @@ public sealed partial class LuaDebugAdapter
         }
 
         _bpLines = max == 0 ? [] : lines;
+        _hook.SetLineFilter(_breakpoints.Values.SelectMany(l => l).Select(bp => bp.Line));
     }
 
     private void ClearBreakpoints()

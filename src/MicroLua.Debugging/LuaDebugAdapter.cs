@@ -266,6 +266,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
             ClearBreakpoints();
             _pause = false;
             _pendingEntryStop = false;
+            UpdateLineMode();
             _breakOnAll = false;
             _breakOnUncaught = true;
             ResumeLocked(StepKind.None, 0);
@@ -364,6 +365,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
                 case "pause":
                     Args(r, DapJson.Default.ThreadArguments);
                     _pause = true;
+                    UpdateLineMode();
                     conn.SendSuccess(r);
                     return false;
                 case "disconnect":
@@ -451,6 +453,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
                 lock (_gate)
                 {
                     _pendingEntryStop = true;
+                    UpdateLineMode();
                 }
             }
         }
@@ -587,6 +590,9 @@ public sealed partial class LuaDebugAdapter : IDisposable
         }
     }
 
+    /// <summary>Every line goes to the hook while a step, a pause or the entry stop is pending; else only breakpoint lines.</summary>
+    private void UpdateLineMode() => _hook.ReportAllLines = _pause || _step != StepKind.None || _pendingEntryStop;
+
     private void LineSlow(LuaState state, LuaDebugThread thread, int line)
     {
         _inStop = true;
@@ -595,6 +601,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
             if (_pendingEntryStop)
             {
                 _pendingEntryStop = false;
+                UpdateLineMode();
                 Stop(state, thread, "entry", null, null, null);
                 return;
             }
@@ -667,6 +674,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
 
         _pause = false;
         _step = StepKind.None;
+        UpdateLineMode();
         if (reason != "exception")
         {
             _lastError = null;
@@ -706,6 +714,7 @@ public sealed partial class LuaDebugAdapter : IDisposable
                         _stepThread = _threads.TryGetValue(w.ThreadId, out LuaDebugThread? t) ? t : thread;
                         _stepDepth = _stepThread.Depth;
                         _step = w.Step;
+                        UpdateLineMode();
                     }
 
                     return;

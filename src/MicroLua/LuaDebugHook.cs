@@ -10,10 +10,50 @@ namespace MicroLua;
 /// </summary>
 public abstract class LuaDebugHook
 {
+    internal Vm.DebugLineFilter Filter { get; } = new();
+
+    /// <summary>
+    /// Whether every new line is reported to <see cref="OnLine"/> (while stepping or pausing);
+    /// when false (the default), only lines numbered as in <see cref="SetLineFilter"/> are.
+    /// May be set from any thread.
+    /// </summary>
+    public bool ReportAllLines
+    {
+        get => Filter.All;
+        set => Filter.All = value;
+    }
+
+    /// <summary>
+    /// The line numbers (in any chunk) whose line events reach <see cref="OnLine"/> while
+    /// <see cref="ReportAllLines"/> is false: typically the lines that have breakpoints. The
+    /// interpreter checks them before it calls out, so other lines cost almost nothing. May be
+    /// called from any thread.
+    /// </summary>
+    public void SetLineFilter(IEnumerable<int> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        int max = 0;
+        foreach (int l in lines)
+        {
+            max = Math.Max(max, l);
+        }
+
+        bool[] set = new bool[max + 1];
+        foreach (int l in lines)
+        {
+            if (l > 0)
+            {
+                set[l] = true;
+            }
+        }
+
+        Filter.Lines = set;
+    }
+
     /// <summary>
     /// The top frame of <paramref name="thread"/> (a Lua function) is about to run the first
-    /// instruction of <paramref name="line"/>, or jumped back to the start of a line (a loop).
-    /// Called very often: return quickly when there is nothing to do.
+    /// instruction of <paramref name="line"/>, or jumped back to the start of a line (a loop),
+    /// and the line passes the filter (<see cref="ReportAllLines"/>, <see cref="SetLineFilter"/>).
     /// </summary>
     public abstract void OnLine(LuaState state, LuaDebugThread thread, int line);
 

@@ -34,6 +34,7 @@ public sealed unsafe partial class LuaState
             _debugHook = value;
             _debugBridge = value == null ? null : new DebugBridge(this, value);
             _vm.Debugger = _debugBridge;
+            _vm.DebugFilter = value?.Filter ?? new DebugLineFilter();
             _rt.ChunkLoaded = value == null ? null : OnChunkLoaded;
             foreach (object o in _g.Handles.LiveItems())
             {

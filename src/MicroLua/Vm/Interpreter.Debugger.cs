@@ -16,6 +16,18 @@ internal interface IDebugEvents
 }
 
 /// <summary>
+/// Which line events reach the debugger: all of them (while it steps or pauses) or those on
+/// the listed line numbers (its breakpoints' lines). Checked by the interpreter before it calls
+/// out, so that a line without a breakpoint costs an array lookup. Written by the debugger's
+/// threads, read by the interpreter's.
+/// </summary>
+internal sealed class DebugLineFilter
+{
+    public volatile bool[] Lines = [];
+    public volatile bool All;
+}
+
+/// <summary>
 /// The host debugger's events. A debugger is one more hook kind: <see cref="HookMaskDebug"/>
 /// in every coroutine's mask (set on all of them when it attaches and on each new one while it
 /// stays) makes the interpreter run its hooked loop, whose line tracking
@@ -31,13 +43,30 @@ internal sealed unsafe partial class Interpreter
     /// <summary>The attached debugger, or null.</summary>
     public IDebugEvents? Debugger { get; set; }
 
+    /// <summary>The attached debugger's line filter.</summary>
+    public DebugLineFilter DebugFilter { get; set; } = new();
+
     /// <summary>The last error reported, so that an error rethrown through nested activations is reported once.</summary>
     private LuaError? _debugLastError;
+
+    /// <summary>Whether the debugger's filter lets line events of <paramref name="line"/> through.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool DebugWants(int line)
+    {
+        DebugLineFilter f = DebugFilter;
+        if (f.All)
+        {
+            return true;
+        }
+
+        bool[] lines = f.Lines;
+        return (uint)line < (uint)lines.Length && lines[line];
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DebugLine(Coroutine co, int line)
     {
-        if (co.AllowHook && Debugger is { } d)
+        if (DebugWants(line) && co.AllowHook && Debugger is { } d)
         {
             RunDebugger(co, d, 0, line, null);
         }

@@ -204,6 +204,12 @@ internal sealed unsafe partial class Interpreter
 
         if ((mask & (HookMaskLine | HookMaskDebug)) != 0)
         {
+            if ((mask & HookMaskLine) == 0 && !DebugFilter.All && !DebugWants(CurrentLine(p, npc)))
+            {
+                co.OldPc = npc; // only a debugger listens, and not to this line
+                return;
+            }
+
             int oldpc = co.OldPc < p->SizeCode ? co.OldPc : 0;
             int line = CurrentLine(p, npc);
             if (npc <= oldpc || CurrentLine(p, oldpc) != line)
