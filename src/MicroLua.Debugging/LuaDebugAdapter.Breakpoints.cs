@@ -70,14 +70,31 @@ public sealed partial class LuaDebugAdapter
         return "file:" + full;
     }
 
+    // one-entry caches of the line event's slow path (script thread): the same chunk comes again and again
+    private string? _lastChunkName;
+    private string _lastKey = "";
+    private Dictionary<string, Bp[]>? _lastSnapshot;
+    private string? _lastBreakpointsKey;
+    private Bp[]? _lastBreakpoints;
+
+    /// <summary>The breakpoints by key as of the last change, read by the script thread without the lock.</summary>
+    private volatile Dictionary<string, Bp[]> _snapshot = new(s_keyComparer);
+
     private string KeyOfChunk(string chunkName)
     {
+        if (ReferenceEquals(chunkName, _lastChunkName))
+        {
+            return _lastKey;
+        }
+
         if (!_keyOfChunk.TryGetValue(chunkName, out string? key))
         {
             key = chunkName.StartsWith('@') ? FileKey(chunkName[1..]) : "chunk:" + chunkName;
             _keyOfChunk[chunkName] = key;
         }
 
+        _lastChunkName = chunkName;
+        _lastKey = key;
         return key;
     }
 
@@ -227,6 +244,13 @@ public sealed partial class LuaDebugAdapter
         }
 
         _bpLines = max == 0 ? [] : lines;
+        var snapshot = new Dictionary<string, Bp[]>(s_keyComparer);
+        foreach (var (key, list) in _breakpoints)
+        {
+            snapshot[key] = [.. list];
+        }
+
+        _snapshot = snapshot;
         _hook.SetLineFilter(_breakpoints.Values.SelectMany(l => l).Select(bp => bp.Line));
     }
 
@@ -317,22 +341,27 @@ public sealed partial class LuaDebugAdapter
         }
 
         string key = KeyOfChunk(chunk);
-        List<Bp> due = [];
-        lock (_gate)
+        Dictionary<string, Bp[]> snapshot = _snapshot;
+        if (!ReferenceEquals(key, _lastBreakpointsKey) || snapshot != _lastSnapshot)
         {
-            if (!_breakpoints.TryGetValue(key, out List<Bp>? list))
-            {
-                return null;
-            }
-
-            foreach (Bp bp in list)
-            {
-                if (bp.Line == line)
-                {
-                    due.Add(bp);
-                }
-            }
+            _lastSnapshot = snapshot;
+            _lastBreakpointsKey = key;
+            _lastBreakpoints = snapshot.TryGetValue(key, out Bp[]? found) ? found : null;
         }
+
+        Bp[]? here = _lastBreakpoints;
+        int n = 0;
+        for (int i = 0; here != null && i < here.Length; i++)
+        {
+            n += here[i].Line == line ? 1 : 0;
+        }
+
+        if (n == 0)
+        {
+            return null;
+        }
+
+        Bp[] due = Array.FindAll(here!, bp => bp.Line == line);
 
         List<int>? stops = null;
         int mark = _handles.Count;

@@ -87,7 +87,23 @@ public sealed unsafe partial class LuaState
     {
         Coroutine co = CheckFrame(thread, frame);
         ref CallFrame fr = ref co.Frames[frame];
-        return fr.IsLua ? _g.ToDotNetString(Value.Object(Tag.ShortString, _vm.Proto(_vm.ProtoOfClosure(fr.Closure))->Source)) : null;
+        return fr.IsLua ? SourceName(_vm.Proto(_vm.ProtoOfClosure(fr.Closure))) : null;
+    }
+
+    // The last source name made, reused while the same bytes come again (a debugger asks for it at every breakpoint line).
+    private byte[] _lastSourceBytes = [];
+    private string _lastSourceName = "";
+
+    private string SourceName(ProtoObj* p)
+    {
+        ReadOnlySpan<byte> bytes = _g.StringSpan(Value.Object(Tag.ShortString, p->Source));
+        if (!bytes.SequenceEqual(_lastSourceBytes))
+        {
+            _lastSourceBytes = bytes.ToArray();
+            _lastSourceName = System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
+        return _lastSourceName;
     }
 
     private LuaStackFrame FrameView(Coroutine co, int fi)
@@ -102,7 +118,7 @@ public sealed unsafe partial class LuaState
         }
 
         ProtoObj* p = _vm.Proto(_vm.ProtoOfClosure(fr.Closure));
-        string source = _g.ToDotNetString(Value.Object(Tag.ShortString, p->Source));
+        string source = SourceName(p);
         return new LuaStackFrame(fi, true, source, ChunkId.Format(source), _vm.CurrentLine(p, fr.Pc - 1), p->LineDefined, sb.ToString(), tail);
     }
 
