@@ -490,4 +490,47 @@ public sealed class AdapterTests
         Assert.Null(s.Error);
         Assert.False(s.Adapter.IsClientConnected);
     }
+
+    [Fact]
+    public void ScriptHooks_CoexistWithTheDebugger()
+    {
+        const string script = """
+            local lines = 0
+            debug.sethook(function() lines = lines + 1 end, "l")
+            local x = 1
+            debug.sethook()
+            print(debug.gethook(), lines > 0)
+            x = x + 1
+            print(x)
+            """;
+        using InProcessSession s = InProcessSession.ForFile(script, out string path);
+        DapClient c = s.Client;
+        s.Start(path, 6);
+        var (reason, thread, _) = c.WaitStopped();
+        Assert.Equal("breakpoint", reason);
+        Assert.Equal("1", c.Evaluate("x", c.StackTrace(thread)[0].GetProperty("id").GetInt32()));
+        c.Continue(thread);
+        c.WaitEvent("terminated");
+        Assert.Equal("nil\ttrue\n2\n", c.Output);
+    }
+
+    [Fact]
+    public void WrappedCoroutineError_StopsAsUncaughtInTheResumer()
+    {
+        const string script = """
+            local f = coroutine.wrap(function() local inner = 5; error("in wrap") end)
+            f()
+            """;
+        using InProcessSession s = InProcessSession.ForFile(script, out string path);
+        DapClient c = s.Client;
+        s.Start(path);
+        var (reason, thread, body) = c.WaitStopped();
+        Assert.Equal("exception", reason);
+        Assert.Equal(1, thread); // resume caught it in the coroutine; the wrap raised it again in main, uncaught
+        Assert.EndsWith("in wrap", body.GetProperty("text").GetString());
+        c.Continue(thread);
+        c.WaitEvent("terminated");
+        s.Join();
+        Assert.EndsWith("in wrap", s.Error);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MicroLua.Values;
 
 namespace MicroLua.Vm;
 
@@ -61,6 +62,30 @@ internal sealed unsafe partial class Interpreter
 
         bool[] lines = f.Lines;
         return (uint)line < (uint)lines.Length && lines[line];
+    }
+
+    /// <summary>
+    /// The hooked loop's shortcut when only a debugger listens: an instruction on a line the
+    /// debugger does not want needs no call out, only the line tracking's "last pc".
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool DebugSkips(Coroutine co, ProtoObj* p, int npc)
+    {
+        DebugLineFilter f = DebugFilter;
+        if (f.All)
+        {
+            return false;
+        }
+
+        bool[] lines = f.Lines;
+        int line = CurrentLine(p, npc);
+        if ((uint)line < (uint)lines.Length && lines[line])
+        {
+            return false;
+        }
+
+        co.OldPc = npc;
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -87,7 +87,8 @@ internal sealed unsafe partial class Interpreter
         while (true)
         {
             uint i = code[pc++];
-            if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0)
+            if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
+                && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, pc - 1)))
             {
                 frames[fi].Pc = pc;
                 TraceExec(co, p, pc - 1);
