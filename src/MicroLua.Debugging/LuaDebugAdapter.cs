@@ -551,24 +551,11 @@ public sealed partial class LuaDebugAdapter : IDisposable
     {
         public override void OnLine(LuaState state, LuaDebugThread thread, int line)
         {
-            if (adapter._inStop || adapter._conn == null)
+            // the state's line filter (UpdateLineMode, RebuildLineFilter) lets through only breakpoint lines, or every line while stepping or pausing
+            if (!adapter._inStop && adapter._conn != null)
             {
-                return;
+                adapter.LineSlow(state, thread, line);
             }
-
-            if (!adapter._pause && adapter._step == StepKind.None)
-            {
-                bool[] bp = adapter._bpLines;
-                if ((uint)line >= (uint)bp.Length || !bp[line])
-                {
-                    if (!adapter._pendingEntryStop)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            adapter.LineSlow(state, thread, line);
         }
 
         public override void OnTailCall(LuaState state, LuaDebugThread thread)
