@@ -46,6 +46,9 @@ internal sealed class CliOptions
     /// <summary>-d, --dump: memory statistics to stderr at exit.</summary>
     public bool Dump { get; set; }
 
+    /// <summary>--debug: the index of the first argument after it (the script); -1 when absent.</summary>
+    public int DebugFrom { get; set; } = -1;
+
     /// <summary>-o file: compile the script to a chunk instead of running it.</summary>
     public string? Output { get; set; }
 

@@ -52,6 +52,11 @@ internal static class Program
             return 0;
         }
 
+        if (o.DebugFrom >= 0)
+        {
+            return DebugCommand.Run(args, o.DebugFrom);
+        }
+
         if (o.Output != null)
         {
             return o.Script < 0 || args[o.Script] == "-" ? Usage("'-o' needs a script file to compile")
@@ -157,6 +162,9 @@ internal static class Program
                 case "-i":
                     o.Interactive = o.Version = true;
                     break;
+                case "--debug":
+                    o.DebugFrom = i + 1; // the Debug Adapter Protocol on stdio (DebugCommand.cs)
+                    return null;
                 case "-v":
                 case "--version":
                     o.Version = true;
@@ -334,7 +342,7 @@ internal static class Program
     /// Runs a file (standard input when <paramref name="name"/> is null) with arguments, read
     /// as loadfile reads it: a UTF-8 byte-order mark and a first '#' line are skipped.
     /// </summary>
-    private static bool RunFile(LuaState lua, string? name, string[] scriptArgs)
+    internal static bool RunFile(LuaState lua, string? name, string[] scriptArgs)
     {
         if (!FileLoading.TryRead(name, out byte[] bytes, out string chunkName, out string? error))
         {
@@ -401,7 +409,7 @@ internal static class Program
         ErrorReport.RunChunk(lua, chunk, chunkName, args, ProgName + ": ");
 
     /// <summary>The global "arg" as lua.c builds it, made directly in the heap (no compiler needed).</summary>
-    private static void CreateArgTable(LuaState lua, string[] args, int script)
+    internal static void CreateArgTable(LuaState lua, string[] args, int script)
     {
         LuaGlobal g = lua.Global;
         int zero = script >= 0 ? script : args.Length;
@@ -539,6 +547,7 @@ internal static class Program
         w.WriteLine("  -s        with -o: strip debug information");
         w.WriteLine("  --big-endian  with -o: write the big-endian form");
         w.WriteLine("  --puc     with -o: write PUC Lua 5.4's format (as luac5.4 does)");
+        w.WriteLine("  --debug [script [args]]  serve the Debug Adapter Protocol on stdio (docs/debugging.md)");
         w.WriteLine("  -h        show this help (also --help)");
     }
 }

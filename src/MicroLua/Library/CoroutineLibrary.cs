@@ -50,7 +50,7 @@ internal static unsafe class CoroutineLibrary
             g.PopTemp();
         }
 
-        var co = new Coroutine(th);
+        var co = new Coroutine(th) { HookMask = vm.Debugger != null ? Interpreter.HookMaskDebug : 0 };
         ((ThreadObj*)g.Heap.Ptr(th))->Handle = g.Handles.Add(co);
         Value thread = Value.Object(Tag.Thread, th);
         vm.StackOf(co)[0] = fn;

@@ -247,7 +247,7 @@ internal static unsafe class DebugLibrary
     // ---- locals ----
 
     /// <summary>Name and stack slot of local <paramref name="n"/> of frame <paramref name="fi"/>, as lua_getlocal finds them.</summary>
-    private static string? FindLocal(Interpreter vm, Coroutine co, int fi, long n, out int slot)
+    internal static string? FindLocal(Interpreter vm, Coroutine co, int fi, long n, out int slot)
     {
         slot = 0;
         ref CallFrame fr = ref co.Frames[fi];
@@ -353,7 +353,7 @@ internal static unsafe class DebugLibrary
     // ---- upvalues ----
 
     /// <summary>Pointer to upvalue <paramref name="n"/> (1-based) of function <paramref name="f"/> and its owner block, or null.</summary>
-    private static Value* UpvalueSlot(LuaGlobal g, in Value f, long n, out uint owner)
+    internal static Value* UpvalueSlot(LuaGlobal g, in Value f, long n, out uint owner)
     {
         owner = 0;
         if (f.Tag == Tag.LuaClosure)
@@ -383,7 +383,7 @@ internal static unsafe class DebugLibrary
         return null;
     }
 
-    private static string UpvalueNameOf(Interpreter vm, in Value f, long n) =>
+    internal static string UpvalueNameOf(Interpreter vm, in Value f, long n) =>
         f.Tag == Tag.LuaClosure ? vm.UpvalueName(vm.Proto(vm.ProtoOfClosure(f.R)), (int)(n - 1)) ?? "(no name)" : "";
 
     private static int GetUpvalue(ref CallContext c)
@@ -626,7 +626,7 @@ internal static unsafe class DebugLibrary
     private static int GetHook(ref CallContext c)
     {
         Coroutine co = GetThread(ref c, out _);
-        if (co.HookMask == 0)
+        if ((co.HookMask & ~Interpreter.HookMaskDebug) == 0)
         {
             return c.Return(Value.Nil);
         }

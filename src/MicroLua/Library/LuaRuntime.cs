@@ -90,6 +90,9 @@ internal sealed unsafe class LuaRuntime
 
     public LuaOutputHandler? Output { get; set; }
 
+    /// <summary>Called after each chunk loads, with its prototype and its source text (empty for a binary chunk), while a debugger is attached (LuaState.Debugging.cs).</summary>
+    public Action<FunctionProto, byte[]?>? ChunkLoaded { get; set; }
+
     public void Write(ReadOnlySpan<byte> bytes)
     {
         if (Output != null)
@@ -285,6 +288,7 @@ internal sealed unsafe class LuaRuntime
         }
 
         fn = Instantiate(proto, env);
+        ChunkLoaded?.Invoke(proto, bytes.ToArray());
         error = null;
         return true;
     }
@@ -310,6 +314,7 @@ internal sealed unsafe class LuaRuntime
         }
 
         fn = Instantiate(proto, env);
+        ChunkLoaded?.Invoke(proto, null);
         error = null;
         return true;
     }

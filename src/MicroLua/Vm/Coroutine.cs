@@ -72,6 +72,9 @@ internal sealed class Coroutine
     public int TransferFirst;
     public int TransferCount;
 
+    /// <summary>The host's debugging view of this coroutine (LuaState.Debugging.cs), created when a debugger first asks.</summary>
+    public object? DebugView;
+
     public ref CallFrame Top => ref Frames[FrameCount - 1];
 
     public int PushFrame()

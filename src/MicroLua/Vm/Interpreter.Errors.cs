@@ -633,6 +633,27 @@ internal sealed unsafe partial class Interpreter
             }
 
             sb.Append(": in ");
+            AppendFunctionName(sb, co, fi);
+        }
+        else
+        {
+            sb.Append("[C]: in ");
+            AppendFunctionName(sb, co, fi);
+        }
+
+        if ((co.Frames[fi].Flags & FrameFlags.Tail) != 0)
+        {
+            sb.Append("\n\t(...tail calls...)");
+        }
+    }
+
+    /// <summary>What a traceback says a frame runs: "function 'f'", "main chunk", "function &lt;src:12&gt;", "function 'string.rep'" ...</summary>
+    public void AppendFunctionName(StringBuilder sb, Coroutine co, int fi)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        if (fr.IsLua)
+        {
+            ProtoObj* p = Proto(ProtoOfClosure(fr.Closure));
             string? kind = FunctionName(co, fi, out string? name);
             if (kind == "for iterator")
             {
@@ -648,12 +669,12 @@ internal sealed unsafe partial class Interpreter
             }
             else
             {
+                string src = ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)));
                 sb.Append("function <").Append(src).Append(':').Append(p->LineDefined).Append('>');
             }
         }
         else
         {
-            sb.Append("[C]: in ");
             string? kind = FunctionName(co, fi, out string? name);
             Value f = StackOf(co)[fr.Func];
             string? hostName = f.Tag == Tag.HostFunction ? G.Handles.Get<HostFunctionInfo>((int)f.I).Name : null;
@@ -666,11 +687,6 @@ internal sealed unsafe partial class Interpreter
                 // A library function is known by its qualified name ("string.rep"), as Lua finds it in package.loaded.
                 sb.Append(hostName != null ? $"function '{hostName}'" : "?");
             }
-        }
-
-        if ((fr.Flags & FrameFlags.Tail) != 0)
-        {
-            sb.Append("\n\t(...tail calls...)");
         }
     }
 }

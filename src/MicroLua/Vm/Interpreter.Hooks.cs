@@ -56,17 +56,18 @@ internal sealed unsafe partial class Interpreter
     /// <summary>Sets (or, with mask 0, removes) the hook of <paramref name="co"/>, as lua_sethook.</summary>
     public static void SetHook(Coroutine co, in Value hook, int mask, int count)
     {
+        int debug = co.HookMask & HookMaskDebug; // an attached debugger's events are not the script's to remove
         if (mask == 0)
         {
             co.Hook = default;
-            co.HookMask = 0;
+            co.HookMask = debug;
             co.BaseHookCount = 0;
             co.HookCount = 0;
             return;
         }
 
         co.Hook = hook;
-        co.HookMask = mask;
+        co.HookMask = mask | debug;
         co.BaseHookCount = count;
         co.HookCount = count;
     }
@@ -118,6 +119,11 @@ internal sealed unsafe partial class Interpreter
     private void HookLuaCall(Coroutine co, int fi)
     {
         co.OldPc = 0;
+        if ((co.HookMask & HookMaskDebug) != 0 && (co.Frames[fi].Flags & FrameFlags.Tail) != 0)
+        {
+            DebugTailCall(co);
+        }
+
         if ((co.HookMask & HookMaskCall) == 0 || !co.AllowHook)
         {
             return;
@@ -196,13 +202,27 @@ internal sealed unsafe partial class Interpreter
             CallHook(co, EvCount, -1, 0, 0);
         }
 
-        if ((mask & HookMaskLine) != 0)
+        if ((mask & (HookMaskLine | HookMaskDebug)) != 0)
         {
+            if ((mask & HookMaskLine) == 0 && !DebugFilter.All && !DebugWants(CurrentLine(p, npc)))
+            {
+                co.OldPc = npc; // only a debugger listens, and not to this line
+                return;
+            }
+
             int oldpc = co.OldPc < p->SizeCode ? co.OldPc : 0;
             int line = CurrentLine(p, npc);
             if (npc <= oldpc || CurrentLine(p, oldpc) != line)
             {
-                CallHook(co, EvLine, line, 0, 0);
+                if ((mask & HookMaskLine) != 0)
+                {
+                    CallHook(co, EvLine, line, 0, 0);
+                }
+
+                if ((mask & HookMaskDebug) != 0)
+                {
+                    DebugLine(co, line);
+                }
             }
 
             co.OldPc = npc;

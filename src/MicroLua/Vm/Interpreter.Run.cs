@@ -29,6 +29,11 @@ internal sealed unsafe partial class Interpreter
             }
             catch (LuaError e) when (!co.Yielding)
             {
+                if ((co.HookMask & HookMaskDebug) != 0)
+                {
+                    DebugError(co, e); // before unwinding: an attached debugger sees the frames that raised it
+                }
+
                 if (!Recover(co, entry, e))
                 {
                     throw;
@@ -82,7 +87,8 @@ internal sealed unsafe partial class Interpreter
         while (true)
         {
             uint i = code[pc++];
-            if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount)) != 0)
+            if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
+                && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, pc - 1)))
             {
                 frames[fi].Pc = pc;
                 TraceExec(co, p, pc - 1);
