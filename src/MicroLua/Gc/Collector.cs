@@ -38,7 +38,7 @@ internal enum GcMode
 /// cleared to nil by each cycle); open upvalues point below the top; objects held only in C#
 /// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>).
 /// </summary>
-internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
+internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 {
     private readonly LuaGlobal _g;
     private readonly Heap _heap;
@@ -1107,7 +1107,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         {
             if (Count == _items.Length)
             {
-                Array.Resize(ref _items, Count * 2);
+                Array.Resize(ref _items, Math.Max(16, Count * 2));
             }
 
             _items[Count++] = r;

@@ -74,11 +74,40 @@ internal sealed class Coroutine
 
     public ref CallFrame Top => ref Frames[FrameCount - 1];
 
+    /// <summary>
+    /// A copy for another state made from the same heap bytes (a snapshot): frames, to-be-closed
+    /// slots and hook settings. Taken at a safe point, where no coroutine but the main one runs,
+    /// so the copy has no resumer.
+    /// </summary>
+    public Coroutine Clone() => new(Thread)
+    {
+        Frames = FrameCount == 0 ? [] : Frames[..FrameCount],
+        FrameCount = FrameCount,
+        Status = Status,
+        NonYieldable = NonYieldable,
+        Yielding = Yielding,
+        YieldCount = YieldCount,
+        Tbc = TbcCount == 0 ? [] : Tbc[..TbcCount],
+        TbcCount = TbcCount,
+        PendingTailCall = PendingTailCall,
+        DiedWithError = DiedWithError,
+        Started = Started,
+        HookMask = HookMask,
+        Hook = Hook,
+        BaseHookCount = BaseHookCount,
+        HookCount = HookCount,
+        AllowHook = AllowHook,
+        OldPc = OldPc,
+        HookFrame = HookFrame,
+        TransferFirst = TransferFirst,
+        TransferCount = TransferCount,
+    };
+
     public int PushFrame()
     {
         if (FrameCount == Frames.Length)
         {
-            Array.Resize(ref Frames, FrameCount * 2);
+            Array.Resize(ref Frames, Math.Max(8, FrameCount * 2));
         }
 
         return FrameCount++;
@@ -88,7 +117,7 @@ internal sealed class Coroutine
     {
         if (TbcCount == Tbc.Length)
         {
-            Array.Resize(ref Tbc, TbcCount * 2);
+            Array.Resize(ref Tbc, Math.Max(4, TbcCount * 2));
         }
 
         Tbc[TbcCount++] = slot;

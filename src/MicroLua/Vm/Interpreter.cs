@@ -36,7 +36,7 @@ internal sealed unsafe partial class Interpreter
 {
     public readonly LuaGlobal G;
     private readonly byte* _hb;
-    private readonly uint[] _tmNames = new uint[(int)TM.Count];
+    private readonly uint[] _tmNames;
 
     /// <summary>Nested host-to-Lua activations (Lua's nCcalls); "C stack overflow" past the limit.</summary>
     public int CCalls;
@@ -45,6 +45,7 @@ internal sealed unsafe partial class Interpreter
     {
         G = g;
         _hb = g.Heap.Base;
+        _tmNames = new uint[(int)TM.Count];
         string[] names =
         [
             "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
@@ -61,11 +62,12 @@ internal sealed unsafe partial class Interpreter
         InitHookNames();
 
         Main = new Coroutine(g.MainThread.R) { Status = CoStatus.Running, Started = true };
-        ThreadObj(Main)->Handle = g.Handles.Add(Main);
+        ThreadObj(Main)->Handle = LuaThread.MainHandle;
+        g.MainCoroutine = Main;
         Running = Main;
     }
 
-    public Coroutine Main { get; }
+    public Coroutine Main { get; private set; }
 
     /// <summary>The library services of the state (Library.LuaRuntime), set by it.</summary>
     public object? Runtime { get; set; }
