@@ -180,8 +180,7 @@ public sealed unsafe partial class LuaState
             throw;
         }
 
-        _g = new LuaGlobal(heap, s.Global);
-        _g.Handles = OwnHandles(s.Global.Handles);
+        _g = new LuaGlobal(heap, s.Global, OwnHandles(s.Global.Handles));
         Gc.Collector.AttachCopy(_g, s.Gc);
         _vm = new Interpreter(_g, s.Vm)
         {

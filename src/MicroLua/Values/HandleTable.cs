@@ -10,14 +10,16 @@ namespace MicroLua.Values;
 /// </summary>
 internal sealed class HandleTable
 {
-    private object?[] _items = new object?[16];
-    private int[] _nextFree = new int[16];
+    private object?[] _items;
+    private int[] _nextFree;
     private int _freeHead = -1;
     private int _count;
     private bool _shared; // the arrays belong to a snapshot: copy them before any change
 
     public HandleTable()
     {
+        _items = new object?[16];
+        _nextFree = new int[16];
     }
 
     /// <summary>A table that shares <paramref name="from"/>'s arrays until its first change (from a frozen table).</summary>
@@ -34,7 +36,7 @@ internal sealed class HandleTable
     /// <summary>A frozen copy whose arrays tables made with <see cref="HandleTable(HandleTable)"/> share; <paramref name="map"/> says what each object becomes in it.</summary>
     public HandleTable Freeze(Func<object, object> map)
     {
-        var t = new HandleTable
+        var t = new HandleTable(this)
         {
             _items = new object?[Math.Max(_count, 1)],
             _nextFree = (int[])_nextFree.Clone(),

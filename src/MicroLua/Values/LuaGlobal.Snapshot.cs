@@ -43,11 +43,11 @@ internal sealed unsafe partial class LuaGlobal
     };
 
     /// <summary>The shared state of a heap copied from a snapshot: nothing is allocated in the heap.</summary>
-    public LuaGlobal(Heap heap, Saved s)
+    public LuaGlobal(Heap heap, Saved s, HandleTable handles)
     {
         Heap = heap;
         Seed = s.Seed;
-        Handles = new HandleTable(s.Handles);
+        Handles = handles;
         Strings = new StringTable(this);
         Load(s);
     }

@@ -18,12 +18,21 @@ internal sealed class Coroutine
     public Coroutine(uint thread)
     {
         Thread = thread;
+        Frames = new CallFrame[8];
+        Tbc = new int[4];
+    }
+
+    private Coroutine(uint thread, CallFrame[] frames, int[] tbc)
+    {
+        Thread = thread;
+        Frames = frames;
+        Tbc = tbc;
     }
 
     /// <summary>The ThreadObj this coroutine runs on.</summary>
     public uint Thread { get; }
 
-    public CallFrame[] Frames = new CallFrame[8];
+    public CallFrame[] Frames;
     public int FrameCount;
 
     public CoStatus Status = CoStatus.Suspended;
@@ -36,7 +45,7 @@ internal sealed class Coroutine
     public int YieldCount;
 
     /// <summary>Stack indices of to-be-closed variables, innermost last.</summary>
-    public int[] Tbc = new int[4];
+    public int[] Tbc;
     public int TbcCount;
 
     /// <summary>Set by CallContext.TailCall: stack index of the function that replaces the running host function (-1 when none).</summary>
@@ -79,15 +88,13 @@ internal sealed class Coroutine
     /// slots and hook settings. Taken at a safe point, where no coroutine but the main one runs,
     /// so the copy has no resumer.
     /// </summary>
-    public Coroutine Clone() => new(Thread)
+    public Coroutine Clone() => new(Thread, FrameCount == 0 ? [] : Frames[..FrameCount], TbcCount == 0 ? [] : Tbc[..TbcCount])
     {
-        Frames = FrameCount == 0 ? [] : Frames[..FrameCount],
         FrameCount = FrameCount,
         Status = Status,
         NonYieldable = NonYieldable,
         Yielding = Yielding,
         YieldCount = YieldCount,
-        Tbc = TbcCount == 0 ? [] : Tbc[..TbcCount],
         TbcCount = TbcCount,
         PendingTailCall = PendingTailCall,
         DiedWithError = DiedWithError,

@@ -1,0 +1,106 @@
+// States per second and managed bytes per idle state for MicroLua: a new Safe state from
+// scratch, a new state from a snapshot of one, and restore of a used state to its snapshot.
+// One thread, then one thread per core. Prints one line per measure (bench/states/run.sh
+// puts them beside C Lua's). No assertions: docs/memory.md records the figures.
+using System.Diagnostics;
+using MicroLua;
+
+int seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
+int cores = Environment.ProcessorCount;
+
+using var template = new LuaState();
+LuaSnapshot snapshot = template.Snapshot();
+Console.WriteLine($"Safe state: {template.MemoryStats.BytesInUse} heap bytes in use, snapshot holds {snapshot.HeapBytes} bytes");
+
+Report("new state from scratch", () => new LuaState().Dispose(), () => new LuaState());
+Report("new state from a snapshot", () => LuaState.FromSnapshot(snapshot).Dispose(), () => LuaState.FromSnapshot(snapshot));
+RestoreBench();
+return 0;
+
+void Report(string what, Action once, Func<LuaState> keep)
+{
+    double one = Rate(once, 1);
+    double all = Rate(once, cores);
+    long bytes = BytesPerIdleState(keep);
+    Console.WriteLine($"{what,-28} {one,10:N0} states/s (1 thread) {all,10:N0} states/s ({cores} threads) {bytes,8:N0} managed bytes per idle state");
+}
+
+// Restore of a used state: a state that ran a script that allocates, put back to its snapshot.
+void RestoreBench()
+{
+    using var used = new LuaState(new LuaOptions { Compiler = MicroLua.Compiler.LuaCompiler.Instance });
+    LuaSnapshot clean = used.Snapshot();
+    const string work = "local t = {} for i = 1, 200 do t[i] = { i, tostring(i) } end x = t";
+    var sw = Stopwatch.StartNew();
+    long n = 0;
+    long restoreTicks = 0;
+    while (sw.Elapsed.TotalSeconds < seconds)
+    {
+        used.DoString(work, "=work");
+        long t0 = Stopwatch.GetTimestamp();
+        used.Restore(clean);
+        restoreTicks += Stopwatch.GetTimestamp() - t0;
+        n++;
+    }
+
+    double us = restoreTicks * 1e6 / Stopwatch.Frequency / n;
+    Console.WriteLine($"{"restore to a snapshot",-28} {1e6 / us,10:N0} restores/s (1 thread) {us,10:F2} us per restore of a {clean.HeapBytes:N0}-byte heap");
+}
+
+double Rate(Action once, int threads)
+{
+    for (int i = 0; i < 200; i++)
+    {
+        once();
+    }
+
+    long total = 0;
+    var sw = Stopwatch.StartNew();
+    var workers = new Thread[threads];
+    for (int t = 0; t < threads; t++)
+    {
+        workers[t] = new Thread(() =>
+        {
+            long mine = 0;
+            while (sw.Elapsed.TotalSeconds < seconds)
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    once();
+                }
+
+                mine += 100;
+            }
+
+            Interlocked.Add(ref total, mine);
+        });
+        workers[t].Start();
+    }
+
+    foreach (Thread w in workers)
+    {
+        w.Join();
+    }
+
+    return total / sw.Elapsed.TotalSeconds;
+}
+
+static long BytesPerIdleState(Func<LuaState> make)
+{
+    const int n = 1000;
+    var states = new LuaState[n];
+    make().Dispose();
+    long before = GC.GetAllocatedBytesForCurrentThread();
+    for (int i = 0; i < n; i++)
+    {
+        states[i] = make();
+    }
+
+    long after = GC.GetAllocatedBytesForCurrentThread();
+    foreach (LuaState s in states)
+    {
+        s.Dispose();
+    }
+
+    return (after - before) / n;
+}
