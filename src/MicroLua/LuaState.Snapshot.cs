@@ -72,9 +72,8 @@ public sealed unsafe partial class LuaState
         ArgumentNullException.ThrowIfNull(snapshot);
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckSnapshotPoint("restored");
-        Interpreter.Saved current = _vm.Save();
         Gc.Collector.Saved gc = snapshot.Gc;
-        if (snapshot.HeapLength != _g.Heap.Length || !ReferenceEquals(snapshot.Vm.TmNames, current.TmNames)
+        if (snapshot.HeapLength != _g.Heap.Length || !_vm.SharesNamesWith(snapshot.Vm)
             || snapshot.Global.Seed != _g.Seed || snapshot.Runtime.Globals != _rt.Globals)
         {
             throw new ArgumentException("The snapshot is not of this state, nor of the state or snapshot it was made from.", nameof(snapshot));

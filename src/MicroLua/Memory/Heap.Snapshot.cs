@@ -28,7 +28,7 @@ internal sealed unsafe partial class Heap
 
     /// <summary>A heap of <paramref name="length"/> bytes of native memory it owns, left uninitialised for a copy.</summary>
     public static Heap ForCopy(nuint length) =>
-        new((byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(CheckLength(length), 16), length, ownsMemory: true, uninitialised: true);
+        new(BlockPool.Rent(CheckLength(length)), length, ownsMemory: true, uninitialised: true);
 
     /// <summary>A heap over host memory, left uninitialised for a copy.</summary>
     public static Heap ForCopy(byte* memory, nuint length)

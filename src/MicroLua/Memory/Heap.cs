@@ -69,7 +69,7 @@ internal sealed unsafe partial class Heap : IDisposable
 
     /// <summary>Allocates a block of <paramref name="length"/> bytes of native memory that the heap owns.</summary>
     public Heap(nuint length)
-        : this((byte*)NativeMemory.AlignedAlloc(CheckLength(length), 16), length, ownsMemory: true)
+        : this(BlockPool.Rent(CheckLength(length)), length, ownsMemory: true)
     {
     }
 
@@ -388,7 +388,7 @@ internal sealed unsafe partial class Heap : IDisposable
     {
         if (_ownsMemory && _base != null)
         {
-            NativeMemory.AlignedFree(_base);
+            BlockPool.Return(_base, _length);
         }
 
         _base = null;

@@ -20,6 +20,9 @@ internal sealed unsafe partial class Interpreter
     /// <summary>Whether no Lua code runs: the main coroutine runs, without frames, and no host call is active.</summary>
     public bool AtSafePoint => Running == Main && Main.FrameCount == 0 && CCalls == 0;
 
+    /// <summary>Whether the snapshot's fixed names are this interpreter's (it was taken from this state's family).</summary>
+    public bool SharesNamesWith(Saved s) => ReferenceEquals(s.TmNames, _tmNames);
+
     public Saved Save() => new()
     {
         TmNames = _tmNames,
