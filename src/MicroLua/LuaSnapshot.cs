@@ -10,7 +10,7 @@ namespace MicroLua;
 /// not the reserved limit) and the small managed side needed to rebuild it (roots, the handle
 /// table, the collector's finalizer lists, the options). Made by <see cref="LuaState.Snapshot"/>;
 /// <see cref="LuaState.Restore"/> puts a state back to it, <see cref="LuaState.FromSnapshot(LuaSnapshot, LuaOptions?)"/>
-/// makes new states from it, and <c>WriteImage</c> / <c>ReadImage</c> store it
+/// makes new states from it, and <see cref="WriteImage"/> / <see cref="ReadImage"/> store it
 /// as bytes. Immutable once made: many threads may make states from one snapshot at once.
 ///
 /// Host functions and the .NET objects userdata wrap are shared by reference between the

@@ -250,7 +250,7 @@ internal static unsafe class CoroutineLibrary
         return c.Return(w);
     }
 
-    private static int WrapCall(ref CallContext c)
+    internal static int WrapCall(ref CallContext c)
     {
         Value* self = c.Vm.StackOf(c.Coroutine) + c.Base - 1;
         Value thread = HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self->R))[0];

@@ -255,7 +255,7 @@ internal static unsafe class PackageLibrary
         return 2;
     }
 
-    private static int ReturnUpvalue(ref CallContext c)
+    internal static int ReturnUpvalue(ref CallContext c)
     {
         Value* self = c.Vm.StackOf(c.Coroutine) + c.Base - 1;
         return c.Return(HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self->R))[0]);

@@ -41,6 +41,59 @@ internal sealed unsafe partial class Heap
         return new Heap(memory, length, ownsMemory: false, uninitialised: true);
     }
 
+    /// <summary>
+    /// For a heap read from an image: walks the blocks (reading nothing outside the block, whatever
+    /// the bytes) and sets the statistics from what it finds; null when the walk is sound. Only
+    /// the first <paramref name="known"/> bytes came from the image: a used block must lie within
+    /// them, and a free block that reaches beyond them must be the last one, so that nothing the
+    /// image did not give is ever read.
+    /// </summary>
+    public string? Recount(uint known)
+    {
+        long used = 0, live = 0, free = 0;
+        uint b = PoolStart;
+        while (b != _poolEnd)
+        {
+            if (b > _poolEnd || b + 12 > known)
+            {
+                return $"block walk left the image at {b}";
+            }
+
+            uint word = *(uint*)(_base + b);
+            uint size = word & SizeMask;
+            if (size < MinBlockSize || size > _poolEnd - b)
+            {
+                return $"block at {b} has size {size}";
+            }
+
+            if ((word & FreeBit) == 0)
+            {
+                if (b + size > known)
+                {
+                    return $"used block at {b} reaches beyond the image";
+                }
+
+                used += size;
+                live++;
+            }
+            else
+            {
+                if (b + size > known && b + size != _poolEnd)
+                {
+                    return $"free block at {b} ends beyond the image";
+                }
+
+                free++;
+            }
+
+            b += size;
+        }
+
+        _stats.PoolBytes = _poolEnd - PoolStart;
+        _stats.SetCounts(used, live, free);
+        return null;
+    }
+
     /// <summary>End of the highest block ever allocated (a byte offset): the bytes a copy needs are below it.</summary>
     public uint HighWater => _highWater;
 

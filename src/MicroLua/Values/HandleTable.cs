@@ -53,6 +53,32 @@ internal sealed class HandleTable
         return t;
     }
 
+    /// <summary>A frozen table holding <paramref name="slots"/> (null = free), as read from an image.</summary>
+    public static HandleTable FromSlots(object?[] slots)
+    {
+        var t = new HandleTable(new HandleTable())
+        {
+            _items = slots.Length == 0 ? new object?[1] : slots,
+            _nextFree = new int[Math.Max(slots.Length, 1)],
+            _count = slots.Length,
+            Count = 0,
+        };
+        for (int i = slots.Length - 1; i >= 0; i--)
+        {
+            if (slots[i] == null)
+            {
+                t._nextFree[i] = t._freeHead;
+                t._freeHead = i;
+            }
+            else
+            {
+                t.Count++;
+            }
+        }
+
+        return t;
+    }
+
     /// <summary>Number of slots ever used (live or free).</summary>
     public int Capacity => _count;
 

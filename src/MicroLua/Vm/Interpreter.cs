@@ -46,12 +46,7 @@ internal sealed unsafe partial class Interpreter
         G = g;
         _hb = g.Heap.Base;
         _tmNames = new uint[(int)TM.Count];
-        string[] names =
-        [
-            "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
-            "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__unm", "__bnot", "__lt", "__le",
-            "__concat", "__call", "__close",
-        ];
+        string[] names = TmNameList;
         for (int i = 0; i < names.Length; i++)
         {
             Value s = g.NewString(names[i]);
@@ -66,6 +61,14 @@ internal sealed unsafe partial class Interpreter
         g.MainCoroutine = Main;
         Running = Main;
     }
+
+    /// <summary>The metamethod names, in <see cref="TM"/> order (fixed strings of every state).</summary>
+    internal static readonly string[] TmNameList =
+    [
+        "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
+        "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__unm", "__bnot", "__lt", "__le",
+        "__concat", "__call", "__close",
+    ];
 
     public Coroutine Main { get; private set; }
 
