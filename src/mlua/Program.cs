@@ -20,7 +20,7 @@ namespace MicroLua.Cli;
 /// <c>-p:WithoutCompiler=true</c> it carries no compiler: it runs .mlu chunks and refuses
 /// source text, -e, -o and the REPL.
 /// </summary>
-internal static class Program
+internal static partial class Program
 {
     private const string ProgName = "mlua";
     private const string Version = "MicroLua 0.1 (Lua 5.4)";
@@ -46,6 +46,7 @@ internal static class Program
         bool interactive = false, version = false, dump = false, ignoreEnvironment = false;
         bool strip = false, bigEndian = false;
         string? output = null;
+        string? snapshotImage = null, bootImage = null;
         long memoryLimit = 0;
         int script = -1;
         for (int i = 0; i < args.Length; i++)
@@ -111,6 +112,15 @@ internal static class Program
                 case "--big-endian":
                     bigEndian = true;
                     break;
+                case "--snapshot":
+                case "--image":
+                    if (++i >= args.Length)
+                    {
+                        return Usage($"'{a}' needs an image file");
+                    }
+
+                    _ = a == "--snapshot" ? snapshotImage = args[i] : bootImage = args[i];
+                    break;
                 case "--memory-limit":
                     if (++i >= args.Length || !TryParseSize(args[i], out memoryLimit))
                     {
@@ -156,10 +166,21 @@ internal static class Program
             options = options with { MemoryLimit = memoryLimit };
         }
 
+        if (snapshotImage != null)
+        {
+            return script < 0 ? Usage("'--snapshot' needs a script to run") : WriteImage(options, args, script, snapshotImage);
+        }
+
         LuaState lua;
         try
         {
-            lua = new LuaState(options);
+            LuaState? booted = bootImage == null ? null : BootImage(bootImage, options);
+            if (bootImage != null && booted == null)
+            {
+                return 1;
+            }
+
+            lua = booted ?? new LuaState(options);
         }
         catch (ArgumentOutOfRangeException e)
         {
