@@ -107,7 +107,7 @@ public sealed unsafe partial class LuaSnapshot
                 case HostFunctionInfo info:
                     w.U8(SlotBuiltin);
                     w.Str(info.Name);
-                    w.I32(catalog.OrdinalOf(info));
+                    w.I32(catalog.SlotOf(info, i));
                     break;
                 case Coroutine co:
                     if (co.FrameCount != 0 || co.TbcCount != 0 || co.HookMask != 0 || !(co.Status == CoStatus.Dead || (co.Status == CoStatus.Suspended && !co.Started)))
@@ -699,7 +699,11 @@ public sealed unsafe partial class LuaSnapshot
         }
     }
 
-    /// <summary>The standard libraries' functions of one library set, by name and by their order among functions of that name.</summary>
+    /// <summary>
+    /// The standard libraries' functions of one library set, by the handle slot they get when the
+    /// libraries open. Opening is deterministic and function handles are never released, so a
+    /// state with these libraries holds each of them in the same slot as a fresh one.
+    /// </summary>
     private sealed class Catalog
     {
         private static readonly ConcurrentDictionary<LuaLibraries, Catalog> s_catalogs = new();
@@ -712,7 +716,7 @@ public sealed unsafe partial class LuaSnapshot
             ("gmatch_aux", StringLibrary.GMatchAux),
         ];
 
-        private readonly List<HostFunctionInfo> _infos = [];
+        private readonly HostFunctionInfo?[] _bySlot;
 
         public static Catalog For(LuaLibraries libraries) => s_catalogs.GetOrAdd(libraries, static l => new Catalog(l));
 
@@ -720,35 +724,24 @@ public sealed unsafe partial class LuaSnapshot
         {
             using var template = new LuaState(new LuaOptions { Libraries = libraries, MemoryLimit = 1 << 20, Require = static _ => null, HashSeed = 0 });
             HandleTable handles = template.Global.Handles;
+            _bySlot = new HostFunctionInfo?[handles.Capacity];
             for (int i = 0; i < handles.Capacity; i++)
             {
-                if (handles.At(i) is HostFunctionInfo info)
-                {
-                    _infos.Add(info);
-                }
+                _bySlot[i] = handles.At(i) as HostFunctionInfo;
             }
         }
 
-        /// <summary>The function's order among the catalog's functions of its name; -1 for one made while a script ran.</summary>
-        public int OrdinalOf(HostFunctionInfo info)
+        /// <summary>The slot a fresh state holds this library function in; -1 for one made while a script ran.</summary>
+        public int SlotOf(HostFunctionInfo info, int slot)
         {
-            int ordinal = 0;
-            foreach (HostFunctionInfo c in _infos)
+            if (slot < _bySlot.Length && _bySlot[slot]?.Name == info.Name)
             {
-                if (c.Name == info.Name)
-                {
-                    if (c.Fn.Method == info.Fn.Method)
-                    {
-                        return ordinal;
-                    }
-
-                    ordinal++;
-                }
+                return slot;
             }
 
-            foreach (var (name, fn) in s_dynamic)
+            foreach (var (name, _) in s_dynamic)
             {
-                if (name == info.Name && fn.Method == info.Fn.Method)
+                if (name == info.Name)
                 {
                     return -1;
                 }
@@ -757,9 +750,9 @@ public sealed unsafe partial class LuaSnapshot
             throw new InvalidOperationException($"The host function '{info.Name}' cannot be written to an image: only the standard libraries' functions and functions registered by name (Register, RegisterLibrary, CreateFunction) can be rebound in another process.");
         }
 
-        public HostFunctionInfo? Find(string name, int ordinal)
+        public HostFunctionInfo? Find(string name, int slot)
         {
-            if (ordinal == -1)
+            if (slot == -1)
             {
                 foreach (var (n, fn) in s_dynamic)
                 {
@@ -772,15 +765,7 @@ public sealed unsafe partial class LuaSnapshot
                 return null;
             }
 
-            foreach (HostFunctionInfo c in _infos)
-            {
-                if (c.Name == name && ordinal-- == 0)
-                {
-                    return c;
-                }
-            }
-
-            return null;
+            return slot >= 0 && slot < _bySlot.Length && _bySlot[slot]?.Name == name ? _bySlot[slot] : null;
         }
     }
 

@@ -626,7 +626,8 @@ internal static unsafe class HeapVerifier
 
         private string? CheckProto(uint r, ProtoObj* p)
         {
-            string? e = CheckSubBlock(p->Code, ObjType.Bytes, (ulong)p->SizeCode * 4, $"code of prototype {r}")
+            // Code loaded in place lies outside the heap (InPlaceCode): the block is then absent.
+            string? e = CheckSubBlock(p->Code, ObjType.Bytes, p->InPlaceCode != 0 ? 0 : (ulong)p->SizeCode * 4, $"code of prototype {r}")
                 ?? CheckSubBlock(p->Constants, ObjType.ValueArray, (ulong)p->SizeConstants * 16, $"constants of prototype {r}")
                 ?? CheckSubBlock(p->Protos, ObjType.RefArray, (ulong)p->SizeProtos * 4, $"nested prototypes of prototype {r}")
                 ?? CheckSubBlock(p->Upvals, ObjType.Bytes, (ulong)p->SizeUpvals * 4, $"upvalue descriptors of prototype {r}")
