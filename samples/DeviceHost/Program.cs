@@ -2,24 +2,35 @@
 // runtime only (no compiler); each customer's behaviour arrives as a .mlu chunk compiled on
 // the development host with `mlua -o`. The Lua heap is one 32 KiB block the device owns, the
 // chunk runs in place from the device's memory, and every tick has an instruction budget.
+//
+// Or the development host runs the chunk once and ships the resulting state as an image
+// (`DeviceHost --make-image behaviour.mlu app.img`); the device then boots from the image
+// (`DeviceHost --image app.img`): it verifies the image, copies it into its block and runs
+// no initialisation at all. Its host functions are rebound by the names they were registered under.
 using System.Runtime.InteropServices;
 using System.Text;
 using MicroLua;
 using MicroLua.Library;
 
 const int HeapSize = 32 * 1024;
-const int Ticks = 40;
-const long TickBudget = 20_000;
 
-if (args.Length != 1)
+if (args.Length == 3 && args[0] == "--make-image")
 {
-    Console.Error.WriteLine("usage: DeviceHost behaviour.mlu");
+    return MakeImage(args[1], args[2]);
+}
+
+bool fromImage = args.Length == 2 && args[0] == "--image";
+if (args.Length != 1 && !fromImage)
+{
+    Console.Error.WriteLine("usage: DeviceHost behaviour.mlu | DeviceHost --make-image behaviour.mlu app.img | DeviceHost --image app.img");
     return 2;
 }
 
-// The chunk lives in memory the device owns for as long as the state runs (in a real device:
-// flash or a memory-mapped file). A pinned array keeps its address fixed.
-byte[] file = File.ReadAllBytes(args[0]);
+string path = args[^1];
+
+// The chunk (or image) lives in memory the device owns for as long as the state runs (in a
+// real device: flash or a memory-mapped file). A pinned array keeps its address fixed.
+byte[] file = File.ReadAllBytes(path);
 byte[] image = GC.AllocateArray<byte>(file.Length, pinned: true);
 file.CopyTo(image, 0);
 
@@ -28,7 +39,7 @@ unsafe
     byte* heap = (byte*)NativeMemory.AlignedAlloc(HeapSize, 8);
     try
     {
-        return RunDevice(heap, image, Path.GetFileName(args[0]));
+        return RunDevice(heap, image, Path.GetFileName(path), fromImage);
     }
     finally
     {
@@ -36,50 +47,83 @@ unsafe
     }
 }
 
-static unsafe int RunDevice(byte* heap, byte[] image, string name)
+static LuaOptions DeviceOptions() => new()
 {
-    bool heaterOn = false;
-    var options = new LuaOptions
+    // No compiler, no io/os/debug: base, string, table and math only.
+    Libraries = LuaLibraries.Base | LuaLibraries.String | LuaLibraries.Table | LuaLibraries.Math,
+    HashSeed = 1,
+    MemoryLimit = HeapSize,
+    Output = (bytes, kind) => Console.WriteLine($"[lua {kind}] {Encoding.UTF8.GetString(bytes).TrimEnd('\n')}"),
+};
+
+// The development host's side: runs the behaviour chunk once, in a state made exactly as the
+// device makes its own (same libraries, heap size and device library), and writes the image.
+static int MakeImage(string chunk, string output)
+{
+    using var lua = new LuaState(DeviceOptions());
+    lua.RegisterLibrary("device", Device.Functions());
+    try
     {
-        // No compiler, no io/os/debug: base, string, table and math only.
-        Libraries = LuaLibraries.Base | LuaLibraries.String | LuaLibraries.Table | LuaLibraries.Math,
-        HashSeed = 1,
-        Output = (bytes, kind) => Console.WriteLine($"[lua {kind}] {Encoding.UTF8.GetString(bytes).TrimEnd('\n')}"),
-    };
-    using var lua = new LuaState(options, heap, HeapSize);
-
-    // The device's own functions, as one library table `device`.
-    lua.RegisterLibrary("device", new Dictionary<string, LuaCallback>
+        using LuaFunction main = lua.Load(File.ReadAllBytes(chunk), "=" + Path.GetFileName(chunk));
+        using LuaTableRef behaviour = main.Invoke().AsTable();
+        lua["behaviour"] = behaviour;
+        lua.CollectGarbage();
+        File.WriteAllBytes(output, lua.Snapshot().ToImage());
+        return 0;
+    }
+    catch (LuaException e)
     {
-        ["set_heater"] = call =>
-        {
-            bool on = call.ToBoolean(1);
-            if (on != heaterOn)
-            {
-                heaterOn = on;
-                Console.WriteLine($"  relay: heater {(on ? "ON" : "OFF")}");
-            }
+        Console.WriteLine($"cannot make an image of {chunk}: {e.Message}");
+        return 1;
+    }
+}
 
-            return call.Return();
-        },
-        ["log"] = call =>
+static unsafe int RunDevice(byte* heap, byte[] image, string name, bool fromImage)
+{
+    LuaState lua;
+    if (fromImage)
+    {
+        try
         {
-            Console.WriteLine($"  log: {call.CheckString(1)}");
-            return call.Return();
-        },
-        ["alarm"] = call =>
+            // Verified whole before the state exists; the device library is rebound by name.
+            LuaSnapshot snapshot = LuaSnapshot.ReadImage(image, Device.ByRegisteredName());
+            lua = LuaState.FromSnapshot(snapshot, DeviceOptions(), heap, HeapSize);
+        }
+        catch (InvalidDataException e)
         {
-            Console.WriteLine($"  ALARM: {call.CheckString(1)}");
-            return call.Return();
-        },
-    });
+            Console.WriteLine($"cannot boot from {name}: {e.Message}");
+            return 1;
+        }
+    }
+    else
+    {
+        lua = new LuaState(DeviceOptions(), heap, HeapSize);
+        lua.RegisterLibrary("device", Device.Functions());
+    }
 
+    using (lua)
+    {
+        return Run(lua, image, name, fromImage);
+    }
+}
+
+static int Run(LuaState lua, byte[] image, string name, bool fromImage)
+{
+    const int Ticks = 40;
+    const long TickBudget = 20_000;
     LuaTableRef behaviour;
     try
     {
-        // Runs the chunk where it lies: its instructions are read from `image`, not copied.
-        using LuaFunction main = lua.LoadInPlace(image, "=" + name);
-        behaviour = main.Invoke().AsTable();
+        if (fromImage)
+        {
+            behaviour = lua["behaviour"].AsTable(); // the image holds it: nothing to load or run
+        }
+        else
+        {
+            // Runs the chunk where it lies: its instructions are read from `image`, not copied.
+            using LuaFunction main = lua.LoadInPlace(image, "=" + name);
+            behaviour = main.Invoke().AsTable();
+        }
     }
     catch (LuaException e)
     {
@@ -123,4 +167,39 @@ static unsafe int RunDevice(byte* heap, byte[] image, string name)
     lua.CollectGarbage();
     Console.WriteLine($"heap: {lua.MemoryStats.PoolBytes} bytes, peak {lua.MemoryStats.PeakBytesInUse} in use, {lua.MemoryStats.BytesInUse} after collection");
     return 0;
+}
+
+/// <summary>The device's own functions, as one library table `device` (the names an image rebinds them by).</summary>
+internal static class Device
+{
+    private static bool s_heaterOn;
+
+    /// <summary>The functions by the names RegisterLibrary gave them ("device.log"): what an image names them by.</summary>
+    public static Dictionary<string, LuaCallback> ByRegisteredName() =>
+        Functions().ToDictionary(kv => "device." + kv.Key, kv => kv.Value);
+
+    public static Dictionary<string, LuaCallback> Functions() => new()
+    {
+        ["set_heater"] = call =>
+        {
+            bool on = call.ToBoolean(1);
+            if (on != s_heaterOn)
+            {
+                s_heaterOn = on;
+                Console.WriteLine($"  relay: heater {(on ? "ON" : "OFF")}");
+            }
+
+            return call.Return();
+        },
+        ["log"] = call =>
+        {
+            Console.WriteLine($"  log: {call.CheckString(1)}");
+            return call.Return();
+        },
+        ["alarm"] = call =>
+        {
+            Console.WriteLine($"  ALARM: {call.CheckString(1)}");
+            return call.Return();
+        },
+    };
 }

@@ -26,6 +26,19 @@ for name in customer-a customer-b runaway; do
   else
     echo "PASS sample $name ${heap:+($heap)}"
   fi
+  # The development host runs the chunk once and ships the state as an image; the device
+  # boots from it (verified, no initialisation) and must behave the same.
+  if ! (cd "$work" && dotnet bin/DeviceHost.dll --make-image "$name.mlu" "$name.img" >"$work/make.log"); then
+    cat "$work/make.log"; echo "FAIL sample $name: --make-image"; fail=1; continue
+  fi
+  out=$(cd "$work" && dotnet bin/DeviceHost.dll --image "$name.img"); rc=$?
+  if [ "$rc" -ne "${want_exit[$name]}" ]; then
+    echo "FAIL sample $name from an image: exit $rc, expected ${want_exit[$name]}"; fail=1
+  elif ! diff <(printf '%s\n' "$out" | grep -v '^heap: ' | sed "s/$name\.img/$name.mlu/") "$here/expected/$name.txt" >"$work/diff"; then
+    cat "$work/diff"; echo "FAIL sample $name from an image: output differs"; fail=1
+  else
+    echo "PASS sample $name from an image ($(stat -c %s "$work/$name.img")-byte image)"
+  fi
 done
 # The device has no compiler: source is refused with a clear message.
 out=$(cd "$work" && dotnet bin/DeviceHost.dll "$here/scripts/customer-a.lua")

@@ -141,6 +141,8 @@ public static class LuaHostLibraries
 
     private static LuaHostOptions Options(LuaState lua, LuaHostOptions? options)
     {
+        // These libraries keep per-state objects (files, options) the heap cannot carry.
+        lua.Runtime.SnapshotRefusal ??= "A state with MicroLua.Host's io, os or file require libraries open cannot be snapshotted: open them on the states made from the snapshot.";
         if (options != null)
         {
             s_options.AddOrUpdate(lua, options);

@@ -255,7 +255,18 @@ public sealed unsafe partial class LuaState
     // ---- host functions ----
 
     /// <summary>Wraps a public callback as an internal host function; exceptions other than Lua errors become Lua errors.</summary>
-    private LuaHostFunction Adapt(LuaCallback fn) => (ref CallContext c) => InvokeCallback(fn, ref c);
+    private static LuaHostFunction Adapt(LuaCallback fn) => new CallbackAdapter(fn).Invoke;
+
+    /// <summary>
+    /// A public callback as a host function. It finds its state through the runtime that calls it,
+    /// so states made from one snapshot share it; an image names it by the name it was registered under.
+    /// </summary>
+    internal sealed class CallbackAdapter(LuaCallback callback)
+    {
+        public LuaCallback Callback { get; } = callback;
+
+        public int Invoke(ref CallContext c) => ((LuaState)LuaRuntime.Of(c.Vm).Owner!).InvokeCallback(Callback, ref c);
+    }
 
     private int InvokeCallback(LuaCallback fn, ref CallContext c)
     {

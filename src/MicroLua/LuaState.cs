@@ -67,6 +67,7 @@ public sealed unsafe partial class LuaState : IDisposable
             Compiler = options.Compiler,
             Output = options.Output,
             AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0,
+            Owner = this,
         };
         foreach (var (flag, open) in s_libraries)
         {
@@ -79,13 +80,16 @@ public sealed unsafe partial class LuaState : IDisposable
         // package last: it records the libraries opened before it in package.loaded.
         if ((options.Libraries & LuaLibraries.Package) != 0)
         {
-            PackageLibrary.Open(_rt, options.Require, v => ToInternal(v));
+            PackageLibrary.Open(_rt, options.Require, s_hostValue);
         }
 
         _rt.WireCollector();
         _rt.Collector.UserdataFreed = OnUserdataFreed;
         _g.GcStress = options.GcStress;
     }
+
+    /// <summary>The embedding API's conversion of a host value, for the require handler's modules (one delegate for every state).</summary>
+    private static readonly Func<LuaRuntime, LuaValue, Value> s_hostValue = static (rt, v) => ((LuaState)rt.Owner!).ToInternal(v);
 
     /// <summary>The runtime's libraries in the order they open (package comes after them).</summary>
     private static readonly (LuaLibraries Flag, Action<LuaRuntime> Open)[] s_libraries =

@@ -46,6 +46,12 @@ internal sealed class CliOptions
     /// <summary>-d, --dump: memory statistics to stderr at exit.</summary>
     public bool Dump { get; set; }
 
+    /// <summary>--snapshot img: run the script, then write the state as an image.</summary>
+    public string? SnapshotImage { get; set; }
+
+    /// <summary>--image img: start from the image instead of a new state.</summary>
+    public string? BootImage { get; set; }
+
     /// <summary>--debug: the index of the first argument after it (the script); -1 when absent.</summary>
     public int DebugFrom { get; set; } = -1;
 

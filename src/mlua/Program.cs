@@ -19,7 +19,7 @@ namespace MicroLua.Cli;
 /// --big-endian, and --puc for PUC Lua 5.4's format). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
 /// runs .mlu chunks and refuses source text, -e, -o and the REPL.
 /// </summary>
-internal static class Program
+internal static partial class Program
 {
     internal const string ProgName = "mlua";
     internal const string Version = "MicroLua 0.1 (Lua 5.4)";
@@ -84,10 +84,24 @@ internal static class Program
             options = options with { MemoryLimit = o.MemoryLimit };
         }
 
+        if (o.SnapshotImage != null)
+        {
+            return o.Script < 0 ? Usage("'--snapshot' needs a script to run") : WriteImage(options, args, o.Script, o.SnapshotImage);
+        }
+
         LuaState? lua = null;
         try
         {
-            lua = new LuaState(options);
+            if (o.BootImage != null)
+            {
+                lua = BootImage(o.BootImage, options);
+                if (lua == null)
+                {
+                    return 1;
+                }
+            }
+
+            lua ??= new LuaState(options);
             LuaHostLibraries.OpenAll(lua, new LuaHostOptions
             {
                 FlushStandardOutput = StandardStreams.Flush,
@@ -161,6 +175,23 @@ internal static class Program
             {
                 case "-i":
                     o.Interactive = o.Version = true;
+                    break;
+                case "--snapshot":
+                case "--image":
+                    if ((value = Argument(args, ref i)) == null)
+                    {
+                        return $"'{a}' needs an image file";
+                    }
+
+                    if (a == "--snapshot")
+                    {
+                        o.SnapshotImage = value;
+                    }
+                    else
+                    {
+                        o.BootImage = value;
+                    }
+
                     break;
                 case "--debug":
                     o.DebugFrom = i + 1; // the Debug Adapter Protocol on stdio (DebugCommand.cs)
@@ -547,6 +578,8 @@ internal static class Program
         w.WriteLine("  -s        with -o: strip debug information");
         w.WriteLine("  --big-endian  with -o: write the big-endian form");
         w.WriteLine("  --puc     with -o: write PUC Lua 5.4's format (as luac5.4 does)");
+        w.WriteLine("  --snapshot img  run the script, then write the state as the image 'img'");
+        w.WriteLine("  --image img     start from the image 'img' (verified), then run the script");
         w.WriteLine("  --debug [script [args]]  serve the Debug Adapter Protocol on stdio (docs/debugging.md)");
         w.WriteLine("  -h        show this help (also --help)");
     }

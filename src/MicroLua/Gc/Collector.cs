@@ -38,7 +38,7 @@ internal enum GcMode
 /// cleared to nil by each cycle); open upvalues point below the top; objects held only in C#
 /// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>).
 /// </summary>
-internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
+internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 {
     private readonly LuaGlobal _g;
     private readonly Heap _heap;
@@ -47,18 +47,19 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     private readonly uint _modeString;
     private readonly uint _gcString;
 
-    private RefList _gray = new(256);
-    private RefList _weakValues = new(16); // tables whose values are weak (v and kv)
-    private RefList _weakKeys = new(16); // tables whose keys are weak (k and kv)
-    private RefList _ephemerons = new(16); // tables with weak keys only
-    private RefList _openUpvals = new(16); // open upvalues reached this cycle
-    private RefList _deadKeyTables = new(16); // strong tables with entries whose value is nil
+    // The work lists are made by the constructors (a state made from a snapshot starts them empty).
+    private RefList _gray;
+    private RefList _weakValues; // tables whose values are weak (v and kv)
+    private RefList _weakKeys; // tables whose keys are weak (k and kv)
+    private RefList _ephemerons; // tables with weak keys only
+    private RefList _openUpvals; // open upvalues reached this cycle
+    private RefList _deadKeyTables; // strong tables with entries whose value is nil
 
     /// <summary>Objects marked for finalization, in the order they were marked.</summary>
-    private RefList _finobj = new(16);
+    private RefList _finobj;
 
     /// <summary>Objects whose finalizers are due, in call order; entries before the head ran.</summary>
-    private RefList _tobefnz = new(16);
+    private RefList _tobefnz;
     private int _tobefnzHead;
 
     private long _marks; // objects marked in this cycle: ephemeron convergence compares it
@@ -69,6 +70,14 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     {
         _g = g;
         _heap = g.Heap;
+        _gray = new(256);
+        _weakValues = new(16);
+        _weakKeys = new(16);
+        _ephemerons = new(16);
+        _openUpvals = new(16);
+        _deadKeyTables = new(16);
+        _finobj = new(16);
+        _tobefnz = new(16);
         _modeString = InternFixed(g, "__mode"u8);
         _gcString = InternFixed(g, "__gc"u8);
     }
@@ -1090,7 +1099,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
 
         public RefList(int capacity)
         {
-            _items = new uint[capacity];
+            _items = capacity == 0 ? [] : new uint[capacity];
             Count = 0;
         }
 
@@ -1107,7 +1116,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         {
             if (Count == _items.Length)
             {
-                Array.Resize(ref _items, Count * 2);
+                Array.Resize(ref _items, Math.Max(16, Count * 2));
             }
 
             _items[Count++] = r;

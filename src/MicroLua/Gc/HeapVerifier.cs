@@ -20,7 +20,14 @@ internal static unsafe class HeapVerifier
     /// node blocks, stacks, prototype arrays) to have an owner or be pending: the sweep frees
     /// the others, so one left over means something kept it alive by mistake.
     /// </summary>
-    public static string? Verify(LuaGlobal g, bool afterFullCollection = false) => new Checker(g).Run(afterFullCollection);
+    public static string? Verify(LuaGlobal g, bool afterFullCollection = false) => new Checker(g, null).Run(afterFullCollection);
+
+    /// <summary>
+    /// <see cref="Verify(LuaGlobal, bool)"/> for a heap read from untrusted bytes (an image): also
+    /// requires every host-function (and light userdata) value to be one <paramref name="isHostFunction"/>
+    /// accepts. Reads nothing outside the block whatever the bytes are.
+    /// </summary>
+    public static string? VerifyUntrusted(LuaGlobal g, Func<Tag, long, bool> isHostFunction) => new Checker(g, isHostFunction).Run(false);
 
     /// <summary>Throws <see cref="InvalidOperationException"/> with the problem when the heap is not sound.</summary>
     public static void Check(LuaGlobal g, bool afterFullCollection = false)
@@ -39,12 +46,28 @@ internal static unsafe class HeapVerifier
         private readonly List<uint> _starts = []; // byte offsets of used blocks, ascending
         private readonly Dictionary<uint, ObjType> _types = []; // ref -> type of used blocks
         private readonly HashSet<uint> _owned = []; // sub-blocks already claimed by an owner
+        private readonly Func<Tag, long, bool>? _isHostFunction;
 
-        public Checker(LuaGlobal g)
+        public Checker(LuaGlobal g, Func<Tag, long, bool>? isHostFunction)
         {
             _g = g;
             _heap = g.Heap;
+            _isHostFunction = isHostFunction;
         }
+
+        /// <summary>The fixed part of each object type's payload: a smaller block cannot hold its header struct.</summary>
+        private static int MinPayload(ObjType t) => t switch
+        {
+            ObjType.ShortString or ObjType.LongString => StringObj.DataOffset + 1 - Heap.HeaderSize,
+            ObjType.Table => sizeof(TableObj) - Heap.HeaderSize,
+            ObjType.LuaClosure => sizeof(LuaClosureObj) - Heap.HeaderSize,
+            ObjType.HostClosure => sizeof(HostClosureObj) - Heap.HeaderSize,
+            ObjType.UpValue => sizeof(UpValueObj) - Heap.HeaderSize,
+            ObjType.Userdata => sizeof(UserdataObj) - Heap.HeaderSize,
+            ObjType.Thread => sizeof(ThreadObj) - Heap.HeaderSize,
+            ObjType.Proto => sizeof(ProtoObj) - Heap.HeaderSize,
+            _ => 0,
+        };
 
         public string? Run(bool afterFullCollection)
         {
@@ -125,6 +148,11 @@ internal static unsafe class HeapVerifier
                     }
                 }
 
+                if (w.Size - Heap.HeaderSize < MinPayload(t))
+                {
+                    return $"block {w.Ref} ({t}) is too small for its type";
+                }
+
                 byte gc = _heap.Ptr(w.Ref)[5];
                 if (!inCollection && (gc & (GcBits.Marked | GcBits.OpenUpvalSeen)) != 0)
                 {
@@ -188,6 +216,11 @@ internal static unsafe class HeapVerifier
         /// <summary>A sub-block: of the right type, big enough, owned by no one else.</summary>
         private string? CheckSubBlock(uint r, ObjType expected, ulong bytesNeeded, string what)
         {
+            if (r == 0 && bytesNeeded > 0)
+            {
+                return $"{what} is absent but should hold {bytesNeeded} bytes";
+            }
+
             string? e = CheckRef(r, expected, what);
             if (e != null || r == 0)
             {
@@ -207,6 +240,11 @@ internal static unsafe class HeapVerifier
             if (v.Tag > Tag.DeadKey || v.Tag == (Tag)7)
             {
                 return $"{what} has an unknown tag {(byte)v.Tag}";
+            }
+
+            if (v.Tag is Tag.HostFunction or Tag.LightUserdata && _isHostFunction != null && !_isHostFunction(v.Tag, v.I))
+            {
+                return $"{what} is a {v.Tag} the heap cannot hold ({v.I})";
             }
 
             if (!v.IsCollectable)
@@ -453,6 +491,11 @@ internal static unsafe class HeapVerifier
                 return null;
             }
 
+            if (t->NodeLog2 > LuaLimits.MaxNodeBits)
+            {
+                return $"table {r} has 2^{t->NodeLog2} nodes";
+            }
+
             int count = LuaTable.NodeCount(t);
             e = CheckSubBlock(t->Nodes, ObjType.TableNodes, (ulong)count * 32, $"hash part of table {r}");
             if (e != null)
@@ -583,7 +626,8 @@ internal static unsafe class HeapVerifier
 
         private string? CheckProto(uint r, ProtoObj* p)
         {
-            string? e = CheckSubBlock(p->Code, ObjType.Bytes, (ulong)p->SizeCode * 4, $"code of prototype {r}")
+            // Code loaded in place lies outside the heap (InPlaceCode): the block is then absent.
+            string? e = CheckSubBlock(p->Code, ObjType.Bytes, p->InPlaceCode != 0 ? 0 : (ulong)p->SizeCode * 4, $"code of prototype {r}")
                 ?? CheckSubBlock(p->Constants, ObjType.ValueArray, (ulong)p->SizeConstants * 16, $"constants of prototype {r}")
                 ?? CheckSubBlock(p->Protos, ObjType.RefArray, (ulong)p->SizeProtos * 4, $"nested prototypes of prototype {r}")
                 ?? CheckSubBlock(p->Upvals, ObjType.Bytes, (ulong)p->SizeUpvals * 4, $"upvalue descriptors of prototype {r}")

@@ -20,8 +20,11 @@ internal static unsafe class CoroutineLibrary
     }
 
     /// <summary>The coroutine a thread value stands for.</summary>
-    public static Coroutine Of(LuaGlobal g, in Value thread) =>
-        g.Handles.Get<Coroutine>(((ThreadObj*)g.Heap.Ptr(thread.R))->Handle);
+    public static Coroutine Of(LuaGlobal g, in Value thread)
+    {
+        int h = ((ThreadObj*)g.Heap.Ptr(thread.R))->Handle;
+        return h == LuaThread.MainHandle ? (Coroutine)g.MainCoroutine! : g.Handles.Get<Coroutine>(h);
+    }
 
     private static Coroutine CheckCo(ref CallContext c, int i)
     {
@@ -247,7 +250,7 @@ internal static unsafe class CoroutineLibrary
         return c.Return(w);
     }
 
-    private static int WrapCall(ref CallContext c)
+    internal static int WrapCall(ref CallContext c)
     {
         Value* self = c.Vm.StackOf(c.Coroutine) + c.Base - 1;
         Value thread = HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self->R))[0];

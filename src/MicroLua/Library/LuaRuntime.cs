@@ -22,9 +22,9 @@ public enum LuaOutputKind
 /// The services the standard libraries share: registering host functions, tostring with
 /// metamethods, the output callback, loading chunks, the collector's controls. One per state.
 /// </summary>
-internal sealed unsafe class LuaRuntime
+internal sealed unsafe partial class LuaRuntime
 {
-    private readonly Value[] _typeNames = new Value[10];
+    private readonly Value[] _typeNames;
 
     public LuaRuntime(LuaGlobal g, Interpreter vm, uint globals)
     {
@@ -32,6 +32,7 @@ internal sealed unsafe class LuaRuntime
         Vm = vm;
         Globals = globals;
         vm.Runtime = this;
+        _typeNames = new Value[10];
         for (int t = -1; t <= 8; t++)
         {
             Value s = g.NewString(LuaTypeNames.Name((LuaType)t));
@@ -51,6 +52,21 @@ internal sealed unsafe class LuaRuntime
     public Value IPairsIterator;
 
     public Value NextFunction;
+
+    /// <summary>math.random's generator (copied into a state made from a snapshot).</summary>
+    public Xoshiro Random;
+
+    /// <summary>The host's require handler (package's searcher calls it), or null.</summary>
+    public LuaRequireHandler? RequireHandler;
+
+    /// <summary>Turns a host value into a Lua value (the embedding API's conversion), for modules the require handler gives as values.</summary>
+    public Func<LuaRuntime, LuaValue, Value>? HostValue;
+
+    /// <summary>Why a snapshot of this state is refused (a library that keeps per-state host objects), or null.</summary>
+    public string? SnapshotRefusal;
+
+    /// <summary>The public state this runtime belongs to (a LuaState): host callbacks find their state through it, so one function serves every state made from a snapshot.</summary>
+    public object? Owner;
 
     public readonly List<byte> PrintBuffer = [];
 

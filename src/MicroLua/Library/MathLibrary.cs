@@ -41,12 +41,11 @@ internal static class MathLibrary
         rt.SetField(t, "maxinteger", Value.Integer(long.MaxValue));
         rt.SetField(t, "mininteger", Value.Integer(long.MinValue));
 
-        // The generator state lives in the closure: one per state, as in Lua.
-        var gen = new RandomState();
+        // The generator state lives in the runtime: one per state, as in Lua (a copy in a state made from a snapshot).
         (long s1, long s2) = RandomSeedPair();
-        gen.Gen.Seed(s1, s2);
-        rt.Register(t, "random", (ref CallContext c) => Random(ref c, gen), "math.random");
-        rt.Register(t, "randomseed", (ref CallContext c) => RandomSeed(ref c, gen), "math.randomseed");
+        rt.Random.Seed(s1, s2);
+        rt.Register(t, "random", Random, "math.random");
+        rt.Register(t, "randomseed", RandomSeed, "math.randomseed");
     }
 
     /// <summary>An integral float as an integer when it fits, else as the float itself.</summary>
@@ -220,19 +219,20 @@ internal static class MathLibrary
 
     // ---- pseudo-random numbers ----
 
-    private static int Random(ref CallContext c, RandomState gen)
+    private static int Random(ref CallContext c)
     {
+        ref Xoshiro gen = ref LuaRuntime.Of(c.Vm).Random;
         long low, up;
         switch (c.ArgCount)
         {
             case 0:
-                return c.Return(gen.Gen.NextFloat()); // 53 random bits in [0, 1)
+                return c.Return(gen.NextFloat()); // 53 random bits in [0, 1)
             case 1:
                 low = 1;
                 up = c.CheckInteger(1);
                 if (up == 0)
                 {
-                    return c.Return(gen.Gen.NextInteger()); // all 64 bits
+                    return c.Return(gen.NextInteger()); // all 64 bits
                 }
 
                 break;
@@ -249,11 +249,12 @@ internal static class MathLibrary
             throw c.ArgError(1, "interval is empty"); // lua5.4 names argument 1 in both forms
         }
 
-        return c.Return(gen.Gen.NextInRange(low, up));
+        return c.Return(gen.NextInRange(low, up));
     }
 
-    private static int RandomSeed(ref CallContext c, RandomState gen)
+    private static int RandomSeed(ref CallContext c)
     {
+        ref Xoshiro gen = ref LuaRuntime.Of(c.Vm).Random;
         long n1, n2;
         if (c.ArgCount == 0)
         {
@@ -265,7 +266,7 @@ internal static class MathLibrary
             n2 = c.OptInteger(2, 0);
         }
 
-        gen.Gen.Seed(n1, n2);
+        gen.Seed(n1, n2);
         return c.Return(Value.Integer(n1), Value.Integer(n2)); // the seed components used
     }
 
@@ -274,11 +275,5 @@ internal static class MathLibrary
         Span<byte> b = stackalloc byte[16];
         RandomNumberGenerator.Fill(b);
         return (BitConverter.ToInt64(b), BitConverter.ToInt64(b[8..]));
-    }
-
-    /// <summary>The generator of one state, kept by reference by random and randomseed.</summary>
-    private sealed class RandomState
-    {
-        public Xoshiro Gen;
     }
 }

@@ -33,7 +33,7 @@ internal static unsafe class PackageLibrary
     private const string PreloadKey = "_PRELOAD";
 
     /// <summary>Opens the library; <paramref name="toValue"/> turns the value of a module the handler gives as a value into a Lua value.</summary>
-    public static void Open(LuaRuntime rt, LuaRequireHandler? handler, Func<LuaValue, Value>? toValue = null)
+    public static void Open(LuaRuntime rt, LuaRequireHandler? handler, Func<LuaRuntime, LuaValue, Value>? toValue = null)
     {
         LuaGlobal g = rt.G;
         uint pkg = rt.NewLibraryTable("package");
@@ -55,9 +55,11 @@ internal static unsafe class PackageLibrary
         uint searchers = LuaTable.New(g, 4, 0);
         rt.SetField(pkg, "searchers", Value.Object(Tag.Table, searchers));
         AddSearcher(rt, rt.NewHostClosure("searcher_preload", SearcherPreload, [pkgV]));
+        rt.RequireHandler = handler;
+        rt.HostValue = toValue;
         if (handler != null)
         {
-            AddSearcher(rt, rt.NewHostClosure("searcher_host", (ref CallContext c) => SearcherHost(ref c, handler, toValue), [pkgV]));
+            AddSearcher(rt, rt.NewHostClosure("searcher_host", SearcherHost, [pkgV]));
         }
 
         // The libraries opened so far are already loaded modules, as in lua.
@@ -217,11 +219,15 @@ internal static unsafe class PackageLibrary
         return 2;
     }
 
-    private static int SearcherHost(ref CallContext c, LuaRequireHandler handler, Func<LuaValue, Value>? toValue)
+    private static int SearcherHost(ref CallContext c)
     {
+        // The handler and the converter are the state's own (a state made from a snapshot has its own).
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        LuaRequireHandler? handler = rt.RequireHandler;
+        Func<LuaRuntime, LuaValue, Value>? toValue = rt.HostValue;
         Value nameV = c.CheckStringValue(1);
         string name = c.G.ToDotNetString(nameV);
-        LuaModuleSource? source = handler(c.G.ToHostString(nameV));
+        LuaModuleSource? source = handler?.Invoke(c.G.ToHostString(nameV));
         if (source == null)
         {
             return c.Return($"no module '{name}' in the host's require handler");
@@ -230,8 +236,8 @@ internal static unsafe class PackageLibrary
         if (source.IsValue && toValue != null)
         {
             // The module is a ready value: its loader returns it.
-            c.Push(toValue(source.Value));
-            Value loader = LuaRuntime.Of(c.Vm).NewHostClosure("loader_host", ReturnUpvalue, [c.StackAt(c.Top - 1)]);
+            c.Push(toValue(rt, source.Value));
+            Value loader = rt.NewHostClosure("loader_host", ReturnUpvalue, [c.StackAt(c.Top - 1)]);
             c.Top--;
             c.Push(loader);
             c.Push(c.G.NewString(":host:"u8));
@@ -239,7 +245,6 @@ internal static unsafe class PackageLibrary
         }
 
         string data = source.ChunkName.Length > 0 && source.ChunkName[0] is '@' or '=' ? source.ChunkName[1..] : source.ChunkName;
-        LuaRuntime rt = LuaRuntime.Of(c.Vm);
         if (!rt.TryLoad(source.Chunk.Span, source.ChunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error, fromHost: true))
         {
             throw LoadError(name, data, error!);
@@ -250,7 +255,7 @@ internal static unsafe class PackageLibrary
         return 2;
     }
 
-    private static int ReturnUpvalue(ref CallContext c)
+    internal static int ReturnUpvalue(ref CallContext c)
     {
         Value* self = c.Vm.StackOf(c.Coroutine) + c.Base - 1;
         return c.Return(HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self->R))[0]);

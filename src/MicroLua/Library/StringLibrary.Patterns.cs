@@ -181,7 +181,7 @@ internal static unsafe partial class StringLibrary
         return c.Return(iter);
     }
 
-    private static int GMatchAux(ref CallContext c)
+    internal static int GMatchAux(ref CallContext c)
     {
         Value self = c.StackAt(c.Base - 1);
         Value* up = HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(self.R));

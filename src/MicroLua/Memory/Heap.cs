@@ -29,7 +29,7 @@ namespace MicroLua.Memory;
 /// bit 1 = previous physical block is free. The footer of a free block lets the next block
 /// find its start when merging. A zero-size used sentinel ends the pool.
 /// </summary>
-internal sealed unsafe class Heap : IDisposable
+internal sealed unsafe partial class Heap : IDisposable
 {
     public const int Align = 8;
     public const int HeaderSize = 8;
@@ -45,22 +45,31 @@ internal sealed unsafe class Heap : IDisposable
     private const int SmallBlockSize = 1 << FlShift;
     private const int FlCount = 32 - FlShift + 1;
 
-    /// <summary>The first byte of the pool; offset 0 stays unused so that a zero Ref means null.</summary>
-    private const uint PoolStart = 16;
+    /// <summary>
+    /// The allocator's control structure lies in the block itself, after 16 unused bytes (so
+    /// that a zero Ref means null): the first-level bitmap, the second-level bitmaps and the
+    /// list heads. The whole allocator state is then bytes of the block, which is what makes
+    /// a snapshot a copy of bytes, and the managed side of a heap a few fields.
+    /// </summary>
+    private const uint FlBitmapAt = 16;
+    private const uint SlBitmapAt = 20;
+    private const uint HeadsAt = 128; // SlBitmapAt + 4 * FlCount, rounded up
+    public const uint ControlEnd = HeadsAt + (4 * FlCount * SlCount);
+
+    /// <summary>The first byte of the pool: after the control structure.</summary>
+    private const uint PoolStart = ControlEnd;
 
     private readonly bool _ownsMemory;
     private byte* _base;
     private readonly nuint _length;
-    private uint _flBitmap;
-    private readonly uint[] _slBitmap = new uint[FlCount];
-    private readonly uint[] _heads = new uint[FlCount * SlCount]; // byte offsets of free blocks, 0 = empty
     private readonly uint _poolEnd; // byte offset of the sentinel
+    private uint _highWater; // end of the highest block ever allocated: the pool above it is untouched free space
 
-    private readonly MemoryStats _stats = new();
+    private readonly MemoryStats _stats;
 
     /// <summary>Allocates a block of <paramref name="length"/> bytes of native memory that the heap owns.</summary>
     public Heap(nuint length)
-        : this((byte*)NativeMemory.AlignedAlloc(CheckLength(length), 16), length, ownsMemory: true)
+        : this(BlockPool.Rent(CheckLength(length)), length, ownsMemory: true)
     {
     }
 
@@ -77,6 +86,9 @@ internal sealed unsafe class Heap : IDisposable
         _length = length & ~(nuint)(Align - 1);
         _ownsMemory = ownsMemory;
         _poolEnd = (uint)(_length - HeaderSize);
+        _stats = new MemoryStats(this);
+        new Span<byte>(_base + FlBitmapAt, (int)(ControlEnd - FlBitmapAt)).Clear();
+        _highWater = PoolStart + MinBlockSize;
 
         // One free block spans the pool, then a used sentinel of size 0.
         uint first = PoolStart;
@@ -93,9 +105,9 @@ internal sealed unsafe class Heap : IDisposable
     private static nuint CheckLength(nuint length)
     {
         // Offsets are byte offsets in 32 bits inside the allocator, so a pool is under 4 GiB.
-        if (length < 256 || length > uint.MaxValue - 16)
+        if (length < PoolStart + 256 || length > uint.MaxValue - 16)
         {
-            throw new ArgumentOutOfRangeException(nameof(length), "A heap is between 256 bytes and 4 GiB.");
+            throw new ArgumentOutOfRangeException(nameof(length), $"A heap is between {PoolStart + 256} bytes and 4 GiB.");
         }
 
         return length;
@@ -165,6 +177,11 @@ internal sealed unsafe class Heap : IDisposable
         }
 
         SetSizeFlags(block, blockSize | (*(uint*)(_base + block) & PrevFreeBit));
+        if (block + blockSize > _highWater)
+        {
+            _highWater = block + blockSize;
+        }
+
         byte* h = _base + block;
         h[4] = (byte)type;
         h[5] = 0;
@@ -222,15 +239,15 @@ internal sealed unsafe class Heap : IDisposable
     /// <summary>The largest payload one allocation could get right now.</summary>
     public uint LargestFreeBlock()
     {
-        if (_flBitmap == 0)
+        if (*FlBitmap == 0)
         {
             return 0;
         }
 
-        int fl = 31 - BitOperations.LeadingZeroCount(_flBitmap);
-        int sl = 31 - BitOperations.LeadingZeroCount(_slBitmap[fl]);
+        int fl = 31 - BitOperations.LeadingZeroCount(*FlBitmap);
+        int sl = 31 - BitOperations.LeadingZeroCount(SlBitmap[fl]);
         uint largest = 0;
-        for (uint b = _heads[(fl * SlCount) + sl]; b != 0; b = *(uint*)(_base + b + 4))
+        for (uint b = Heads[(fl * SlCount) + sl]; b != 0; b = *(uint*)(_base + b + 4))
         {
             largest = Math.Max(largest, SizeOf(b));
         }
@@ -261,6 +278,11 @@ internal sealed unsafe class Heap : IDisposable
         uint b = PoolStart;
         bool prevFree = false;
         long used = 0;
+        if ((*FlBitmap >> FlCount) != 0)
+        {
+            return "first-level bitmap has bits beyond its levels";
+        }
+
         while (b != _poolEnd)
         {
             if (b > _poolEnd)
@@ -271,7 +293,7 @@ internal sealed unsafe class Heap : IDisposable
             uint word = *(uint*)(_base + b);
             uint size = word & SizeMask;
             bool free = (word & FreeBit) != 0;
-            if (size < MinBlockSize)
+            if (size < MinBlockSize || size > _poolEnd - b)
             {
                 return $"block at {b} has size {size}";
             }
@@ -319,8 +341,8 @@ internal sealed unsafe class Heap : IDisposable
         {
             for (int sl = 0; sl < SlCount; sl++)
             {
-                uint head = _heads[(fl * SlCount) + sl];
-                bool bit = (_slBitmap[fl] & (1u << sl)) != 0;
+                uint head = Heads[(fl * SlCount) + sl];
+                bool bit = (SlBitmap[fl] & (1u << sl)) != 0;
                 if ((head != 0) != bit)
                 {
                     return $"bitmap disagrees with list ({fl},{sl})";
@@ -353,7 +375,7 @@ internal sealed unsafe class Heap : IDisposable
                 }
             }
 
-            if ((_slBitmap[fl] != 0) != ((_flBitmap & (1u << fl)) != 0))
+            if ((SlBitmap[fl] != 0) != ((*FlBitmap & (1u << fl)) != 0))
             {
                 return $"first-level bitmap disagrees at {fl}";
             }
@@ -366,10 +388,28 @@ internal sealed unsafe class Heap : IDisposable
     {
         if (_ownsMemory && _base != null)
         {
-            NativeMemory.AlignedFree(_base);
+            BlockPool.Return(_base, _length);
         }
 
         _base = null;
+    }
+
+    private uint* FlBitmap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint*)(_base + FlBitmapAt);
+    }
+
+    private uint* SlBitmap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint*)(_base + SlBitmapAt);
+    }
+
+    private uint* Heads
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint*)(_base + HeadsAt);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -426,21 +466,21 @@ internal sealed unsafe class Heap : IDisposable
             return 0;
         }
 
-        uint slMap = _slBitmap[fl] & (~0u << sl);
+        uint slMap = SlBitmap[fl] & (~0u << sl);
         if (slMap == 0)
         {
-            uint flMap = fl + 1 < 32 ? _flBitmap & (~0u << (fl + 1)) : 0;
+            uint flMap = fl + 1 < 32 ? *FlBitmap & (~0u << (fl + 1)) : 0;
             if (flMap == 0)
             {
                 return 0;
             }
 
             fl = BitOperations.TrailingZeroCount(flMap);
-            slMap = _slBitmap[fl];
+            slMap = SlBitmap[fl];
         }
 
         sl = BitOperations.TrailingZeroCount(slMap);
-        uint block = _heads[(fl * SlCount) + sl];
+        uint block = Heads[(fl * SlCount) + sl];
         Debug.Assert(block != 0 && SizeOf(block) >= size);
         RemoveFree(block, SizeOf(block));
         return block;
@@ -450,7 +490,7 @@ internal sealed unsafe class Heap : IDisposable
     {
         Mapping(size, out int fl, out int sl);
         int index = (fl * SlCount) + sl;
-        uint head = _heads[index];
+        uint head = Heads[index];
         *(uint*)(_base + block + 4) = head;
         *(uint*)(_base + block + 8) = 0;
         if (head != 0)
@@ -458,9 +498,9 @@ internal sealed unsafe class Heap : IDisposable
             *(uint*)(_base + head + 8) = block;
         }
 
-        _heads[index] = block;
-        _flBitmap |= 1u << fl;
-        _slBitmap[fl] |= 1u << sl;
+        Heads[index] = block;
+        *FlBitmap |= 1u << fl;
+        SlBitmap[fl] |= 1u << sl;
         _stats.FreeBlocks++;
     }
 
@@ -481,13 +521,13 @@ internal sealed unsafe class Heap : IDisposable
         else
         {
             int index = (fl * SlCount) + sl;
-            _heads[index] = next;
+            Heads[index] = next;
             if (next == 0)
             {
-                _slBitmap[fl] &= ~(1u << sl);
-                if (_slBitmap[fl] == 0)
+                SlBitmap[fl] &= ~(1u << sl);
+                if (SlBitmap[fl] == 0)
                 {
-                    _flBitmap &= ~(1u << fl);
+                    *FlBitmap &= ~(1u << fl);
                 }
             }
         }

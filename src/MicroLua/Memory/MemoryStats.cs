@@ -6,8 +6,13 @@ namespace MicroLua.Memory;
 /// </summary>
 public sealed class MemoryStats
 {
-    private readonly long[] _blocksByType = new long[256];
-    private readonly long[] _bytesByType = new long[256];
+    /// <summary>The heap counted: the counts per object type are found by walking it when asked (they cost no memory per state).</summary>
+    private readonly Heap _heap;
+
+    internal MemoryStats(Heap heap)
+    {
+        _heap = heap;
+    }
 
     /// <summary>Bytes of the pool that blocks can use (the block minus the allocator's sentinel and reserved start).</summary>
     public long PoolBytes { get; internal set; }
@@ -33,21 +38,50 @@ public sealed class MemoryStats
     /// <summary>Full collections run since the state was created.</summary>
     public long Collections { get; internal set; }
 
-    /// <summary>Live blocks of the given type.</summary>
-    internal long BlocksOf(ObjType type) => _blocksByType[(int)type];
+    /// <summary>Live blocks of the given type (a walk of the heap).</summary>
+    internal long BlocksOf(ObjType type)
+    {
+        long n = 0;
+        for (Heap.BlockWalker w = _heap.Walk(); w.MoveNext();)
+        {
+            n += !w.IsFree && w.Type == type ? 1 : 0;
+        }
 
-    /// <summary>Bytes in live blocks of the given type.</summary>
-    internal long BytesOf(ObjType type) => _bytesByType[(int)type];
+        return n;
+    }
 
-    /// <summary>Per object type: (type name, live blocks, bytes), for the types that have any.</summary>
+    /// <summary>Bytes in live blocks of the given type (a walk of the heap).</summary>
+    internal long BytesOf(ObjType type)
+    {
+        long n = 0;
+        for (Heap.BlockWalker w = _heap.Walk(); w.MoveNext();)
+        {
+            n += !w.IsFree && w.Type == type ? w.Size : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>Per object type: (type name, live blocks, bytes), for the types that have any (a walk of the heap).</summary>
     public IReadOnlyList<(string Type, long Blocks, long Bytes)> ByType()
     {
+        var blocks = new long[256];
+        var bytes = new long[256];
+        for (Heap.BlockWalker w = _heap.Walk(); w.MoveNext();)
+        {
+            if (!w.IsFree)
+            {
+                blocks[(int)w.Type]++;
+                bytes[(int)w.Type] += w.Size;
+            }
+        }
+
         var list = new List<(string, long, long)>();
         foreach (ObjType t in Enum.GetValues<ObjType>())
         {
-            if (_blocksByType[(int)t] != 0)
+            if (blocks[(int)t] != 0)
             {
-                list.Add((t.ToString(), _blocksByType[(int)t], _bytesByType[(int)t]));
+                list.Add((t.ToString(), blocks[(int)t], bytes[(int)t]));
             }
         }
 
@@ -59,8 +93,6 @@ public sealed class MemoryStats
         BytesInUse += size;
         LiveBlocks++;
         TotalAllocations++;
-        _blocksByType[(int)type]++;
-        _bytesByType[(int)type] += size;
         if (BytesInUse > PeakBytesInUse)
         {
             PeakBytesInUse = BytesInUse;
@@ -71,16 +103,31 @@ public sealed class MemoryStats
     {
         BytesInUse -= size;
         LiveBlocks--;
-        _blocksByType[(int)type]--;
-        _bytesByType[(int)type] -= size;
     }
 
-    /// <summary>Re-types a live block (an object built in place changes what it is).</summary>
-    internal void OnRetype(ObjType from, ObjType to, uint size)
+    /// <summary>The counts as a value (what a snapshot records).</summary>
+    internal readonly record struct Counts(long PoolBytes, long BytesInUse, long Peak, long LiveBlocks, long FreeBlocks, long TotalAllocations, long Collections);
+
+    internal Counts Save() => new(PoolBytes, BytesInUse, PeakBytesInUse, LiveBlocks, FreeBlocks, TotalAllocations, Collections);
+
+    /// <summary>Sets the counts a snapshot recorded (restoring or forking a state).</summary>
+    internal void Load(in Counts c)
     {
-        _blocksByType[(int)from]--;
-        _bytesByType[(int)from] -= size;
-        _blocksByType[(int)to]++;
-        _bytesByType[(int)to] += size;
+        PoolBytes = c.PoolBytes;
+        BytesInUse = c.BytesInUse;
+        PeakBytesInUse = c.Peak;
+        LiveBlocks = c.LiveBlocks;
+        FreeBlocks = c.FreeBlocks;
+        TotalAllocations = c.TotalAllocations;
+        Collections = c.Collections;
+    }
+
+    /// <summary>Sets the counts found by walking a heap read from an image (nothing in the image is trusted).</summary>
+    internal void SetCounts(long bytesInUse, long liveBlocks, long freeBlocks)
+    {
+        BytesInUse = bytesInUse;
+        PeakBytesInUse = bytesInUse;
+        LiveBlocks = liveBlocks;
+        FreeBlocks = freeBlocks;
     }
 }

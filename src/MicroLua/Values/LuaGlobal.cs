@@ -44,9 +44,9 @@ internal interface IRootMarker
 /// only in a C# local must be anchored (on a Lua stack, in a table, or with
 /// <see cref="PushTemp"/>) before the next allocation.
 /// </summary>
-internal sealed unsafe class LuaGlobal : IDisposable
+internal sealed unsafe partial class LuaGlobal : IDisposable
 {
-    private Value[] _temps = new Value[32];
+    private Value[] _temps = []; // grown on first use: an idle state holds no buffers
     private int _tempCount;
 
     public LuaGlobal(Heap heap, uint seed, bool gcStress)
@@ -54,6 +54,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
         Heap = heap;
         Seed = seed;
         GcStress = gcStress;
+        Handles = new HandleTable();
         Strings = new StringTable(this);
         Strings.Initialize();
         MemoryErrorString = NewString("not enough memory"u8);
@@ -64,7 +65,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
 
     public StringTable Strings { get; }
 
-    public HandleTable Handles { get; } = new();
+    public HandleTable Handles { get; set; }
 
     /// <summary>Seed of string hashes: random per state unless the host fixes it.</summary>
     public uint Seed { get; }
@@ -98,6 +99,9 @@ internal sealed unsafe class LuaGlobal : IDisposable
     /// <summary>The main coroutine (a root).</summary>
     public Value MainThread;
 
+    /// <summary>The managed half of the main thread (a Vm.Coroutine), whose handle is <see cref="LuaThread.MainHandle"/>.</summary>
+    public object? MainCoroutine;
+
     /// <summary>Metatables of the basic types (indexed by LuaType), for strings and, through debug.setmetatable, the others.</summary>
     public readonly uint[] TypeMetatables = new uint[9];
 
@@ -126,7 +130,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     /// <summary>Called by setmetatable: marks the object for finalization when the metatable has __gc.</summary>
     public void CheckFinalizer(uint obj, uint metatable) => Collector?.CheckFinalizer(obj, metatable);
 
-    private uint[] _pending = new uint[8];
+    private uint[] _pending = [];
     private int _pendingCount;
 
     /// <summary>
@@ -139,7 +143,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     {
         if (_pendingCount == _pending.Length)
         {
-            Array.Resize(ref _pending, _pendingCount * 2);
+            Array.Resize(ref _pending, Math.Max(8, _pendingCount * 2));
         }
 
         _pending[_pendingCount++] = r;
@@ -159,7 +163,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     {
         if (_tempCount == _temps.Length)
         {
-            Array.Resize(ref _temps, _tempCount * 2);
+            Array.Resize(ref _temps, Math.Max(16, _tempCount * 2));
         }
 
         _temps[_tempCount++] = v;

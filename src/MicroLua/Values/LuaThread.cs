@@ -10,6 +10,12 @@ internal static unsafe class LuaThread
     public const byte StatusYield = 1;
     public const byte StatusDead = 2;
 
+    /// <summary>
+    /// The handle of the main thread: its coroutine is <see cref="LuaGlobal.MainCoroutine"/>, not
+    /// in the handle table, so that states made from one snapshot can share that table.
+    /// </summary>
+    public const int MainHandle = -2;
+
     /// <summary>A thread with a value stack of <paramref name="stackSize"/> nil slots.</summary>
     public static uint New(LuaGlobal g, int stackSize)
     {

@@ -9,7 +9,7 @@ namespace MicroLua.Values;
 /// identifier, field name and most keys) a single compare. The set is weak: the collector
 /// unlinks strings that nothing else reaches (<see cref="RemoveDead"/>), then resizes it.
 /// </summary>
-internal sealed unsafe class StringTable
+internal sealed unsafe partial class StringTable
 {
     private readonly LuaGlobal _g;
     private uint _buckets; // Bytes block of uint refs

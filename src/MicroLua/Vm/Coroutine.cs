@@ -18,12 +18,21 @@ internal sealed class Coroutine
     public Coroutine(uint thread)
     {
         Thread = thread;
+        Frames = new CallFrame[8];
+        Tbc = new int[4];
+    }
+
+    private Coroutine(uint thread, CallFrame[] frames, int[] tbc)
+    {
+        Thread = thread;
+        Frames = frames;
+        Tbc = tbc;
     }
 
     /// <summary>The ThreadObj this coroutine runs on.</summary>
     public uint Thread { get; }
 
-    public CallFrame[] Frames = new CallFrame[8];
+    public CallFrame[] Frames;
     public int FrameCount;
 
     public CoStatus Status = CoStatus.Suspended;
@@ -36,7 +45,7 @@ internal sealed class Coroutine
     public int YieldCount;
 
     /// <summary>Stack indices of to-be-closed variables, innermost last.</summary>
-    public int[] Tbc = new int[4];
+    public int[] Tbc;
     public int TbcCount;
 
     /// <summary>Set by CallContext.TailCall: stack index of the function that replaces the running host function (-1 when none).</summary>
@@ -77,11 +86,38 @@ internal sealed class Coroutine
 
     public ref CallFrame Top => ref Frames[FrameCount - 1];
 
+    /// <summary>
+    /// A copy for another state made from the same heap bytes (a snapshot): frames, to-be-closed
+    /// slots and hook settings. Taken at a safe point, where no coroutine but the main one runs,
+    /// so the copy has no resumer.
+    /// </summary>
+    public Coroutine Clone() => new(Thread, FrameCount == 0 ? [] : Frames[..FrameCount], TbcCount == 0 ? [] : Tbc[..TbcCount])
+    {
+        FrameCount = FrameCount,
+        Status = Status,
+        NonYieldable = NonYieldable,
+        Yielding = Yielding,
+        YieldCount = YieldCount,
+        TbcCount = TbcCount,
+        PendingTailCall = PendingTailCall,
+        DiedWithError = DiedWithError,
+        Started = Started,
+        HookMask = HookMask,
+        Hook = Hook,
+        BaseHookCount = BaseHookCount,
+        HookCount = HookCount,
+        AllowHook = AllowHook,
+        OldPc = OldPc,
+        HookFrame = HookFrame,
+        TransferFirst = TransferFirst,
+        TransferCount = TransferCount,
+    };
+
     public int PushFrame()
     {
         if (FrameCount == Frames.Length)
         {
-            Array.Resize(ref Frames, FrameCount * 2);
+            Array.Resize(ref Frames, Math.Max(8, FrameCount * 2));
         }
 
         return FrameCount++;
@@ -91,7 +127,7 @@ internal sealed class Coroutine
     {
         if (TbcCount == Tbc.Length)
         {
-            Array.Resize(ref Tbc, TbcCount * 2);
+            Array.Resize(ref Tbc, Math.Max(4, TbcCount * 2));
         }
 
         Tbc[TbcCount++] = slot;

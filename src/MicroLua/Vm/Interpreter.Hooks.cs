@@ -39,9 +39,12 @@ internal sealed unsafe partial class Interpreter
 
     private uint[] _hookNames = [];
 
+    /// <summary>The hook event names, in event order (fixed strings of every state).</summary>
+    internal static readonly string[] HookNameList = ["call", "return", "line", "count", "tail call"];
+
     private void InitHookNames()
     {
-        string[] names = ["call", "return", "line", "count", "tail call"];
+        string[] names = HookNameList;
         _hookNames = new uint[names.Length];
         for (int i = 0; i < names.Length; i++)
         {

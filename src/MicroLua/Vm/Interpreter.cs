@@ -36,7 +36,7 @@ internal sealed unsafe partial class Interpreter
 {
     public readonly LuaGlobal G;
     private readonly byte* _hb;
-    private readonly uint[] _tmNames = new uint[(int)TM.Count];
+    private readonly uint[] _tmNames;
 
     /// <summary>Nested host-to-Lua activations (Lua's nCcalls); "C stack overflow" past the limit.</summary>
     public int CCalls;
@@ -45,12 +45,8 @@ internal sealed unsafe partial class Interpreter
     {
         G = g;
         _hb = g.Heap.Base;
-        string[] names =
-        [
-            "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
-            "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__unm", "__bnot", "__lt", "__le",
-            "__concat", "__call", "__close",
-        ];
+        _tmNames = new uint[(int)TM.Count];
+        string[] names = TmNameList;
         for (int i = 0; i < names.Length; i++)
         {
             Value s = g.NewString(names[i]);
@@ -61,11 +57,20 @@ internal sealed unsafe partial class Interpreter
         InitHookNames();
 
         Main = new Coroutine(g.MainThread.R) { Status = CoStatus.Running, Started = true };
-        ThreadObj(Main)->Handle = g.Handles.Add(Main);
+        ThreadObj(Main)->Handle = LuaThread.MainHandle;
+        g.MainCoroutine = Main;
         Running = Main;
     }
 
-    public Coroutine Main { get; }
+    /// <summary>The metamethod names, in <see cref="TM"/> order (fixed strings of every state).</summary>
+    internal static readonly string[] TmNameList =
+    [
+        "__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub", "__mul", "__mod", "__pow",
+        "__div", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__unm", "__bnot", "__lt", "__le",
+        "__concat", "__call", "__close",
+    ];
+
+    public Coroutine Main { get; private set; }
 
     /// <summary>The library services of the state (Library.LuaRuntime), set by it.</summary>
     public object? Runtime { get; set; }

@@ -103,7 +103,7 @@ public sealed unsafe class HeapTests
     [Fact]
     public void TryAllocate_WhenFull_ReturnsZero_AndHeapStaysIntact()
     {
-        using var heap = new Heap(4096);
+        using var heap = new Heap(4096 + Heap.ControlEnd); // the allocator's control structure takes the first bytes
         var refs = new List<uint>();
         uint r;
         while ((r = heap.TryAllocate(100, ObjType.Bytes)) != 0)

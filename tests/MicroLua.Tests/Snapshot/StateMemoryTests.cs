@@ -1,0 +1,47 @@
+using Xunit.Abstractions;
+
+namespace MicroLua.Tests.Snapshot;
+
+/// <summary>Managed memory an idle state costs (its heap block is native memory and not counted here).</summary>
+public sealed class StateMemoryTests(ITestOutputHelper output)
+{
+    private const int States = 200;
+
+    /// <summary>Managed bytes allocated per state by <paramref name="make"/>, over <see cref="States"/> states kept alive together.</summary>
+    internal static long BytesPerState(Func<LuaState> make)
+    {
+        var states = new LuaState[States];
+        make().Dispose(); // warm up: types, statics, the JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < States; i++)
+        {
+            states[i] = make();
+        }
+
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        foreach (LuaState s in states)
+        {
+            s.Dispose();
+        }
+
+        return (after - before) / States;
+    }
+
+    [Fact]
+    public void AStateFromASnapshotOfASafeStateTakesAtMostTwoKilobytes()
+    {
+        using var safe = new LuaState(new LuaOptions { MemoryLimit = 1 << 20 });
+        LuaSnapshot snap = safe.Snapshot();
+        long perState = BytesPerState(() => LuaState.FromSnapshot(snap));
+        output.WriteLine($"from a snapshot: {perState} bytes per idle state");
+        Assert.InRange(perState, 1, 2048);
+    }
+
+    [Fact]
+    public void AStateFromScratchIsMeasured()
+    {
+        long perState = BytesPerState(() => new LuaState(new LuaOptions { MemoryLimit = 1 << 20 }));
+        output.WriteLine($"from scratch: {perState} bytes per idle state");
+        Assert.True(perState > 0);
+    }
+}
