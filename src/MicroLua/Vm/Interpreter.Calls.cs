@@ -186,6 +186,11 @@ internal sealed unsafe partial class Interpreter
 
         var ctx = new CallContext(this, co, fi, info);
         int n = info.Fn(ref ctx);
+        if (PendingStop != null)
+        {
+            throw PendingStop; // the host function disposed the state (or another thread did)
+        }
+
         if (co.Yielding)
         {
             return false; // the frame stays until the coroutine is resumed
