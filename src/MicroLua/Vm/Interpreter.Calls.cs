@@ -632,15 +632,18 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>
-    /// An exception filter that notes whether <paramref name="e"/> is a stop and never catches.
-    /// Recursive paths (Lua -> library -> Lua ...) must not catch and rethrow: .NET runs a catch
-    /// block above the frames of the throw, so a rethrow at every level piles up the stack of
-    /// every level's exception dispatch and overflows it. A filter runs and returns before the
-    /// next one; the clean-up then runs in a finally block, as the stack unwinds.
+    /// An exception filter that never catches: it notes whether <paramref name="e"/> goes on to
+    /// the host past every Lua handler — a stop (<see cref="IsStop"/>) or any other exception that
+    /// is no Lua error (an OutOfMemoryException from a host function) — so that the activations
+    /// it passes reset their frames. Recursive paths (Lua -> library -> Lua ...) must not catch
+    /// and rethrow: .NET runs a catch block above the frames of the throw, so a rethrow at every
+    /// level piles up every level's exception dispatch on the stack and overflows it. A filter
+    /// runs and returns before the next one; the reset then runs in a finally block, as the
+    /// stack unwinds.
     /// </summary>
     public static bool SeeStop(Exception e, ref bool stop)
     {
-        stop = IsStop(e);
+        stop = e is not LuaError;
         return false;
     }
 

@@ -108,6 +108,19 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public void OutOfMemoryFromHostFunction_InsideCallbacks_ReachesHostAndLeavesNoStaleCloseVariables()
+    {
+        var output = new StringBuilder();
+        using LuaState lua = NewState(output);
+        lua.Register("oom", _ => throw new OutOfMemoryException());
+        HostileScriptTests.OnThread(HostileScriptTests.OneMiB, () => Assert.Throws<OutOfMemoryException>(() => lua.DoString(
+            "local x <close> = setmetatable({}, {__close = function() print('closed') end}) " +
+            "local function f(s) local y <close> = x return (string.gsub(s, '.', oom)) end pcall(f, 'a')")));
+        lua.DoString("local a, b, c local ok, e = pcall(error, 'x') print(ok, e)");
+        Assert.Equal("false\tx\n", output.ToString());
+    }
+
+    [Fact]
     public void Dispose_FromOwnHostFunction_StopsScriptThenFreesState()
     {
         var output = new StringBuilder();
