@@ -79,6 +79,27 @@ public sealed class HostileApiTests
         });
     }
 
+    /// <summary>
+    /// lua5.4 inserts one handler per step until the stack is full, then "stack overflow" (after
+    /// minutes: every insertion shifts the arguments); the same error at once here. Not a
+    /// tests/hostile script because lua5.4 cannot produce its expected output in reasonable time.
+    /// </summary>
+    [Fact]
+    public void SelfReferencingCall_EndsInStackOverflow_AndStateStaysUsable()
+    {
+        HostileScriptTests.OnThread(HostileScriptTests.OneMiB, () =>
+        {
+            using LuaState lua = NewState();
+            LuaValue[] r = lua.DoString("local t = setmetatable({}, {}) getmetatable(t).__call = t return pcall(t, 1)");
+            Assert.False(r[0].ToBoolean());
+            Assert.Equal("stack overflow", r[1].AsString());
+            r = lua.DoString("local t = setmetatable({}, {}) getmetatable(t).__call = t local function f() return t() end return pcall(f)");
+            Assert.EndsWith("...\"]:1: stack overflow", r[1].AsString(), StringComparison.Ordinal); // raised in f: a position
+            r = lua.DoString("local function g() return 1 + g() end return pcall(g)");
+            Assert.EndsWith(":1: stack overflow", r[1].AsString(), StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public void BudgetStop_DeepInLibraryCallbacks_ReachesHostAndStateStaysUsable()
     {
