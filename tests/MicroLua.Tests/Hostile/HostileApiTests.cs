@@ -63,6 +63,14 @@ public sealed class HostileApiTests
             Assert.Equal("C stack overflow", r[1].AsString());
             r = lua.DoString("local mt = {} mt.__tostring = function() return tostring(setmetatable({}, mt)) end return pcall(tostring, setmetatable({}, mt))");
             Assert.Equal("C stack overflow", r[1].AsString());
+
+            // a load reader that loads itself: the innermost load fails, which load turns into
+            // results; what the outer ones make of them depends on the depth (as in lua5.4)
+            r = lua.DoString("local function rd() return load(rd) end return pcall(load, rd)");
+            Assert.True(r[0].ToBoolean());
+            r = lua.DoString("local n = 0 local function h() n = n + 1 return coroutine.wrap(h)() end return pcall(h)");
+            Assert.False(r[0].ToBoolean());
+            Assert.EndsWith("C stack overflow", r[1].AsString(), StringComparison.Ordinal);
         });
     }
 
