@@ -104,13 +104,14 @@ public sealed unsafe partial class LuaState
             RunCollectedCallbacks();
         }
 
+        if (_apiDepth == 1 && _disposed && !_closing)
+        {
+            Close(); // Dispose was called during this call: its frames are gone now (still the owner)
+        }
+
         if (--_apiDepth == 0)
         {
             Volatile.Write(ref _owner, 0);
-            if (_disposed && !_closing)
-            {
-                Close(); // Dispose was called inside this call: the frames are gone now
-            }
         }
     }
 

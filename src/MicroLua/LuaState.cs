@@ -337,7 +337,7 @@ public sealed unsafe partial class LuaState : IDisposable
             return;
         }
 
-        if (Volatile.Read(ref _apiDepth) > 0)
+        if (Volatile.Read(ref _apiDepth) > 0 || Volatile.Read(ref _owner) != 0)
         {
             _disposed = true; // from now on every API call is refused
             _vm.RequestStop(new StateDisposedStop());

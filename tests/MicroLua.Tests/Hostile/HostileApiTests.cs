@@ -259,6 +259,25 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public async Task Dispose_FromAnotherThreadWhileScriptLoops_StopsItThenFreesState()
+    {
+        LuaState lua = NewState();
+        using var inside = new ManualResetEventSlim();
+        lua.Register("entered", _ =>
+        {
+            inside.Set();
+            return 0;
+        });
+        Task running = Task.Run(() => lua.DoString("entered() while true do end"));
+        inside.Wait();
+        lua.Dispose(); // returns at once: the loop stops at its next back edge
+        Task done = await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.Same(running, done);
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => running);
+        Assert.True(lua.IsDisposed);
+    }
+
+    [Fact]
     public void OsExitWithClose_RunsCloseVariablesAndFinalizers_ThenDisposes()
     {
         var output = new StringBuilder();
