@@ -80,7 +80,7 @@ internal sealed partial class Parser
 
     private void EnterLevel()
     {
-        if (++_level >= MaxCCalls || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_level >= MaxCCalls || !StackGuard.HasRoom())
         {
             throw new LuaCompileException("C stack overflow");
         }

@@ -8,9 +8,13 @@ namespace MicroLua.Host;
 public sealed record LuaHostOptions
 {
     /// <summary>
-    /// Called by os.exit with the exit status, after the library has flushed its files. The
+    /// Called by os.exit with the exit status, after the library has flushed its files (and,
+    /// for <c>os.exit(code, true)</c>, closed the state as lua_close does: the main thread's
+    /// pending to-be-closed variables and every pending __gc finalizer have run). The
     /// default flushes <see cref="FlushStandardOutput"/> and calls <see cref="Environment.Exit(int)"/>.
-    /// When the callback returns, os.exit returns to its caller with no results.
+    /// When the callback returns, os.exit returns to its caller with no results; after
+    /// <c>os.exit(code, true)</c> the state is disposed instead, which stops the script (the
+    /// host's call ends with an <see cref="ObjectDisposedException"/>).
     /// </summary>
     public Action<int>? Exit { get; init; }
 
@@ -53,6 +57,7 @@ public static class LuaHostLibraries
     public static void OpenOs(LuaState lua, LuaHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(lua);
+        HostState.Of(lua.Runtime).State = lua; // os.exit(code, true) closes it
         OsLibrary.Open(lua.Runtime, Options(lua, options));
         PackageLibrary.AddLoaded(lua.Runtime, "os");
     }
@@ -163,6 +168,9 @@ internal sealed class HostState
     public LuaRuntime Runtime { get; }
 
     public LuaHostOptions Options { get; set; } = new();
+
+    /// <summary>The state the os library was opened in (os.exit with close = true closes it).</summary>
+    public LuaState? State { get; set; }
 
     /// <summary>The FILE* metatable (also registry["FILE*"], which keeps it alive).</summary>
     public uint FileMetatable;

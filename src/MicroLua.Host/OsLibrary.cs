@@ -162,10 +162,21 @@ internal static unsafe class OsLibrary
     {
         int code = c.TypeOf(1) == LuaType.Boolean ? (c.ToBoolean(1) ? 0 : 1) : (int)c.OptInteger(1, 0);
         HostState hs = HostState.Of(LuaRuntime.Of(c.Vm));
+        bool close = c.ToBoolean(2);
+        if (close)
+        {
+            hs.State?.CloseForExit(); // lua_close: pending <close> variables, then __gc finalizers
+        }
+
         hs.FlushAll();
         if (hs.Options.Exit != null)
         {
             hs.Options.Exit(code);
+            if (close)
+            {
+                hs.State?.Dispose(); // called from inside the state: stops the script, frees it on the way out
+            }
+
             return 0;
         }
 

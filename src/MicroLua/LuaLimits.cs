@@ -40,4 +40,7 @@ internal static class LuaLimits
 
     /// <summary>Depth of __index/__newindex chains before "'__index' chain too long; possible loop" (Lua's MAXTAGLOOP).</summary>
     public const int MaxTagLoop = 2000;
+
+    /// <summary>Instructions all finalizers together may run at Dispose (lua_close would wait forever for a __gc that loops; Dispose must end).</summary>
+    public const long CloseFinalizerBudget = 10_000_000;
 }

@@ -37,13 +37,55 @@ public sealed unsafe partial class LuaState
 
     // ---- protected entry ----
 
-    /// <summary>Starts an API operation on the running coroutine (the main one, or the one whose host function called the host).</summary>
+    /// <summary>API operations in progress (nested when a host function calls the API); Dispose inside one is deferred.</summary>
+    private int _apiDepth;
+
+    /// <summary>Managed id of the thread inside an API operation, 0 when none: one thread at a time.</summary>
+    private int _owner;
+
+    /// <summary>
+    /// Starts an API operation on the running coroutine (the main one, or the one whose host
+    /// function called the host). Refuses a second thread while one is inside (a compare on the
+    /// way in, one interlocked exchange per outermost call, nothing on the interpreter's paths),
+    /// and a call with too little .NET stack left ("C stack overflow", see StackGuard).
+    /// </summary>
     private ApiScope Enter()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        int me = Environment.CurrentManagedThreadId;
+        if (_apiDepth == 0 ? Interlocked.CompareExchange(ref _owner, me, 0) != 0 : _owner != me)
+        {
+            throw ConcurrentUse();
+        }
+
+        if (!StackGuard.HasRoom())
+        {
+            if (_apiDepth == 0)
+            {
+                Volatile.Write(ref _owner, 0);
+            }
+
+            throw new LuaException("C stack overflow");
+        }
+
+        _apiDepth++;
         Coroutine co = _vm.Running;
         return new ApiScope(co, _vm.GetTop(co), co.FrameCount, _vm.CCalls);
     }
+
+    /// <summary>For API members that do not run Lua: the state is not disposed and no other thread is inside it.</summary>
+    private void CheckAccess()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int owner = Volatile.Read(ref _owner);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            throw ConcurrentUse();
+        }
+    }
+
+    private static InvalidOperationException ConcurrentUse() =>
+        new("This LuaState is in use by another thread: a state may be used by one thread at a time.");
 
     /// <summary>Restores what <see cref="Enter"/> saw; after an exception that is not a Lua error, also closes the upvalues left open.</summary>
     private void Leave(in ApiScope s)
@@ -56,9 +98,20 @@ public sealed unsafe partial class LuaState
 
         _vm.SetTop(s.Co, s.Top);
         _vm.CCalls = s.CCalls;
-        if (_collected.Count > 0)
+        _vm.ShrinkStack(s.Co);
+        if (_collected.Count > 0 && !_disposed)
         {
             RunCollectedCallbacks();
+        }
+
+        if (_apiDepth == 1 && _disposed && !_closing)
+        {
+            Close(); // Dispose was called during this call: its frames are gone now (still the owner)
+        }
+
+        if (--_apiDepth == 0)
+        {
+            Volatile.Write(ref _owner, 0);
         }
     }
 
@@ -202,6 +255,7 @@ public sealed unsafe partial class LuaState
     internal LuaValue[] CallToArray(Value fn, ReadOnlySpan<LuaValue> args)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             CallCore(s, fn, args);
@@ -209,17 +263,20 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal int CallToSpan(Value fn, ReadOnlySpan<LuaValue> args, Span<LuaValue> results)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             CallCore(s, fn, args);
@@ -233,12 +290,14 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     private void CallCore(in ApiScope s, in Value fn, ReadOnlySpan<LuaValue> args)
@@ -270,22 +329,24 @@ public sealed unsafe partial class LuaState
 
     private int InvokeCallback(LuaCallback fn, ref CallContext c)
     {
+        // The Lua error is thrown after the catch block, not inside it: a host function that
+        // re-enters the state recursively must not pile up one exception dispatch per level on
+        // the stack (see Interpreter.SeeStop). A LuaError passes through untouched.
+        LuaError error;
         try
         {
             return fn(new LuaCallContext(this, ref c));
         }
-        catch (LuaError)
-        {
-            throw;
-        }
         catch (LuaException e)
         {
-            throw e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e);
+            error = e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e);
         }
-        catch (Exception e) when (IsCatchable(e))
+        catch (Exception e) when (e is not LuaError && IsCatchable(e))
         {
-            throw new LuaError(e.Message, e);
+            error = new LuaError(e.Message, e);
         }
+
+        throw error;
     }
 
     /// <summary>
@@ -301,7 +362,7 @@ public sealed unsafe partial class LuaState
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(function);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         return (LuaFunction)Handle(_rt.NewHostFunction(name, Adapt(function)));
     }
 
@@ -312,18 +373,22 @@ public sealed unsafe partial class LuaState
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(function);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             _rt.Register(_rt.Globals, name, Adapt(function));
+            return;
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>
@@ -337,6 +402,7 @@ public sealed unsafe partial class LuaState
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(functions);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             uint t = _rt.NewLibraryTable(name);
@@ -346,15 +412,18 @@ public sealed unsafe partial class LuaState
             }
 
             PackageLibrary.AddLoaded(_rt, name);
+            return;
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     // ---- globals and tables ----
@@ -370,7 +439,7 @@ public sealed unsafe partial class LuaState
     /// <summary>A new handle on the globals table (dispose it).</summary>
     public LuaTableRef GetGlobals()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         return (LuaTableRef)Handle(Value.Object(Tag.Table, _rt.Globals));
     }
 
@@ -381,23 +450,27 @@ public sealed unsafe partial class LuaState
         ArgumentOutOfRangeException.ThrowIfNegative(arrayCapacity);
         ArgumentOutOfRangeException.ThrowIfNegative(hashCapacity);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             return (LuaTableRef)Handle(Value.Object(Tag.Table, LuaTable.New(_g, arrayCapacity, hashCapacity)));
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal LuaValue GetIndex(Value t, in LuaValue key, bool raw)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             Value k = ToInternal(key);
@@ -407,17 +480,20 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal void SetIndex(Value t, in LuaValue key, in LuaValue value, bool raw)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             Value k = ToInternal(key);
@@ -432,20 +508,23 @@ public sealed unsafe partial class LuaState
             {
                 _vm.SetIndex(s.Co, t, k, v);
             }
+            return;
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal long RawLength(Value t)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         return LuaTable.Length(_g, t.R);
     }
 
@@ -453,6 +532,7 @@ public sealed unsafe partial class LuaState
     internal bool Next(Value t, ref Value key, out LuaValue k, out LuaValue v)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             if (!LuaTable.Next(_g, t.R, key, out Value nk, out Value nv))
@@ -469,24 +549,26 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal LuaTableRef? GetMetatable(Value v)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         uint mt = _vm.GetMetatable(v);
         return mt == 0 ? null : (LuaTableRef)Handle(Value.Object(Tag.Table, mt));
     }
 
     internal void SetMetatable(Value v, LuaTableRef? metatable)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         uint mt = metatable == null ? 0 : ToInternal(metatable).R;
         if (v.Tag == Tag.Table)
         {
@@ -517,6 +599,7 @@ public sealed unsafe partial class LuaState
     {
         ArgumentNullException.ThrowIfNull(target);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             uint r = _g.Allocate((nuint)(sizeof(UserdataObj) - sizeof(ObjHeader)), ObjType.Userdata);
@@ -536,12 +619,14 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>The .NET object a userdata value wraps, or null.</summary>
@@ -598,6 +683,7 @@ public sealed unsafe partial class LuaState
     {
         ArgumentNullException.ThrowIfNull(body);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             Value f = ToInternal(body);
@@ -605,17 +691,19 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     internal LuaCoroutineStatus CoroutineStatus(Value thread)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         Coroutine co = CoroutineLibrary.Of(_g, thread);
         return co == _vm.Running ? LuaCoroutineStatus.Running : co.Status switch
         {
@@ -629,6 +717,7 @@ public sealed unsafe partial class LuaState
     internal LuaValue[] Resume(Value thread, ReadOnlySpan<LuaValue> args)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             Coroutine co = CoroutineLibrary.Of(_g, thread);
@@ -649,11 +738,13 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 }

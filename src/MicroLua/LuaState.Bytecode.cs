@@ -84,7 +84,7 @@ public sealed unsafe partial class LuaState
     /// <summary>Pins host memory for the life of the state (released when the heap is freed).</summary>
     private byte* Pin(ReadOnlyMemory<byte> chunk)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckAccess();
         System.Buffers.MemoryHandle pin = chunk.Pin();
         _g.ChunkPins.Add(pin);
         return (byte*)pin.Pointer;
@@ -93,35 +93,41 @@ public sealed unsafe partial class LuaState
     private LuaFunction LoadBytecodeFunction(byte* chunk, nuint length, string chunkName)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             return (LuaFunction)Handle(LoadBytecode(chunk, length, true, chunkName));
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     private LuaValue[] RunBytecode(byte* chunk, nuint length, bool inPlace, string chunkName)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             return RunMain(s, LoadBytecode(chunk, length, inPlace, chunkName), null);
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public sealed unsafe partial class LuaState : IDisposable
     private readonly LuaRuntime _rt;
     private bool _disposed;
 
+    /// <summary>Set while <see cref="Close"/> runs the last finalizers: Dispose from one of them does nothing more.</summary>
+    private bool _closing;
+
     /// <summary>Creates a state with default options (<see cref="LuaLibraries.Safe"/>, no compiler: pass one in <see cref="LuaOptions.Compiler"/> to run source).</summary>
     public LuaState() : this(new LuaOptions())
     {
@@ -177,18 +180,21 @@ public sealed unsafe partial class LuaState : IDisposable
     internal LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? args)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             return RunMain(s, LoadCore(chunk, chunkName), args);
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>
@@ -201,18 +207,21 @@ public sealed unsafe partial class LuaState : IDisposable
     {
         ArgumentNullException.ThrowIfNull(chunkName);
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             return (LuaFunction)Handle(LoadCore(chunk, chunkName));
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>Compiles source text into a function (see <see cref="Load(ReadOnlySpan{byte}, string)"/>); the chunk name defaults to the code.</summary>
@@ -271,6 +280,7 @@ public sealed unsafe partial class LuaState : IDisposable
     internal LuaValue[] CallGlobalWithString(string name, ReadOnlySpan<byte> argument)
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             Value f = LuaTable.Get(_g, _rt.Globals, _g.NewString(name));
@@ -281,61 +291,132 @@ public sealed unsafe partial class LuaState : IDisposable
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>Runs a full garbage collection (and then the finalizers and collection callbacks due).</summary>
     public void CollectGarbage()
     {
         ApiScope s = Enter();
+        LuaException failure;
         try
         {
             _rt.FullCollect();
+            return;
         }
         catch (LuaError e)
         {
-            throw Fail(s, e);
+            failure = Fail(s, e); // thrown after the catch block (see Interpreter.SeeStop)
         }
         finally
         {
             Leave(s);
         }
+
+        throw failure;
     }
 
     /// <summary>
     /// Runs pending finalizers (__gc) as lua_close does, calls the collection callbacks of the
     /// userdata still alive, releases every handle and frees the heap block (when the state
-    /// allocated it). The state and its handles cannot be used afterwards.
+    /// allocated it). The state and its handles cannot be used afterwards. Never throws: a
+    /// finalizer that fails, runs out of its budget (<see cref="LuaLimits.CloseFinalizerBudget"/>
+    /// instructions for all of them) or is cancelled ends the finalizers, and the rest of the
+    /// disposal completes. Called while a call on the state is running (from one of its host
+    /// functions, a function a finalizer calls, the output callback, another thread), it stops
+    /// the running script (the call ends with an <see cref="ObjectDisposedException"/>) and the
+    /// outermost call frees the state once its frames are gone.
     /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (_disposed || _closing)
         {
             return;
         }
 
+        if (Volatile.Read(ref _apiDepth) > 0 || Volatile.Read(ref _owner) != 0)
+        {
+            _disposed = true; // from now on every API call is refused
+            _vm.RequestStop(new StateDisposedStop());
+            return;
+        }
+
+        Close();
+    }
+
+    /// <summary>
+    /// os.exit(code, true), before the process ends: as lua_close, the main thread's pending
+    /// to-be-closed variables are closed (their __close gets no error) and every pending
+    /// finalizer runs, under <see cref="LuaLimits.CloseFinalizerBudget"/>. The heap stays: the
+    /// frames of the running call still point into it. Never throws.
+    /// </summary>
+    internal void CloseForExit()
+    {
+        if (_disposed || _closing)
+        {
+            return;
+        }
+
+        _vm.Budget = LuaLimits.CloseFinalizerBudget;
+#pragma warning disable CA1031 // the process is about to exit: an error of a __close or __gc ends that part
+        try
+        {
+            _vm.CloseAfterError(_vm.Main, 0, Value.Nil);
+        }
+        catch (Exception)
+        {
+        }
+
+        try
+        {
+            _rt.Collector.RunAllFinalizers();
+        }
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
+    }
+
+    /// <summary>The disposal itself, with no call on the state running.</summary>
+    private void Close()
+    {
+        _closing = true;
         try
         {
             // As lua_close: pending finalizers run before the state goes away.
+            _vm.RequestStop(null);
             _vm.Main.FrameCount = 0;
             _vm.CCalls = 0;
             _vm.Running = _vm.Main;
+            _vm.Budget = LuaLimits.CloseFinalizerBudget;
             _rt.Collector.RunAllFinalizers();
         }
-        catch (LuaError)
+#pragma warning disable CA1031 // Dispose never throws: a failing, looping or cancelled finalizer only ends the finalizers
+        catch (Exception)
         {
-            // A finalizer error at close is reported as a warning by the collector; nothing more to do.
+            // A finalizer error at close is reported as a warning by the collector; a stop ends the finalizers.
         }
+#pragma warning restore CA1031
         finally
         {
             _disposed = true;
             _g.Dispose();
-            CloseHostObjects();
+            try
+            {
+                CloseHostObjects();
+            }
+#pragma warning disable CA1031 // a host's collection callback that throws does not make Dispose throw
+            catch (Exception)
+            {
+            }
+#pragma warning restore CA1031
         }
     }
 }

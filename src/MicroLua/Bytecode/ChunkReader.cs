@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using MicroLua.Vm;
 
 namespace MicroLua.Bytecode;
 
@@ -128,9 +129,9 @@ internal sealed unsafe class ChunkReader
 
     private FunctionProto ReadProto(string? parentSource, int depth)
     {
-        if (depth > ChunkFormat.MaxDepth)
+        if (depth > ChunkFormat.MaxDepth || !StackGuard.HasRoom())
         {
-            throw new ChunkFormatException("functions nested too deeply");
+            throw new ChunkFormatException("functions nested too deeply"); // by count, or by the .NET stack left
         }
 
         Align(4);

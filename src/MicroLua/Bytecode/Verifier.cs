@@ -32,9 +32,9 @@ internal static class Verifier
 
     private static void VerifyProto(FunctionProto f, FunctionProto? parent, int depth)
     {
-        if (depth > ChunkFormat.MaxDepth)
+        if (depth > ChunkFormat.MaxDepth || !StackGuard.HasRoom())
         {
-            throw new ChunkFormatException("functions nested too deeply");
+            throw new ChunkFormatException("functions nested too deeply"); // by count, or by the .NET stack left
         }
 
         if (f.NumParams > f.MaxStackSize)

@@ -146,7 +146,7 @@ internal static unsafe class BaseLibrary
         }
 
         Value mt = c.Arg(2);
-        if (mt.Tag != Tag.Nil && mt.Tag != Tag.Table)
+        if ((mt.Tag != Tag.Nil && mt.Tag != Tag.Table) || c.ArgCount < 2)
         {
             throw c.TypeError(2, "nil or table");
         }
@@ -220,11 +220,7 @@ internal static unsafe class BaseLibrary
             return c.TailCall(tm, [t]); // as a tail call, __pairs may yield
         }
 
-        if (t.Tag != Tag.Table)
-        {
-            throw c.TypeError(1, "table");
-        }
-
+        // Any value: next raises the error when the loop calls it, as in Lua 5.4.
         c.Push(LuaRuntime.Of(c.Vm).NextFunction);
         c.Push(t);
         c.Push(Value.Nil);

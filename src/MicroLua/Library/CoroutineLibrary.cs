@@ -31,7 +31,7 @@ internal static unsafe class CoroutineLibrary
         Value v = c.Arg(i);
         if (v.Tag != Tag.Thread)
         {
-            throw c.TypeError(i, "coroutine");
+            throw c.TypeError(i, "thread"); // lua5.4's wording
         }
 
         return Of(c.G, v);
@@ -87,7 +87,7 @@ internal static unsafe class CoroutineLibrary
             return -1;
         }
 
-        if (vm.CCalls >= vm.MaxCCalls)
+        if (vm.CCalls >= vm.MaxCCalls || !StackGuard.HasRoom())
         {
             error = vm.G.NewString("C stack overflow");
             return -1;
@@ -113,6 +113,7 @@ internal static unsafe class CoroutineLibrary
         co.Resumer = from;
         vm.Running = co;
         vm.CCalls++;
+        bool stop = false;
         try
         {
             if (!co.Started)
@@ -144,13 +145,17 @@ internal static unsafe class CoroutineLibrary
             vm.SetTop(co, 1);
             return -1;
         }
-        catch (Exception e) when (Interpreter.IsStop(e))
+        catch (Exception e) when (Interpreter.SeeStop(e, ref stop))
         {
-            vm.KillAfterStop(co); // the stop goes on to the host; the coroutine is dead
-            throw;
+            // never entered (Interpreter.SeeStop: no rethrow on a recursive path)
         }
         finally
         {
+            if (stop)
+            {
+                vm.KillAfterStop(co); // the stop goes on to the host; the coroutine is dead
+            }
+
             vm.CCalls--;
             vm.Running = from;
             from.Status = CoStatus.Running;
@@ -170,6 +175,14 @@ internal static unsafe class CoroutineLibrary
             co.Status = CoStatus.Dead;
             resFirst = 0;
             n = vm.GetTop(co);
+        }
+
+        if ((long)vm.GetTop(from) + n + 1 > vm.MaxStack)
+        {
+            // as Lua's auxresume when lua_checkstack fails: the results are dropped
+            vm.SetTop(co, resFirst);
+            error = vm.G.NewString("too many results to resume");
+            return -1;
         }
 
         vm.EnsureStack(from, vm.GetTop(from) + n + 1);

@@ -29,6 +29,7 @@ internal sealed unsafe partial class Interpreter
         for (int loop = 0; ; loop++)
         {
             Value* f = StackOf(co) + func;
+            // loop is 1 only after ResolveCallChain, which leaves a function or raised
             switch (f->Tag)
             {
                 case Tag.LuaClosure:
@@ -83,27 +84,64 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 default:
-                {
-                    Value tm = GetMetamethod(*f, TM.Call);
-                    if (tm.IsNil || loop >= LuaLimits.MaxTagLoop)
+                    if (loop > 0)
                     {
                         throw CallError(co, func);
                     }
 
-                    // Insert the handler below the called object: handler(obj, args...).
-                    int top = GetTop(co);
-                    EnsureStack(co, top + 1);
-                    Value* stack = StackOf(co);
-                    for (int i = top; i > func; i--)
-                    {
-                        stack[i] = stack[i - 1];
-                    }
-
-                    stack[func] = tm;
-                    SetTop(co, top + 1);
+                    ResolveCallChain(co, func);
                     continue;
-                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Calling a value that is no function: its __call handler is called with the value
+    /// inserted as first argument, and so on while the handler is no function either (Lua
+    /// inserts one handler per step, as many as the stack holds, then "stack overflow").
+    /// The chain is walked first and the handlers inserted in one move, so a long chain is
+    /// linear and a self-referencing one ends with that error after one walk of the stack's
+    /// size (charged to the instruction budget, one per step). Leaves a function at
+    /// <paramref name="func"/>, or raises "attempt to call" for the first value without __call.
+    /// </summary>
+    private void ResolveCallChain(Coroutine co, int func)
+    {
+        int top = GetTop(co);
+        int room = MaxStack - top;
+        int steps = 0;
+        Value v = StackOf(co)[func];
+        while (!v.IsFunction)
+        {
+            Value tm = GetMetamethod(v, TM.Call);
+            if (tm.IsNil || steps > room)
+            {
+                break;
+            }
+
+            v = tm;
+            steps++;
+        }
+
+        Fuel -= steps;
+        if (Fuel <= 0)
+        {
+            Refuel();
+        }
+
+        EnsureStack(co, top + steps); // past the stack's limit: "stack overflow", as Lua's insertions end
+        Value* stack = StackOf(co);
+        Buffer.MemoryCopy(stack + func, stack + func + steps, (long)(top - func) * sizeof(Value), (long)(top - func) * sizeof(Value));
+        v = stack[func + steps];
+        for (int i = steps - 1; i >= 0; i--)
+        {
+            v = GetMetamethod(v, TM.Call);
+            stack[func + i] = v;
+        }
+
+        SetTop(co, top + steps);
+        if (!stack[func].IsFunction)
+        {
+            throw CallError(co, func);
         }
     }
 
@@ -148,6 +186,11 @@ internal sealed unsafe partial class Interpreter
 
         var ctx = new CallContext(this, co, fi, info);
         int n = info.Fn(ref ctx);
+        if (PendingStop != null)
+        {
+            throw PendingStop; // the host function disposed the state (or another thread did)
+        }
+
         if (co.Yielding)
         {
             return false; // the frame stays until the coroutine is resumed
@@ -492,24 +535,9 @@ internal sealed unsafe partial class Interpreter
     {
         // Resolve __call while the calling frame still exists: an error names the called
         // value from this frame's TAILCALL, and a pcall around it still catches it.
-        for (int loop = 0; !StackOf(co)[func].IsFunction; loop++)
+        if (!StackOf(co)[func].IsFunction)
         {
-            Value tm = GetMetamethod(StackOf(co)[func], TM.Call);
-            if (tm.IsNil || loop >= LuaLimits.MaxTagLoop)
-            {
-                throw CallError(co, func);
-            }
-
-            int top0 = GetTop(co);
-            EnsureStack(co, top0 + 1);
-            Value* st = StackOf(co);
-            for (int i = top0; i > func; i--)
-            {
-                st[i] = st[i - 1];
-            }
-
-            st[func] = tm;
-            SetTop(co, top0 + 1);
+            ResolveCallChain(co, func);
         }
 
         ref CallFrame fr = ref co.Frames[fi];
@@ -571,15 +599,16 @@ internal sealed unsafe partial class Interpreter
     /// <summary>As <see cref="Call(Coroutine, int, int)"/>, the called frame flagged with <paramref name="extra"/> too.</summary>
     public void Call(Coroutine co, int func, int nresults, FrameFlags extra)
     {
-        if (CCalls >= MaxCCalls)
+        if (CCalls >= MaxCCalls || !StackGuard.HasRoom())
         {
-            CheckCStack(co);
+            CheckCStack();
         }
 
         CCalls++;
         co.NonYieldable++;
         int entry = co.FrameCount;
         int temps = G.Temps.Length;
+        bool stop = false;
         try
         {
             if (PreCall(co, func, nresults, FrameFlags.Fresh | extra))
@@ -587,29 +616,53 @@ internal sealed unsafe partial class Interpreter
                 Execute(co);
             }
         }
-        catch (Exception e) when (IsStop(e))
+        catch (Exception e) when (SeeStop(e, ref stop))
         {
-            ResetAfterStop(co, entry, func, temps);
-            throw;
+            // never entered: SeeStop returns false (see there)
         }
         finally
         {
             CCalls--;
             co.NonYieldable--;
+            if (stop)
+            {
+                ResetAfterStop(co, entry, func, temps);
+            }
         }
     }
 
+    /// <summary>
+    /// An exception filter that never catches: it notes whether <paramref name="e"/> goes on to
+    /// the host past every Lua handler — a stop (<see cref="IsStop"/>) or any other exception that
+    /// is no Lua error (an OutOfMemoryException from a host function) — so that the activations
+    /// it passes reset their frames. Recursive paths (Lua -> library -> Lua ...) must not catch
+    /// and rethrow: .NET runs a catch block above the frames of the throw, so a rethrow at every
+    /// level piles up every level's exception dispatch on the stack and overflows it. A filter
+    /// runs and returns before the next one; the reset then runs in a finally block, as the
+    /// stack unwinds.
+    /// </summary>
+    public static bool SeeStop(Exception e, ref bool stop)
+    {
+        stop = e is not LuaError;
+        return false;
+    }
+
+    /// <summary>
+    /// Lua's luaE_checkcstack, for the count and for the .NET stack left (<see cref="StackGuard"/>):
+    /// "C stack overflow" at the limit; past it a tenth more levels are allowed for error
+    /// handling, then "error in error handling". Too little .NET stack is "C stack overflow" at any count.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckCStack(Coroutine co)
+    public void CheckCStack()
     {
         if (CCalls >= MaxCCalls + (MaxCCalls / 10))
         {
             throw new LuaError("error in error handling") { IsStackOverflow = true };
         }
 
-        if (CCalls == MaxCCalls)
+        if (CCalls == MaxCCalls || !StackGuard.HasRoom())
         {
-            throw LuaError.Runtime("C stack overflow");
+            throw StackGuard.Overflow();
         }
     }
 
@@ -621,16 +674,7 @@ internal sealed unsafe partial class Interpreter
     /// </summary>
     private bool Recover(Coroutine co, int entry, LuaError e)
     {
-        int pf = -1;
-        for (int i = co.FrameCount - 1; i >= entry && i >= 0; i--)
-        {
-            if ((co.Frames[i].Flags & FrameFlags.Protected) != 0)
-            {
-                pf = i;
-                break;
-            }
-        }
-
+        int pf = ProtectedFrameOf(co, entry);
         if (pf < 0)
         {
             return false;
@@ -652,6 +696,20 @@ internal sealed unsafe partial class Interpreter
         StackOf(co)[fr.Func] = err; // the pending error waits in the failed function's slot
         ContinueUnwind(co, pf);
         return true;
+    }
+
+    /// <summary>The innermost protected frame at or above frame <paramref name="entry"/>, or -1.</summary>
+    private static int ProtectedFrameOf(Coroutine co, int entry)
+    {
+        for (int i = co.FrameCount - 1; i >= entry && i >= 0; i--)
+        {
+            if ((co.Frames[i].Flags & FrameFlags.Protected) != 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The error value of a __close that failed while frame <paramref name="pf"/> unwinds, through its xpcall handler if any.</summary>
@@ -731,7 +789,9 @@ internal sealed unsafe partial class Interpreter
         Value* stack = StackOf(co);
         stack[res] = Value.False;
         stack[res + 1] = final;
-        return FinishResults(co, res, 2, wanted, flags);
+        bool fresh = FinishResults(co, res, 2, wanted, flags);
+        ShrinkStack(co);
+        return fresh;
     }
 
     // ---- varargs, closures, lists, loops ----

@@ -106,7 +106,22 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
-    /// <summary>An error caught by <see cref="ExecuteFrom"/> before it unwinds anything: tells the debugger whether a protected frame of the coroutine will catch it.</summary>
+    /// <summary>
+    /// Called from the exception filter of <c>ExecuteFrom</c>, so before .NET unwinds anything:
+    /// an attached debugger sees the frames that raised the error, whether or not this
+    /// activation catches it. Always false (it only looks).
+    /// </summary>
+    private bool SeeErrorForDebugger(Coroutine co, LuaError e)
+    {
+        if ((co.HookMask & HookMaskDebug) != 0)
+        {
+            DebugError(co, e);
+        }
+
+        return false;
+    }
+
+    /// <summary>An error seen by <see cref="ExecuteFrom"/> before it unwinds anything: tells the debugger whether a protected frame of the coroutine will catch it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DebugError(Coroutine co, LuaError e)
     {

@@ -219,94 +219,139 @@ internal sealed unsafe partial class Interpreter
         return kind == null ? "" : $" ({kind} '{name}')";
     }
 
-    /// <summary>What register <paramref name="reg"/> holds at <paramref name="lastPc"/>: ("local", name), ("global", name), ... or null.</summary>
+    /// <summary>
+    /// What register <paramref name="reg"/> holds at <paramref name="lastPc"/>: ("local", name),
+    /// ("global", name), ... or null. Iterative, as every helper it calls: a register copied by
+    /// MOVE is followed in a loop (each step to a lower register), and the table and key of an
+    /// indexing are classified without naming what they hold in turn, so a chain such as
+    /// a.b.b.b... of any length costs one scan of the code per step, never a recursion.
+    /// </summary>
     public string? GetObjName(ProtoObj* p, int lastPc, int reg, out string? name)
     {
-        name = LocalNameAt(p, reg + 1, lastPc);
-        if (name != null)
+        while (true)
         {
-            return "local";
-        }
+            name = LocalNameAt(p, reg + 1, lastPc);
+            if (name != null)
+            {
+                return "local";
+            }
 
-        int pc = FindSetReg(p, lastPc, reg);
-        if (pc < 0)
+            int pc = FindSetReg(p, lastPc, reg);
+            if (pc < 0)
+            {
+                return null;
+            }
+
+            uint* code = Code(p);
+            uint i = code[pc];
+            switch (Op(i))
+            {
+                case OpCode.Move:
+                    if (B(i) < A(i))
+                    {
+                        lastPc = pc;
+                        reg = B(i);
+                        continue;
+                    }
+
+                    return null;
+                case OpCode.GetTabUp:
+                    name = ConstantString(p, C(i));
+                    return UpvalueName(p, B(i)) == "_ENV" ? "global" : "field";
+                case OpCode.GetTable:
+                    name = ConstantKeyName(p, pc, C(i)) ?? "?";
+                    return IsEnv(p, pc, B(i)) ? "global" : "field";
+                case OpCode.GetI:
+                    name = "integer index";
+                    return "field";
+                case OpCode.GetField:
+                    name = ConstantString(p, C(i));
+                    return IsEnv(p, pc, B(i)) ? "global" : "field";
+                case OpCode.GetUpval:
+                    name = UpvalueName(p, B(i)) ?? "?";
+                    return "upvalue";
+                case OpCode.LoadK:
+                case OpCode.LoadKX:
+                    name = StringConstantLoaded(p, pc);
+                    return name != null ? "constant" : null;
+                case OpCode.Self:
+                    // more than 255 constants: the key was loaded into a register first
+                    name = K(i) ? ConstantString(p, C(i)) : ConstantKeyName(p, pc, C(i)) ?? "?";
+                    return "method";
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>The string of the constant a LOADK/LOADKX at <paramref name="pc"/> loads, or null when it is no string.</summary>
+    private string? StringConstantLoaded(ProtoObj* p, int pc)
+    {
+        uint* code = Code(p);
+        uint i = code[pc];
+        int kidx = Op(i) == OpCode.LoadK ? Bx(i) : Ax(code[pc + 1]);
+        Value kv = Constants(p)[kidx];
+        return kv.IsString ? G.ToDotNetString(kv) : null;
+    }
+
+    /// <summary>
+    /// The register at <paramref name="pc"/> followed through the MOVEs that copied it (each to a
+    /// higher register, so at most 255 steps): the pc of the instruction that set its value
+    /// otherwise, with the register; false when it is a local (named <paramref name="local"/>) or unknown.
+    /// </summary>
+    private bool SourceOf(ProtoObj* p, ref int pc, ref int reg, out string? local)
+    {
+        while (true)
+        {
+            local = LocalNameAt(p, reg + 1, pc);
+            if (local != null)
+            {
+                return false;
+            }
+
+            int set = FindSetReg(p, pc, reg);
+            if (set < 0)
+            {
+                return false;
+            }
+
+            uint i = Code(p)[set];
+            pc = set;
+            if (Op(i) == OpCode.Move && B(i) < A(i))
+            {
+                reg = B(i);
+                continue;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The key name of an indexing whose key is in register <paramref name="reg"/>: the string constant it holds, or null (Lua's rname).</summary>
+    private string? ConstantKeyName(ProtoObj* p, int pc, int reg)
+    {
+        if (!SourceOf(p, ref pc, ref reg, out _))
         {
             return null;
         }
 
-        uint* code = Code(p);
-        uint i = code[pc];
-        switch (Op(i))
-        {
-            case OpCode.Move:
-                if (B(i) < A(i))
-                {
-                    return GetObjName(p, pc, B(i), out name);
-                }
-
-                break;
-            case OpCode.GetTabUp:
-                name = ConstantString(p, C(i));
-                return UpvalueName(p, B(i)) == "_ENV" ? "global" : "field";
-            case OpCode.GetTable:
-            {
-                string? kind = GetObjName(p, pc, C(i), out string? keyName);
-                name = kind == "constant" ? keyName : "?";
-                return IsEnv(p, pc, B(i), false) ? "global" : "field";
-            }
-
-            case OpCode.GetI:
-                name = "integer index";
-                return "field";
-            case OpCode.GetField:
-                name = ConstantString(p, C(i));
-                return IsEnv(p, pc, B(i), false) ? "global" : "field";
-            case OpCode.GetUpval:
-                name = UpvalueName(p, B(i)) ?? "?";
-                return "upvalue";
-            case OpCode.LoadK:
-            case OpCode.LoadKX:
-            {
-                int kidx = Op(i) == OpCode.LoadK ? Bx(i) : Ax(code[pc + 1]);
-                Value kv = Constants(p)[kidx];
-                if (kv.IsString)
-                {
-                    name = G.ToDotNetString(kv);
-                    return "constant";
-                }
-
-                break;
-            }
-
-            case OpCode.Self:
-                if (K(i))
-                {
-                    name = ConstantString(p, C(i));
-                }
-                else
-                {
-                    // more than 255 constants: the key was loaded into a register first
-                    string? kind = GetObjName(p, pc, C(i), out string? keyName);
-                    name = kind == "constant" ? keyName : "?";
-                }
-
-                return "method";
-        }
-
-        return null;
+        OpCode op = Op(Code(p)[pc]);
+        return op is OpCode.LoadK or OpCode.LoadKX ? StringConstantLoaded(p, pc) : null;
     }
 
-    private bool IsEnv(ProtoObj* p, int pc, int reg, bool isUpvalue)
+    /// <summary>
+    /// Whether the table register of an indexing holds _ENV: only a variable (local or upvalue)
+    /// named _ENV makes a global; a.b._ENV.x or ('_ENV').x index fields (as Lua 5.4.8).
+    /// </summary>
+    private bool IsEnv(ProtoObj* p, int pc, int reg)
     {
-        if (isUpvalue)
+        if (!SourceOf(p, ref pc, ref reg, out string? local))
         {
-            return UpvalueName(p, reg) == "_ENV";
+            return local == "_ENV";
         }
 
-        // Only a variable (local or upvalue) named _ENV makes a global: a.b._ENV.x or
-        // ('_ENV').x index fields (as Lua 5.4.8).
-        string? kind = GetObjName(p, pc, reg, out string? n);
-        return (kind == "local" || kind == "upvalue") && n == "_ENV";
+        uint i = Code(p)[pc];
+        return Op(i) == OpCode.GetUpval && UpvalueName(p, B(i)) == "_ENV";
     }
 
     private string ConstantString(ProtoObj* p, int k)

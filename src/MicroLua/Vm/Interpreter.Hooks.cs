@@ -296,6 +296,11 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Refuel()
     {
+        if (PendingStop != null)
+        {
+            throw PendingStop;
+        }
+
         ChargeFuel();
         _cancellation.ThrowIfCancellationRequested();
         if (_hasBudget && _budget <= 0)
@@ -308,8 +313,25 @@ internal sealed unsafe partial class Interpreter
         IssueFuel();
     }
 
-    /// <summary>Whether <paramref name="e"/> is a stop (budget or cancellation), which no Lua handler may catch.</summary>
-    public static bool IsStop(Exception e) => e is LuaBudgetExceededException or OperationCanceledException;
+    /// <summary>Whether <paramref name="e"/> is a stop (budget, cancellation, the state disposed), which no Lua handler may catch.</summary>
+    public static bool IsStop(Exception e) => e is LuaBudgetExceededException or OperationCanceledException or StateDisposedStop;
+
+    /// <summary>A stop asked for while Lua runs (<see cref="RequestStop"/>), raised at the next point where fuel is counted.</summary>
+    public Exception? PendingStop { get; private set; }
+
+    /// <summary>Stops the running script at its next call or back edge with <paramref name="stop"/> (null: cancels the request).</summary>
+    public void RequestStop(Exception? stop)
+    {
+        PendingStop = stop;
+        if (stop != null)
+        {
+            Fuel = 0;
+        }
+        else
+        {
+            IssueFuel();
+        }
+    }
 
     /// <summary>
     /// After a stop passed through the activation that called the function at

@@ -18,6 +18,7 @@ internal sealed unsafe partial class Interpreter
     {
         while (true)
         {
+            LuaError error;
             try
             {
                 if (co.HookMask == 0 ? Run<Unhooked>(co) : Run<Hooked>(co))
@@ -27,22 +28,18 @@ internal sealed unsafe partial class Interpreter
 
                 continue; // the hook mask changed: run the other loop from the saved pc
             }
-            catch (LuaError e) when (!co.Yielding)
+            catch (LuaError e) when (!co.Yielding && (SeeErrorForDebugger(co, e) || ProtectedFrameOf(co, entry) >= 0))
             {
-                if ((co.HookMask & HookMaskDebug) != 0)
-                {
-                    DebugError(co, e); // before unwinding: an attached debugger sees the frames that raised it
-                }
+                // Only an error this activation handles is caught (an error going further passes
+                // the filter and is never rethrown, see SeeStop); it is handled after the catch
+                // block, once .NET has unwound the stack of the throw.
+                error = e;
+            }
 
-                if (!Recover(co, entry, e))
-                {
-                    throw;
-                }
-
-                if (co.FrameCount <= entry)
-                {
-                    return; // the protected frame was the entry frame: its results are in place
-                }
+            Recover(co, entry, error);
+            if (co.FrameCount <= entry)
+            {
+                return; // the protected frame was the entry frame: its results are in place
             }
         }
     }

@@ -149,6 +149,43 @@ internal sealed unsafe partial class Interpreter
 
     private const int ErrorStackExtra = 200;
 
+    /// <summary>
+    /// After an error was handled (a pcall finished with false, the host got the error): a stack
+    /// that grew past its limit for a "stack overflow" shrinks back to twice what is in use, as
+    /// Lua's luaD_shrinkstack, so that the next overflow has its room for error handling again.
+    /// </summary>
+    public void ShrinkStack(Coroutine co)
+    {
+        ThreadObj* th = ThreadObj(co);
+        if (th->StackSize <= (uint)MaxStack)
+        {
+            return;
+        }
+
+        int inuse = GetTop(co);
+        for (int i = 0; i < co.FrameCount; i++)
+        {
+            inuse = Math.Max(inuse, co.Frames[i].Top);
+        }
+
+        if (co.TbcCount > 0)
+        {
+            inuse = Math.Max(inuse, co.Tbc[co.TbcCount - 1] + 1);
+        }
+
+        if (inuse <= MaxStack)
+        {
+            try
+            {
+                Reallocate(co, Math.Min(Math.Max(inuse * 2, inuse + MinHostStack + 1), MaxStack));
+            }
+            catch (LuaError e) when (e.IsMemoryError)
+            {
+                // no room for the smaller copy: the stack keeps its size until the next chance
+            }
+        }
+    }
+
     private void Reallocate(Coroutine co, int newSize)
     {
         ThreadObj* th = ThreadObj(co);
