@@ -36,11 +36,12 @@ public sealed unsafe partial class LuaState
             _vm.Debugger = _debugBridge;
             _vm.DebugFilter = value?.Filter ?? new DebugLineFilter();
             _rt.ChunkLoaded = value == null ? null : OnChunkLoaded;
+            SetDebugMask(_vm.Main, value != null); // the main coroutine is not in the handle table
             foreach (object o in _g.Handles.LiveItems())
             {
-                if (o is Coroutine co)
+                if (o is Coroutine co && co != _vm.Main)
                 {
-                    co.HookMask = value == null ? co.HookMask & ~Interpreter.HookMaskDebug : co.HookMask | Interpreter.HookMaskDebug;
+                    SetDebugMask(co, value != null);
                 }
             }
         }
@@ -53,10 +54,10 @@ public sealed unsafe partial class LuaState
     public IReadOnlyList<LuaDebugThread> GetThreads()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var list = new List<LuaDebugThread>();
+        var list = new List<LuaDebugThread> { DebugView(_vm.Main) }; // the main coroutine is not in the handle table
         foreach (object o in _g.Handles.LiveItems())
         {
-            if (o is Coroutine co && (co == _vm.Main || co.Status != CoStatus.Dead))
+            if (o is Coroutine co && co != _vm.Main && co.Status != CoStatus.Dead)
             {
                 list.Add(DebugView(co));
             }
@@ -240,6 +241,9 @@ public sealed unsafe partial class LuaState
 
         return co;
     }
+
+    private static void SetDebugMask(Coroutine co, bool on) =>
+        co.HookMask = on ? co.HookMask | Interpreter.HookMaskDebug : co.HookMask & ~Interpreter.HookMaskDebug;
 
     private LuaDebugThread DebugView(Coroutine co) =>
         co.DebugView as LuaDebugThread ?? (LuaDebugThread)(co.DebugView = new LuaDebugThread(this, co, co == _vm.Main ? 1 : ++_debugThreadIds + 1));
