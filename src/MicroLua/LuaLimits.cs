@@ -40,4 +40,11 @@ internal static class LuaLimits
 
     /// <summary>Depth of __index/__newindex chains before "'__index' chain too long; possible loop" (Lua's MAXTAGLOOP).</summary>
     public const int MaxTagLoop = 2000;
+
+    /// <summary>
+    /// Bytes of string a library function (or CONCAT) may produce, copy or scan per unit of
+    /// the instruction budget: about the cost of one counted instruction. Elements moved,
+    /// values pushed, comparisons and pattern-matching steps count one unit each.
+    /// </summary>
+    public const int WorkBytesPerUnit = 64;
 }

@@ -255,6 +255,7 @@ internal static unsafe class BaseLibrary
         }
 
         buf.Add((byte)'\n');
+        c.ChargeBytes(buf.Count);
         rt.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buf));
         return 0;
     }
@@ -322,6 +323,7 @@ internal static unsafe class BaseLibrary
             throw c.ArgError(1, "index out of range");
         }
 
+        c.ChargeWork(n - i); // the values returned
         return n - (int)i;
     }
 
@@ -450,6 +452,7 @@ internal static unsafe class BaseLibrary
             throw c.TypeError(1, "string");
         }
 
+        c.ChargeWork(bytes.Length); // compiling costs about a counted instruction per byte
         string name = c.IsNoneOrNil(2) ? defaultName : c.G.ToDotNetString(c.CheckStringValue(2));
         string mode = c.IsNoneOrNil(3) ? "bt" : c.G.ToDotNetString(c.CheckStringValue(3));
         Value env = c.ArgCount >= 4 ? c.Arg(4) : Value.Object(Tag.Table, rt.Globals);

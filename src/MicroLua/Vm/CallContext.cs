@@ -207,6 +207,29 @@ internal unsafe struct CallContext
 
     public readonly bool ToBoolean(int i) => !Arg(i).IsFalsy;
 
+    // ---- work and room ----
+
+    /// <summary>Charges <paramref name="units"/> of library work (elements, comparisons, steps) to the instruction budget; may stop the script.</summary>
+    public readonly void ChargeWork(long units) => _vm.ChargeWork(units);
+
+    /// <summary>Charges <paramref name="bytes"/> bytes of string produced, copied or scanned to the instruction budget; may stop the script.</summary>
+    public readonly void ChargeBytes(long bytes) => _vm.ChargeBytes(bytes);
+
+    /// <summary>
+    /// Makes room for <paramref name="n"/> more values on the stack, as luaL_checkstack: past
+    /// the stack limit "stack overflow (<paramref name="message"/>)". Charges one unit per value.
+    /// </summary>
+    public readonly void CheckStack(long n, string message)
+    {
+        if (n < 0 || n > _vm.MaxStack - Top)
+        {
+            throw new LuaError($"stack overflow ({message})");
+        }
+
+        _vm.ChargeWork(n);
+        _vm.EnsureStack(_co, Top + (int)n);
+    }
+
     // ---- results ----
 
     /// <summary>Pushes a value (growing the stack when needed).</summary>

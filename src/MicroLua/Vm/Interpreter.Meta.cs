@@ -503,7 +503,7 @@ internal sealed unsafe partial class Interpreter
 
         if (a.IsString && b.IsString)
         {
-            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            int c = CompareStrings(a, b);
             return (e == TM.Lt ? c < 0 : c <= 0) ? 1 : 0;
         }
 
@@ -522,6 +522,19 @@ internal sealed unsafe partial class Interpreter
         return -1;
     }
 
+    /// <summary>Byte order of two strings; a comparison of long strings charges the bytes compared.</summary>
+    private int CompareStrings(in Value a, in Value b)
+    {
+        ReadOnlySpan<byte> x = G.StringSpan(a);
+        ReadOnlySpan<byte> y = G.StringSpan(b);
+        if (x.Length > LuaLimits.MaxShortStringLength)
+        {
+            ChargeBytes(Math.Min(x.Length, y.Length));
+        }
+
+        return x.SequenceCompareTo(y);
+    }
+
     /// <summary>&lt; or &lt;= with metamethods from host code.</summary>
     public bool Compare(Coroutine co, Value a, Value b, TM e)
     {
@@ -532,7 +545,7 @@ internal sealed unsafe partial class Interpreter
 
         if (a.IsString && b.IsString)
         {
-            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            int c = CompareStrings(a, b);
             return e == TM.Lt ? c < 0 : c <= 0;
         }
 
@@ -645,6 +658,7 @@ internal sealed unsafe partial class Interpreter
         }
         else
         {
+            ChargeBytes(total + count); // the bytes, each operand counted as one byte more
             longRef = G.NewLongString(total);
             dst = new Span<byte>(StringObj.Data((StringObj*)(_hb + ((nuint)longRef << 3))), total);
         }
