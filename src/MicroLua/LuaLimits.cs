@@ -47,4 +47,7 @@ internal static class LuaLimits
     /// values pushed, comparisons and pattern-matching steps count one unit each.
     /// </summary>
     public const int WorkBytesPerUnit = 64;
+
+    /// <summary>Bytes per budget unit for work that handles one byte at a time (case mapping, UTF-8 decoding).</summary>
+    public const int ByteLoopBytesPerUnit = 8;
 }

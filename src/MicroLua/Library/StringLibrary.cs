@@ -131,7 +131,7 @@ internal static unsafe partial class StringLibrary
     {
         Value s = c.CheckStringValue(1);
         int n = c.G.StringSpan(s).Length;
-        c.ChargeBytes(n);
+        c.ChargeByteLoop(n);
         byte[] buf = new byte[n];
         ReadOnlySpan<byte> src = c.G.StringSpan(s);
         for (int i = 0; i < n; i++)

@@ -170,7 +170,7 @@ internal static class Utf8Library
         }
 
         s = c.G.StringSpan(c.Arg(1)); // the checks above may have converted numbers
-        c.ChargeBytes(posj - posi + 1); // the bytes decoded
+        c.ChargeByteLoop(posj - posi + 1); // the bytes decoded
         long count = 0;
         for (long p = posi - 1; p < posj;)
         {
@@ -256,7 +256,7 @@ internal static class Utf8Library
                 posi--;
             }
 
-            c.ChargeBytes(start - posi); // the bytes walked
+            c.ChargeByteLoop(start - posi); // the bytes walked
             return c.Return(posi + 1);
         }
 
@@ -291,7 +291,7 @@ internal static class Utf8Library
             }
         }
 
-        c.ChargeBytes(Math.Abs(posi - start)); // the bytes walked
+        c.ChargeByteLoop(Math.Abs(posi - start)); // the bytes walked
         return n == 0 ? c.Return(posi + 1) : c.Return(Value.Nil);
     }
 

@@ -215,6 +215,9 @@ internal unsafe struct CallContext
     /// <summary>Charges <paramref name="bytes"/> bytes of string produced, copied or scanned to the instruction budget; may stop the script.</summary>
     public readonly void ChargeBytes(long bytes) => _vm.ChargeBytes(bytes);
 
+    /// <summary>Charges <paramref name="bytes"/> bytes handled one at a time (case mapping, UTF-8 decoding) to the instruction budget.</summary>
+    public readonly void ChargeByteLoop(long bytes) => _vm.ChargeByteLoop(bytes);
+
     /// <summary>
     /// Makes room for <paramref name="n"/> more values on the stack, as luaL_checkstack: past
     /// the stack limit "stack overflow (<paramref name="message"/>)". Charges one unit per value.

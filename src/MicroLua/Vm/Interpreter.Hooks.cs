@@ -307,6 +307,10 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ChargeBytes(long bytes) => ChargeWork(bytes / LuaLimits.WorkBytesPerUnit);
 
+    /// <summary>Charges <paramref name="bytes"/> bytes handled one at a time (one unit per <see cref="LuaLimits.ByteLoopBytesPerUnit"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ChargeByteLoop(long bytes) => ChargeWork(bytes / LuaLimits.ByteLoopBytesPerUnit);
+
     /// <summary>Whether <paramref name="e"/> is a stop (budget or cancellation), which no Lua handler may catch.</summary>
     public static bool IsStop(Exception e) => e is LuaBudgetExceededException or OperationCanceledException;
 
