@@ -816,6 +816,13 @@ internal sealed unsafe partial class Interpreter
     private void SetList(Coroutine co, int ra, int n, int last)
     {
         Value* stack = StackOf(co);
+        if (stack[ra].Tag != Tag.Table)
+        {
+            // the compiler always stores a NEWTABLE there, but a verified chunk may not: never
+            // write through another value's payload
+            throw LuaError.Runtime("invalid instruction");
+        }
+
         uint t = stack[ra].R;
         TableObj* to = LuaTable.Obj(G, t);
         int needed = last + n;
