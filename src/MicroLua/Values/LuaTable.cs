@@ -221,18 +221,18 @@ internal static unsafe class LuaTable
 
     /// <summary>
     /// The hash of a 64-bit key (an integer, a float's bits, an object's offset), keyed by the
-    /// state's <see cref="LuaGlobal.KeySeed"/>. Two multiply-xorshift rounds: with one, keys that
-    /// differ only in matching bits of both halves share a chain whatever the seed (the
-    /// multiplication carries differences only upwards); with two, every key bit reaches the
-    /// bits the index is taken from, so the chains depend on the seed.
+    /// state's <see cref="LuaGlobal.KeySeed"/>. Two multiplications around a fold: with a single
+    /// xorshift-multiply round, keys that differ only in matching bits of both halves share a
+    /// chain whatever the seed (the fold cancels the difference, and a multiplication carries
+    /// differences only upwards); with the seeded multiplication first, where a difference lands
+    /// depends on carries from the unknown seed, and the fold and second multiplication bring
+    /// every bit to the bits the index is taken from.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint HashInt(ulong seed, long i)
     {
-        ulong x = (ulong)i ^ seed;
+        ulong x = ((ulong)i ^ seed) * 0x9E3779B97F4A7C15ul;
         x ^= x >> 32;
-        x *= 0x9E3779B97F4A7C15ul;
-        x ^= x >> 29;
         x *= 0xBF58476D1CE4E5B9ul;
         return (uint)(x >> 32);
     }
