@@ -50,6 +50,10 @@ public sealed class LibraryBudgetTests
     [InlineData("local s = string.rep('a', 1000000) for i = 1, 1000000 do local r = s:upper() end")]
     [InlineData("for i = 1, 1000000 do local s = string.pack('c10000000', '') end")]
     [InlineData("local function f(...) return select('#', ...) end local t = {} for i = 1, 100000 do t[i] = i end local function g(...) for i = 1, 1000000 do f(...) end end g(table.unpack(t))")]
+    [InlineData("local s = string.rep('1', 1000000) for i = 1, 1000000 do local x = s + 1 end")]
+    [InlineData("local s = string.rep('1', 1000000) for i = 1, 1000000 do local x = math.abs(s) end")]
+    [InlineData("local a, b = string.rep('x', 1 << 22), string.rep('x', 1 << 22) for i = 1, 1000000 do local e = a == b or a < b end")]
+    [InlineData("local t = {} for i = 1, 100000 do t[i] = {} end for i = 1, 1000000 do collectgarbage() end")]
     public void LibraryWork_UnderABudget_StopsWithBudgetExceeded(string code)
     {
         OnSmallStack(() =>

@@ -63,12 +63,17 @@ internal static unsafe class BaseLibrary
                     return c.Return(false); // inside a finalizer: not reentrant (Lua 5.4.8 returns fail)
                 }
 
+                c.ChargeBytes(c.G.Heap.Stats.BytesInUse); // a full cycle visits the heap
                 rt.FullCollect();
                 return c.Return(0L);
             case "count":
                 return c.Return(c.G.Heap.Stats.BytesInUse / 1024.0);
             case "step":
-                return c.Return(rt.Step(c.OptInteger(2, 0)));
+            {
+                long kb = c.OptInteger(2, 0);
+                c.ChargeBytes(Math.Min(c.G.Heap.Stats.BytesInUse, kb <= 0 ? 1024 : kb >= long.MaxValue / 1024 ? long.MaxValue : kb * 1024));
+                return c.Return(rt.Step(kb));
+            }
             case "isrunning":
                 return c.Return(!c.G.GcStopped);
             case "stop":
@@ -338,7 +343,7 @@ internal static unsafe class BaseLibrary
             }
 
             c.CheckAny(1);
-            if (v.IsString && LuaConvert.TryParseNumber(c.G.StringSpan(v), out Value n))
+            if (v.IsString && c.Vm.ToNumberCharged(v, out Value n))
             {
                 return c.Return(n);
             }
@@ -358,6 +363,7 @@ internal static unsafe class BaseLibrary
             throw c.ArgError(2, "base out of range");
         }
 
+        c.ChargeByteLoop(c.G.StringSpan(s).Length);
         if (LuaNumber.TryParseInteger(c.G.StringSpan(s), (int)b, out long r))
         {
             return c.Return(r);

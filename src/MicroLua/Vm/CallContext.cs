@@ -108,6 +108,11 @@ internal unsafe struct CallContext
             return v.I;
         }
 
+        if (v.Tag == Tag.LongString)
+        {
+            ChargeByteLoop(G.StringSpan(v).Length); // the parser reads it all
+        }
+
         if (LuaConvert.ToInteger(G, v, out long r))
         {
             return r;
@@ -136,7 +141,7 @@ internal unsafe struct CallContext
             return v.I;
         }
 
-        if (LuaConvert.TryToNumber(G, v, out Value n))
+        if (_vm.ToNumberCharged(v, out Value n))
         {
             return LuaConvert.ToDouble(n);
         }
@@ -153,7 +158,7 @@ internal unsafe struct CallContext
             return v;
         }
 
-        if (LuaConvert.TryToNumber(G, v, out Value n))
+        if (_vm.ToNumberCharged(v, out Value n))
         {
             return n;
         }
