@@ -76,6 +76,32 @@ public sealed class LibraryBudgetTests
         Assert.Contains("bad argument #4 to 'move' (destination wrap around)", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("local function f(n) if n == 0 then for i = 1, 1000000 do local d = debug.getinfo(150000, 'l') end else f(n - 1) end end f(190000)")]
+    [InlineData("local function f(n) if n == 0 then for i = 1, 1000000 do local d = debug.traceback() end else f(n - 1) end end f(190000)")]
+    [InlineData("local function f(n) if n == 0 then for i = 1, 1000000 do pcall(error, 'x', 150000) end else f(n - 1) end end f(190000)")]
+    public void LevelWalks_InADeepStack_AreCharged(string code)
+    {
+        OnSmallStack(() =>
+        {
+            using var lua = new Lua(new LuaOptions { Libraries = LuaLibraries.All, MemoryLimit = 64L * 1024 * 1024 });
+            lua.State.InstructionBudget = 2_000_000;
+            Assert.Throws<LuaBudgetExceededException>(() => lua.Do(code));
+        });
+    }
+
+    [Fact]
+    public void LineHook_InADeepRecursion_LooksUpItsLevelInConstantTime()
+    {
+        OnSmallStack(() =>
+        {
+            using var lua = new Lua(new LuaOptions { Libraries = LuaLibraries.All, MemoryLimit = 64L * 1024 * 1024 });
+            lua.State.InstructionBudget = 10_000_000;
+            // 150,000 levels, each line hook asks for level 2: cheap once a lookup walks only the levels it needs
+            Assert.Equal(0, lua.Eval("(function() local n = 0 debug.sethook(function() n = n + 1 local i = debug.getinfo(2, 'f') end, 'l') local function f(k) if k > 0 then return 1 + f(k - 1) end return 0 end local r = f(150000) debug.sethook() return r - 150000 end)()").ToInteger());
+        });
+    }
+
     [Fact]
     public void StringRep_OfTheEmptyString_ReturnsAtOnce()
     {
