@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using MicroLua.Compiler;
-using MicroLua.Tests.Scripts;
 using MicroLua.Tests.Fuzz;
+using MicroLua.Tests.Scripts;
 using Xunit.Abstractions;
 
 namespace MicroLua.Tests.Bytecode;
