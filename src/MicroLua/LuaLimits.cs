@@ -43,4 +43,14 @@ internal static class LuaLimits
 
     /// <summary>Instructions all finalizers together may run at Dispose (lua_close would wait forever for a __gc that loops; Dispose must end).</summary>
     public const long CloseFinalizerBudget = 10_000_000;
+
+    /// <summary>
+    /// Bytes of string a library function (or CONCAT) may produce, copy or scan per unit of
+    /// the instruction budget: about the cost of one counted instruction. Elements moved,
+    /// values pushed, comparisons and pattern-matching steps count one unit each.
+    /// </summary>
+    public const int WorkBytesPerUnit = 64;
+
+    /// <summary>Bytes per budget unit for work that handles one byte at a time (case mapping, UTF-8 decoding).</summary>
+    public const int ByteLoopBytesPerUnit = 8;
 }

@@ -35,7 +35,7 @@ public sealed record LuaOptions
     /// </summary>
     public int MaxStackSize { get; init; } = LuaLimits.MaxStack;
 
-    /// <summary>Fixes the string hash seed (for reproducible runs); null picks a random seed per state.</summary>
+    /// <summary>Fixes the hash seed of strings and of integer, float and object table keys (for reproducible runs); null picks a random seed per state.</summary>
     public uint? HashSeed { get; init; }
 
     /// <summary>Debug aid: run a full collection before every allocation. Very slow; finds unanchored objects.</summary>

@@ -627,11 +627,12 @@ internal static unsafe class HeapVerifier
         private string? CheckProto(uint r, ProtoObj* p)
         {
             // Code loaded in place lies outside the heap (InPlaceCode): the block is then absent.
+            // Line info and upvalue names are optional (a stripped chunk has neither).
             string? e = CheckSubBlock(p->Code, ObjType.Bytes, p->InPlaceCode != 0 ? 0 : (ulong)p->SizeCode * 4, $"code of prototype {r}")
                 ?? CheckSubBlock(p->Constants, ObjType.ValueArray, (ulong)p->SizeConstants * 16, $"constants of prototype {r}")
                 ?? CheckSubBlock(p->Protos, ObjType.RefArray, (ulong)p->SizeProtos * 4, $"nested prototypes of prototype {r}")
                 ?? CheckSubBlock(p->Upvals, ObjType.Bytes, (ulong)p->SizeUpvals * 4, $"upvalue descriptors of prototype {r}")
-                ?? CheckSubBlock(p->UpvalNames, ObjType.RefArray, (ulong)p->SizeUpvals * 4, $"upvalue names of prototype {r}")
+                ?? CheckSubBlock(p->UpvalNames, ObjType.RefArray, p->UpvalNames == 0 ? 0 : (ulong)p->SizeUpvals * 4, $"upvalue names of prototype {r}")
                 ?? CheckSubBlock(p->LineInfo, ObjType.Bytes, p->LineInfo == 0 ? 0 : (ulong)p->SizeCode * 4, $"line info of prototype {r}")
                 ?? CheckSubBlock(p->LocVars, ObjType.Bytes, (ulong)p->SizeLocVars * 12, $"local variables of prototype {r}")
                 ?? CheckString(p->Source, $"source of prototype {r}");

@@ -63,12 +63,17 @@ internal static unsafe class BaseLibrary
                     return c.Return(false); // inside a finalizer: not reentrant (Lua 5.4.8 returns fail)
                 }
 
+                c.ChargeBytes(c.G.Heap.Stats.BytesInUse); // a full cycle visits the heap
                 rt.FullCollect();
                 return c.Return(0L);
             case "count":
                 return c.Return(c.G.Heap.Stats.BytesInUse / 1024.0);
             case "step":
-                return c.Return(rt.Step(c.OptInteger(2, 0)));
+            {
+                long kb = c.OptInteger(2, 0);
+                c.ChargeBytes(Math.Min(c.G.Heap.Stats.BytesInUse, kb <= 0 ? 1024 : kb >= long.MaxValue / 1024 ? long.MaxValue : kb * 1024));
+                return c.Return(rt.Step(kb));
+            }
             case "isrunning":
                 return c.Return(!c.G.GcStopped);
             case "stop":
@@ -251,6 +256,7 @@ internal static unsafe class BaseLibrary
         }
 
         buf.Add((byte)'\n');
+        c.ChargeBytes(buf.Count);
         rt.Write(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buf));
         return 0;
     }
@@ -318,6 +324,7 @@ internal static unsafe class BaseLibrary
             throw c.ArgError(1, "index out of range");
         }
 
+        c.ChargeWork(n - i); // the values returned
         return n - (int)i;
     }
 
@@ -332,7 +339,7 @@ internal static unsafe class BaseLibrary
             }
 
             c.CheckAny(1);
-            if (v.IsString && LuaConvert.TryParseNumber(c.G.StringSpan(v), out Value n))
+            if (v.IsString && c.Vm.ToNumberCharged(v, out Value n))
             {
                 return c.Return(n);
             }
@@ -352,6 +359,7 @@ internal static unsafe class BaseLibrary
             throw c.ArgError(2, "base out of range");
         }
 
+        c.ChargeByteLoop(c.G.StringSpan(s).Length);
         if (LuaNumber.TryParseInteger(c.G.StringSpan(s), (int)b, out long r))
         {
             return c.Return(r);
@@ -446,6 +454,7 @@ internal static unsafe class BaseLibrary
             throw c.TypeError(1, "string");
         }
 
+        c.ChargeWork(bytes.Length); // compiling costs about a counted instruction per byte
         string name = c.IsNoneOrNil(2) ? defaultName : c.G.ToDotNetString(c.CheckStringValue(2));
         string mode = c.IsNoneOrNil(3) ? "bt" : c.G.ToDotNetString(c.CheckStringValue(3));
         Value env = c.ArgCount >= 4 ? c.Arg(4) : Value.Object(Tag.Table, rt.Globals);

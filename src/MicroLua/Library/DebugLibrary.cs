@@ -97,6 +97,7 @@ internal static unsafe class DebugLibrary
             level = int.MaxValue / 2;
         }
 
+        c.ChargeWork(co.FrameCount); // the levels are walked
         return c.Return(c.Vm.Traceback(co, message, (int)level, hostBoundary: co == c.Vm.Main));
     }
 

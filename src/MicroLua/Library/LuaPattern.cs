@@ -114,6 +114,9 @@ internal static class LuaPattern
     /// <summary>Steps after which failed states are memoized.</summary>
     public const int MemoThreshold = 100_000;
 
+    /// <summary>Matching steps charged to the instruction budget at once (a power of two); the rest is charged when a search ends.</summary>
+    private const int ChargeBlock = 256;
+
     /// <summary>Largest failure bit set (bits); 16 MiB.</summary>
     public const long MaxMemoBits = 1L << 27;
 
@@ -137,10 +140,10 @@ internal static class LuaPattern
     /// string.find/string.match: the first match at or after <paramref name="init"/> (0-based, at
     /// most the subject length); a leading '^' anchors the match at <paramref name="init"/>.
     /// </summary>
-    public static bool Find(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, int init, PatternMatch m)
+    public static bool Find(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, int init, PatternMatch m, Interpreter? vm = null)
     {
         bool anchor = pattern.Length > 0 && pattern[0] == '^';
-        var matcher = new Matcher(subject, pattern, m);
+        var matcher = new Matcher(subject, pattern, m, vm);
         int pStart = anchor ? 1 : 0;
         int s = init;
         do
@@ -150,10 +153,12 @@ internal static class LuaPattern
             {
                 m.MatchStart = s;
                 m.MatchEnd = e;
+                matcher.ChargeRest();
                 return true;
             }
         }
         while (s++ < subject.Length && !anchor);
+        matcher.ChargeRest();
         return false;
     }
 
@@ -162,9 +167,9 @@ internal static class LuaPattern
     /// end differs from <paramref name="lastMatch"/> (-1 at first). Both are updated on success.
     /// As in Lua 5.4, '^' is not an anchor here.
     /// </summary>
-    public static bool GMatchNext(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, ref int position, ref int lastMatch, PatternMatch m)
+    public static bool GMatchNext(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, ref int position, ref int lastMatch, PatternMatch m, Interpreter? vm = null)
     {
-        var matcher = new Matcher(subject, pattern, m);
+        var matcher = new Matcher(subject, pattern, m, vm);
         for (int src = position; src <= subject.Length; src++)
         {
             int e = matcher.Start(src, 0);
@@ -173,10 +178,12 @@ internal static class LuaPattern
                 m.MatchStart = src;
                 m.MatchEnd = e;
                 position = lastMatch = e;
+                matcher.ChargeRest();
                 return true;
             }
         }
         position = subject.Length + 1;
+        matcher.ChargeRest();
         return false;
     }
 
@@ -184,12 +191,12 @@ internal static class LuaPattern
     /// string.gsub: appends the subject with up to <paramref name="maxReplacements"/> matches replaced
     /// to <paramref name="output"/>; returns the number of matches.
     /// </summary>
-    public static long Gsub<TRepl>(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, long maxReplacements, ref TRepl replacement, PatternMatch m, ByteBuilder output)
+    public static long Gsub<TRepl>(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> pattern, long maxReplacements, ref TRepl replacement, PatternMatch m, ByteBuilder output, Interpreter? vm = null)
         where TRepl : IGsubReplacement
     {
         bool anchor = pattern.Length > 0 && pattern[0] == '^';
         int pStart = anchor ? 1 : 0;
-        var matcher = new Matcher(subject, pattern, m);
+        var matcher = new Matcher(subject, pattern, m, vm);
         int src = 0;
         int lastMatch = -1;
         long n = 0;
@@ -201,7 +208,9 @@ internal static class LuaPattern
                 n++;
                 m.MatchStart = src;
                 m.MatchEnd = e;
+                int before = output.Length;
                 replacement.Append(subject, m, output);
+                vm?.ChargeBytes(output.Length - before); // the replacement's bytes (its steps are one unit)
                 src = lastMatch = e;
             }
             else if (src < subject.Length)
@@ -221,6 +230,8 @@ internal static class LuaPattern
         {
             output.Append(subject[src..]);
         }
+        matcher.ChargeRest();
+        vm?.ChargeBytes(output.Length); // the result is copied once more into a string
         return n;
     }
 
@@ -290,6 +301,7 @@ internal static class LuaPattern
         private readonly ReadOnlySpan<byte> _s;
         private readonly ReadOnlySpan<byte> _p;
         private readonly PatternMatch _m;
+        private readonly Interpreter? _vm;
         private readonly bool _memoAllowed;
         private int _depthLeft;
         private long _steps;
@@ -297,11 +309,12 @@ internal static class LuaPattern
         private int[]? _runFrom;
         private int[]? _runEnd;
 
-        public Matcher(ReadOnlySpan<byte> s, ReadOnlySpan<byte> p, PatternMatch m)
+        public Matcher(ReadOnlySpan<byte> s, ReadOnlySpan<byte> p, PatternMatch m, Interpreter? vm)
         {
             _s = s;
             _p = p;
             _m = m;
+            _vm = vm;
             _depthLeft = MaxMatchDepth;
             _memoAllowed = !HasBackReference(p) && (long)(s.Length + 1) * (p.Length + 1) <= MaxMemoBits;
         }
@@ -314,9 +327,17 @@ internal static class LuaPattern
             return Match(s, p);
         }
 
+        /// <summary>Charges the steps not yet charged to the budget (call when a search ends).</summary>
+        public readonly void ChargeRest() => _vm?.ChargeWork(_steps & (ChargeBlock - 1));
+
         private void Step()
         {
-            if (++_steps == MemoThreshold && _memoAllowed)
+            if ((++_steps & (ChargeBlock - 1)) == 0)
+            {
+                _vm?.ChargeWork(ChargeBlock); // one budget unit per step, charged in blocks
+            }
+
+            if (_steps == MemoThreshold && _memoAllowed)
             {
                 _failed = new ulong[((long)(_s.Length + 1) * (_p.Length + 1) + 63) / 64];
                 _runFrom = new int[_p.Length + 1];
@@ -362,7 +383,9 @@ internal static class LuaPattern
 
         private int Match(int s, int p)
         {
-            if (_depthLeft-- == 0)
+            // Lua's MAXCCALLS bound, and the .NET stack actually left (checked every few levels:
+            // a level is three small frames, Match, MatchBody and an expansion loop)
+            if (_depthLeft-- == 0 || ((_depthLeft & 7) == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
             {
                 throw new LuaError("pattern too complex");
             }

@@ -63,6 +63,9 @@ internal interface IFormatArguments
 
     /// <summary>The error luaL_argerror raises for <paramref name="arg"/> with <paramref name="message"/> (for example "no value").</summary>
     Exception ArgumentError(int arg, string message);
+
+    /// <summary>Charges <paramref name="bytes"/> bytes of output to the instruction budget before they are produced (may stop the script).</summary>
+    void ChargeBytes(long bytes);
 }
 
 /// <summary>

@@ -48,18 +48,22 @@ internal static unsafe partial class StringLibrary
 
         public void PushInteger(long value)
         {
+            _c.CheckStack(2, "too many results");
             _c.Push(Value.Integer(value));
             Count++;
         }
 
         public void PushNumber(double value)
         {
+            _c.CheckStack(2, "too many results");
             _c.Push(Value.Float(value));
             Count++;
         }
 
         public void PushString(ReadOnlySpan<byte> value)
         {
+            _c.CheckStack(2, "too many results");
+            _c.ChargeBytes(value.Length);
             _c.Push(_c.G.NewString(value));
             Count++;
         }
@@ -72,7 +76,7 @@ internal static unsafe partial class StringLibrary
         Value fmt = c.CheckStringValue(1);
         Value data = c.CheckStringValue(2);
         int len = c.G.StringSpan(data).Length;
-        long pos = PosRelative(c.OptInteger(3, 1), len) - 1;
+        long pos = StartPos(c.OptInteger(3, 1), len) - 1; // 5.4 clips as string.sub does: 0 and below -len are 1
         if ((ulong)pos > (ulong)len)
         {
             throw c.ArgError(3, "initial position out of string");

@@ -58,6 +58,8 @@ internal static unsafe partial class StringLibrary
         }
 
         public readonly Exception ArgumentError(int arg, string message) => _c.ArgError(arg, message);
+
+        public readonly void ChargeBytes(long bytes) => _c.ChargeBytes(bytes);
     }
 
     private static int Format(ref CallContext c)
@@ -69,6 +71,7 @@ internal static unsafe partial class StringLibrary
         {
             var args = new Args(c);
             StringFormat.Format(c.G.StringSpan(fmt), ref args, output);
+            c.ChargeBytes(output.Length + c.ArgCount * LuaLimits.WorkBytesPerUnit); // the bytes, and one unit per argument
             return c.Return(output.WrittenSpan);
         }
         finally
@@ -101,6 +104,7 @@ internal static unsafe partial class StringLibrary
         ReadOnlySpan<byte> p = c.G.StringSpan(pv);
         if (find && (c.ToBoolean(4) || !LuaPattern.HasSpecials(p)))
         {
+            c.ChargeBytes(s.Length - init + 1); // the bytes searched
             int at = LuaPattern.PlainFind(s, p, (int)init - 1);
             if (at < 0)
             {
@@ -114,7 +118,7 @@ internal static unsafe partial class StringLibrary
         PatternMatch m = rt.RentMatch();
         try
         {
-            if (!LuaPattern.Find(s, p, (int)init - 1, m))
+            if (!LuaPattern.Find(s, p, (int)init - 1, m, c.Vm))
             {
                 return c.Return(Value.Nil);
             }
@@ -158,6 +162,7 @@ internal static unsafe partial class StringLibrary
             return Value.Integer(start + 1);
         }
 
+        c.ChargeBytes(length);
         return c.G.NewString(c.G.StringSpan(subject).Slice(start, length));
     }
 
@@ -192,7 +197,7 @@ internal static unsafe partial class StringLibrary
         PatternMatch m = rt.RentMatch();
         try
         {
-            if (!LuaPattern.GMatchNext(c.G.StringSpan(sv), c.G.StringSpan(up[1]), ref position, ref last, m))
+            if (!LuaPattern.GMatchNext(c.G.StringSpan(sv), c.G.StringSpan(up[1]), ref position, ref last, m, c.Vm))
             {
                 return 0;
             }
@@ -290,13 +295,13 @@ internal static unsafe partial class StringLibrary
             if (repl.IsString)
             {
                 var r = new StringReplacement(c.G.StringSpan(repl).ToArray());
-                count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output);
+                count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output, c.Vm);
                 changed = count > 0;
             }
             else
             {
                 var r = new LuaReplacement(c, sv, repl);
-                count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output);
+                count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output, c.Vm);
                 changed = r.Changed;
             }
 

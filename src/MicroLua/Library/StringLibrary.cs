@@ -106,6 +106,7 @@ internal static unsafe partial class StringLibrary
         }
 
         Value sv = c.Arg(1);
+        c.ChargeBytes(j - i + 1);
         return c.Return(c.G.StringSpan(sv).Slice((int)i - 1, (int)(j - i + 1)));
     }
 
@@ -117,6 +118,7 @@ internal static unsafe partial class StringLibrary
     {
         Value s = c.CheckStringValue(1);
         int n = c.G.StringSpan(s).Length;
+        c.ChargeBytes(n);
         Value r = NewStringFrom(c.G, s, n, static (src, dst) =>
         {
             src.CopyTo(dst);
@@ -129,6 +131,7 @@ internal static unsafe partial class StringLibrary
     {
         Value s = c.CheckStringValue(1);
         int n = c.G.StringSpan(s).Length;
+        c.ChargeByteLoop(n);
         byte[] buf = new byte[n];
         ReadOnlySpan<byte> src = c.G.StringSpan(s);
         for (int i = 0; i < n; i++)
@@ -173,17 +176,18 @@ internal static unsafe partial class StringLibrary
         Value sep = c.IsNoneOrNil(3) ? default : c.CheckStringValue(3);
         int ls = c.G.StringSpan(s).Length;
         int lsep = sep.IsNil ? 0 : c.G.StringSpan(sep).Length;
-        if (n <= 0)
+        if (n <= 0 || ls + lsep == 0)
         {
-            return c.Return(""u8);
+            return c.Return(""u8); // nothing to repeat: done at once, however large n is
         }
 
-        long total = (ls * n) + (lsep * (n - 1));
-        if (ls + lsep > 0 && (total > MaxStringSize || (ls + lsep) > MaxStringSize / n))
+        if ((ls + lsep) > MaxStringSize / n)
         {
             throw new LuaError("resulting string too large");
         }
 
+        long total = (ls * n) + (lsep * (n - 1));
+        c.ChargeBytes(total + n); // the bytes, each piece copied counted as one byte more
         int len = (int)total;
         uint r = 0;
         byte[]? small = null;
@@ -231,6 +235,7 @@ internal static unsafe partial class StringLibrary
         }
 
         int n = (int)(j - i + 1);
+        c.CheckStack(n, "string slice too long");
         for (int k = 0; k < n; k++)
         {
             c.Push(Value.Integer(c.G.StringSpan(c.Arg(1))[(int)i - 1 + k]));
@@ -242,6 +247,7 @@ internal static unsafe partial class StringLibrary
     private static int Char(ref CallContext c)
     {
         int n = c.ArgCount;
+        c.ChargeWork(n);
         byte[] buf = new byte[n];
         for (int i = 1; i <= n; i++)
         {

@@ -173,6 +173,7 @@ internal static class StringPack
         {
             Kind k = r.GetDetails(total, out int size, out int toAlign, formatError);
             total += toAlign + size;
+            args.ChargeBytes(toAlign + size + LuaLimits.WorkBytesPerUnit); // each item counts one unit and its bytes
             output.Append(0, toAlign);
             switch (k)
             {
@@ -234,6 +235,7 @@ internal static class StringPack
                     }
                     WriteInt(buf[..size], (ulong)s.Length, r.Little, false);
                     output.Append(buf[..size]);
+                    args.ChargeBytes(s.Length);
                     output.Append(s);
                     total += s.Length;
                     break;
@@ -245,6 +247,7 @@ internal static class StringPack
                     {
                         throw args.ArgumentError(arg, "string contains zeros");
                     }
+                    args.ChargeBytes(s.Length);
                     output.Append(s);
                     output.Append(0);
                     total += s.Length + 1;

@@ -143,8 +143,10 @@ internal static unsafe class TableLibrary
         for (; i <= last; i++)
         {
             Value v = Get(ref c, t, i);
+            c.ChargeWork(1); // an element
             if (v.IsString)
             {
+                c.ChargeBytes(c.G.StringSpan(v).Length + sep.Length);
                 buffer.AddRange(c.G.StringSpan(v));
             }
             else if (v.IsNumber)
@@ -185,6 +187,7 @@ internal static unsafe class TableLibrary
                     throw c.ArgError(2, "position out of bounds");
                 }
 
+                c.ChargeWork(e - pos); // the elements moved
                 for (long i = e; i > pos; i--)
                 {
                     Set(ref c, t, i, Get(ref c, t, i - 1)); // move up
@@ -210,6 +213,11 @@ internal static unsafe class TableLibrary
         }
 
         c.Push(Get(ref c, t, pos)); // the result
+        if (pos < size)
+        {
+            c.ChargeWork(size - pos); // the elements moved
+        }
+
         for (; pos < size; pos++)
         {
             Set(ref c, t, pos, Get(ref c, t, pos + 1)); // move down
@@ -245,6 +253,7 @@ internal static unsafe class TableLibrary
             {
                 for (long i = 0; i <= n; i++)
                 {
+                    c.ChargeWork(1); // an element moved
                     Set(ref c, a2, t + i, Get(ref c, a1, f + i));
                 }
             }
@@ -252,6 +261,7 @@ internal static unsafe class TableLibrary
             {
                 for (long i = n; i >= 0; i--)
                 {
+                    c.ChargeWork(1); // an element moved
                     Set(ref c, a2, t + i, Get(ref c, a1, f + i));
                 }
             }
@@ -263,6 +273,7 @@ internal static unsafe class TableLibrary
     private static int Pack(ref CallContext c)
     {
         int n = c.ArgCount;
+        c.ChargeWork(n); // the elements stored
         Value t = Value.Object(Tag.Table, LuaTable.New(c.G, n, 1));
         c.Push(t); // anchored: also the result
         for (int i = 1; i <= n; i++)
@@ -300,6 +311,7 @@ internal static unsafe class TableLibrary
             throw new LuaError("too many results to unpack");
         }
 
+        c.ChargeWork((long)n); // the values pushed
         c.Vm.EnsureStack(c.Coroutine, c.Top + (int)n);
         for (long k = i; ; k++)
         {
@@ -367,6 +379,7 @@ internal static unsafe class TableLibrary
     /// <summary>a &lt; b by the comparator, or by the &lt; operator when there is none.</summary>
     private static bool Less(ref CallContext c, ref Sorter s, in Value a, in Value b)
     {
+        c.ChargeWork(1); // a comparison
         if (s.Comparator.IsNil)
         {
             return c.Vm.Compare(c.Coroutine, a, b, TM.Lt);

@@ -136,6 +136,7 @@ internal static class Utf8Library
     private static int Char(ref CallContext c)
     {
         int n = c.ArgCount;
+        c.ChargeWork(n); // the characters encoded
         var buffer = new List<byte>(n * 2);
         for (int i = 1; i <= n; i++)
         {
@@ -169,6 +170,7 @@ internal static class Utf8Library
         }
 
         s = c.G.StringSpan(c.Arg(1)); // the checks above may have converted numbers
+        c.ChargeByteLoop(posj - posi + 1); // the bytes decoded
         long count = 0;
         for (long p = posi - 1; p < posj;)
         {
@@ -209,8 +211,14 @@ internal static class Utf8Library
             return 0;
         }
 
+        if (pose - posi >= int.MaxValue)
+        {
+            throw new LuaError("string slice too long");
+        }
+
+        c.CheckStack(pose - posi + 1, "string slice too long"); // at most one value per byte, as Lua
         s = c.G.StringSpan(c.Arg(1));
-        var codes = new List<long>();
+        int count = 0;
         for (long p = posi - 1; p < pose;)
         {
             int size = Decode(s, (int)p, !lax, out long code);
@@ -219,17 +227,12 @@ internal static class Utf8Library
                 throw new LuaError("invalid UTF-8 code");
             }
 
-            codes.Add(code);
+            c.Push(Value.Integer(code));
+            count++;
             p += size;
         }
 
-        c.Vm.EnsureStack(c.Coroutine, c.Top + codes.Count);
-        foreach (long code in codes)
-        {
-            c.Push(Value.Integer(code));
-        }
-
-        return codes.Count;
+        return count;
     }
 
     private static int Offset(ref CallContext c)
@@ -244,6 +247,7 @@ internal static class Utf8Library
         }
 
         s = c.G.StringSpan(c.Arg(1));
+        long start = posi;
         if (n == 0)
         {
             // Start of the character that contains byte posi.
@@ -252,6 +256,7 @@ internal static class Utf8Library
                 posi--;
             }
 
+            c.ChargeByteLoop(start - posi); // the bytes walked
             return c.Return(posi + 1);
         }
 
@@ -286,6 +291,7 @@ internal static class Utf8Library
             }
         }
 
+        c.ChargeByteLoop(Math.Abs(posi - start)); // the bytes walked
         return n == 0 ? c.Return(posi + 1) : c.Return(Value.Nil);
     }
 

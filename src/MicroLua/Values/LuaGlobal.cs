@@ -53,6 +53,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     {
         Heap = heap;
         Seed = seed;
+        KeySeed = DeriveKeySeed(seed);
         GcStress = gcStress;
         Handles = new HandleTable();
         Strings = new StringTable(this);
@@ -69,6 +70,22 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
 
     /// <summary>Seed of string hashes: random per state unless the host fixes it.</summary>
     public uint Seed { get; }
+
+    /// <summary>
+    /// Seed of the hashes of integer, float and object keys in tables, derived from
+    /// <see cref="Seed"/> (so LuaOptions.HashSeed fixes it too): without it a script could
+    /// compute keys that all share one hash chain. A field, read on every hashed lookup.
+    /// </summary>
+    public readonly ulong KeySeed;
+
+    private static ulong DeriveKeySeed(uint seed)
+    {
+        // splitmix64's output step: every bit of the seed reaches every bit of the key seed
+        ulong x = seed + 0x9E3779B97F4A7C15ul;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ul;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBul;
+        return x ^ (x >> 31);
+    }
 
     public IGarbageCollector? Collector { get; set; }
 

@@ -133,7 +133,7 @@ internal static unsafe class LuaTable
         }
 
         Node* nodes = NodeBase(g, to);
-        Node* n = nodes + (HashInt(key) & ((1u << to->NodeLog2) - 1));
+        Node* n = nodes + (HashInt(g.KeySeed, key) & ((1u << to->NodeLog2) - 1));
         while (true)
         {
             if (n->KeyTag == Tag.Integer && n->KeyI == key)
@@ -219,27 +219,66 @@ internal static unsafe class LuaTable
 
     // ---- hashing ----
 
+    /// <summary>
+    /// The hash of a 64-bit key (an integer, a float's bits, an object's offset), keyed by the
+    /// state's <see cref="LuaGlobal.KeySeed"/>. Two multiplications around a fold: with a single
+    /// xorshift-multiply round, keys that differ only in matching bits of both halves share a
+    /// chain whatever the seed (the fold cancels the difference, and a multiplication carries
+    /// differences only upwards); with the seeded multiplication first, where a difference lands
+    /// depends on carries from the unknown seed, and the fold and second multiplication bring
+    /// every bit to the bits the index is taken from.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint HashInt(long i)
+    private static uint HashInt(ulong seed, long i)
     {
-        ulong x = (ulong)i;
+        ulong x = ((ulong)i ^ seed) * 0x9E3779B97F4A7C15ul;
         x ^= x >> 32;
-        x *= 0x9E3779B97F4A7C15ul;
+        x *= 0xBF58476D1CE4E5B9ul;
         return (uint)(x >> 32);
     }
 
     private static uint HashKey(LuaGlobal g, in Value key) => key.Tag switch
     {
-        Tag.Integer => HashInt(key.I),
+        Tag.Integer => HashInt(g.KeySeed, key.I),
         Tag.ShortString => ((StringObj*)g.Heap.Ptr(key.R))->Hash,
         Tag.LongString => g.StringHash(key),
         Tag.False => 0,
         Tag.True => 1,
-        _ => HashInt(key.I ^ ((long)key.Tag << 56)),
+        _ => HashInt(g.KeySeed, key.I ^ ((long)key.Tag << 56)),
     };
 
     private static Node* MainPosition(LuaGlobal g, TableObj* to, in Value key) =>
         NodeBase(g, to) + (HashKey(g, key) & ((1u << to->NodeLog2) - 1));
+
+    /// <summary>
+    /// The longest walk from a key's main position to its node in the hash part of
+    /// <paramref name="t"/> (1 when every key is at its main position; 0 when the part is
+    /// empty): the cost of the slowest lookup, for the tests of hash flooding.
+    /// </summary>
+    public static int LongestChain(LuaGlobal g, uint t)
+    {
+        TableObj* to = Obj(g, t);
+        int longest = 0;
+        Node* nodes = NodeBase(g, to);
+        for (int i = 0; i < NodeCount(to); i++)
+        {
+            Node* target = nodes + i;
+            if (to->Nodes == 0 || target->KeyTag is Tag.Nil or Tag.DeadKey)
+            {
+                continue;
+            }
+
+            int steps = 1;
+            for (Node* n = MainPosition(g, to, *Node.Key(target)); n != target && n->Next != 0; n += n->Next)
+            {
+                steps++;
+            }
+
+            longest = Math.Max(longest, steps);
+        }
+
+        return longest;
+    }
 
     // ---- stores ----
 

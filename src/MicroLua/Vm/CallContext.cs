@@ -108,6 +108,11 @@ internal unsafe struct CallContext
             return v.I;
         }
 
+        if (v.Tag == Tag.LongString)
+        {
+            ChargeByteLoop(G.StringSpan(v).Length); // the parser reads it all
+        }
+
         if (LuaConvert.ToInteger(G, v, out long r))
         {
             return r;
@@ -136,7 +141,7 @@ internal unsafe struct CallContext
             return v.I;
         }
 
-        if (LuaConvert.TryToNumber(G, v, out Value n))
+        if (_vm.ToNumberCharged(v, out Value n))
         {
             return LuaConvert.ToDouble(n);
         }
@@ -153,7 +158,7 @@ internal unsafe struct CallContext
             return v;
         }
 
-        if (LuaConvert.TryToNumber(G, v, out Value n))
+        if (_vm.ToNumberCharged(v, out Value n))
         {
             return n;
         }
@@ -206,6 +211,32 @@ internal unsafe struct CallContext
     }
 
     public readonly bool ToBoolean(int i) => !Arg(i).IsFalsy;
+
+    // ---- work and room ----
+
+    /// <summary>Charges <paramref name="units"/> of library work (elements, comparisons, steps) to the instruction budget; may stop the script.</summary>
+    public readonly void ChargeWork(long units) => _vm.ChargeWork(units);
+
+    /// <summary>Charges <paramref name="bytes"/> bytes of string produced, copied or scanned to the instruction budget; may stop the script.</summary>
+    public readonly void ChargeBytes(long bytes) => _vm.ChargeBytes(bytes);
+
+    /// <summary>Charges <paramref name="bytes"/> bytes handled one at a time (case mapping, UTF-8 decoding) to the instruction budget.</summary>
+    public readonly void ChargeByteLoop(long bytes) => _vm.ChargeByteLoop(bytes);
+
+    /// <summary>
+    /// Makes room for <paramref name="n"/> more values on the stack, as luaL_checkstack: past
+    /// the stack limit "stack overflow (<paramref name="message"/>)". Charges one unit per value.
+    /// </summary>
+    public readonly void CheckStack(long n, string message)
+    {
+        if (n < 0 || n > _vm.MaxStack - Top)
+        {
+            throw new LuaError($"stack overflow ({message})");
+        }
+
+        _vm.ChargeWork(n);
+        _vm.EnsureStack(_co, Top + (int)n);
+    }
 
     // ---- results ----
 

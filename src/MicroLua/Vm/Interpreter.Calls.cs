@@ -839,6 +839,7 @@ internal sealed unsafe partial class Interpreter
             SetTop(co, dest + n);
         }
 
+        ChargeBytes((long)wanted * sizeof(Value)); // many values: the copy counts as their bytes
         Value* stack = StackOf(co);
         for (int i = 0; i < wanted; i++)
         {

@@ -22,8 +22,9 @@ internal sealed unsafe partial class Interpreter
             return NoLevel;
         }
 
-        List<int> levels = Levels(co);
-        if (co == Main)
+        ChargeWork(Math.Min(level, co.FrameCount)); // the levels walked
+        List<int> levels = Levels(co, (int)Math.Min(level + 1, int.MaxValue));
+        if (co == Main && levels.Count <= level)
         {
             levels.Add(HostLevel); // the host that called in, "[C]: in ?" in tracebacks
         }

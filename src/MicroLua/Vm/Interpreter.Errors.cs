@@ -625,10 +625,13 @@ internal sealed unsafe partial class Interpreter
     /// The call levels from the top down, as Lua counts them: frame indices, with pcall and
     /// xpcall (which run as protected frames, not frames of their own) as virtual host levels.
     /// </summary>
-    private static List<int> Levels(Coroutine co)
+    private static List<int> Levels(Coroutine co) => Levels(co, int.MaxValue);
+
+    /// <summary>The first <paramref name="count"/> levels from the top down (all when fewer): a lookup of level n walks n frames, not the whole stack.</summary>
+    private static List<int> Levels(Coroutine co, int count)
     {
-        var levels = new List<int>(Math.Min(co.FrameCount * 2, 1 << 20));
-        for (int fi = co.FrameCount - 1; fi >= 0; fi--)
+        var levels = new List<int>(Math.Min(Math.Min(co.FrameCount * 2, 1 << 20), count));
+        for (int fi = co.FrameCount - 1; fi >= 0 && levels.Count < count; fi--)
         {
             FrameFlags f = co.Frames[fi].Flags;
             if ((f & FrameFlags.Unwound) == 0)
@@ -648,7 +651,8 @@ internal sealed unsafe partial class Interpreter
     /// <summary>"chunk:line: " of the function <paramref name="level"/> levels up from the running one (0), as luaL_where.</summary>
     public string WhereLevel(Coroutine co, int level)
     {
-        List<int> levels = Levels(co);
+        ChargeWork(Math.Min(level, co.FrameCount)); // the levels walked
+        List<int> levels = Levels(co, level + 1);
         if (level >= levels.Count || levels[level] < 0 || !co.Frames[levels[level]].IsLua)
         {
             return "";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Values;
 
@@ -312,6 +313,31 @@ internal sealed unsafe partial class Interpreter
 
         IssueFuel();
     }
+
+    /// <summary>
+    /// Charges <paramref name="units"/> of work done outside the instruction loop (a library
+    /// loop over elements, bytes or pattern steps; the rates are <see cref="LuaLimits"/>'s
+    /// WorkBytesPerUnit and docs/architecture.md, "Stopping runaway scripts") against the
+    /// same fuel as Lua instructions, so the budget and the cancellation token stop it too.
+    /// One subtraction and compare; the slow path is <see cref="Refuel"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ChargeWork(long units)
+    {
+        Debug.Assert(units >= 0);
+        if ((Fuel -= units) <= 0)
+        {
+            Refuel();
+        }
+    }
+
+    /// <summary>Charges <paramref name="bytes"/> bytes produced, copied or scanned (one unit per <see cref="LuaLimits.WorkBytesPerUnit"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ChargeBytes(long bytes) => ChargeWork(bytes / LuaLimits.WorkBytesPerUnit);
+
+    /// <summary>Charges <paramref name="bytes"/> bytes handled one at a time (one unit per <see cref="LuaLimits.ByteLoopBytesPerUnit"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ChargeByteLoop(long bytes) => ChargeWork(bytes / LuaLimits.ByteLoopBytesPerUnit);
 
     /// <summary>Whether <paramref name="e"/> is a stop (budget, cancellation, the state disposed), which no Lua handler may catch.</summary>
     public static bool IsStop(Exception e) => e is LuaBudgetExceededException or OperationCanceledException or StateDisposedStop;

@@ -277,13 +277,24 @@ internal sealed unsafe partial class Interpreter
 
     // ---- arithmetic ----
 
+    /// <summary>A number, or a string read as one (charging the bytes a long string makes the parser read).</summary>
+    public bool ToNumberCharged(in Value v, out Value n)
+    {
+        if (v.Tag == Tag.LongString)
+        {
+            ChargeByteLoop(G.StringSpan(v).Length);
+        }
+
+        return LuaConvert.TryToNumber(G, v, out n);
+    }
+
     /// <summary>MMBIN and unary operators: string coercion, then the metamethod, else Lua's error.</summary>
     private bool ArithMeta(Coroutine co, Value a, Value b, TM e, int target)
     {
         if (e is >= TM.Add and <= TM.IDiv or TM.Unm)
         {
             // Strings that read as numbers take part in arithmetic (the string metamethods' rule).
-            if (LuaConvert.TryToNumber(G, a, out Value na) && LuaConvert.TryToNumber(G, b, out Value nb) && (a.IsString || b.IsString))
+            if (ToNumberCharged(a, out Value na) && ToNumberCharged(b, out Value nb) && (a.IsString || b.IsString))
             {
                 Value r = e == TM.Unm ? LuaArith.Arith(ArithOp.Sub, Value.Integer(0), na) : LuaArith.Arith((ArithOp)(e - TM.Add), na, nb);
                 if (e == TM.Unm && na.Tag == Tag.Float)
@@ -318,7 +329,7 @@ internal sealed unsafe partial class Interpreter
             return LuaArith.Arith((ArithOp)(e - TM.Add), a, b);
         }
 
-        if (e is >= TM.Add and <= TM.IDiv && LuaConvert.TryToNumber(G, a, out Value na) && LuaConvert.TryToNumber(G, b, out Value nb))
+        if (e is >= TM.Add and <= TM.IDiv && ToNumberCharged(a, out Value na) && ToNumberCharged(b, out Value nb))
         {
             return LuaArith.Arith((ArithOp)(e - TM.Add), na, nb);
         }
@@ -438,9 +449,20 @@ internal sealed unsafe partial class Interpreter
         {
             Tag.Nil or Tag.False or Tag.True => true,
             Tag.Float => a.D == b.D,
-            Tag.LongString => G.StringEquals(a, b),
+            Tag.LongString => LongStringEquals(a, b),
             _ => a.I == b.I,
         };
+    }
+
+    /// <summary>Equality of two long strings; comparing the bytes of two distinct ones of one length charges them.</summary>
+    private bool LongStringEquals(in Value a, in Value b)
+    {
+        if (a.R != b.R)
+        {
+            ChargeBytes(Math.Min(G.StringSpan(a).Length, G.StringSpan(b).Length));
+        }
+
+        return G.StringEquals(a, b);
     }
 
     /// <summary>== for the loop: 1 true, 0 false, -1 when a FinishOp call was made.</summary>
@@ -503,7 +525,7 @@ internal sealed unsafe partial class Interpreter
 
         if (a.IsString && b.IsString)
         {
-            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            int c = CompareStrings(a, b);
             return (e == TM.Lt ? c < 0 : c <= 0) ? 1 : 0;
         }
 
@@ -522,6 +544,19 @@ internal sealed unsafe partial class Interpreter
         return -1;
     }
 
+    /// <summary>Byte order of two strings; a comparison of long strings charges the bytes compared.</summary>
+    private int CompareStrings(in Value a, in Value b)
+    {
+        ReadOnlySpan<byte> x = G.StringSpan(a);
+        ReadOnlySpan<byte> y = G.StringSpan(b);
+        if (x.Length > LuaLimits.MaxShortStringLength)
+        {
+            ChargeBytes(Math.Min(x.Length, y.Length));
+        }
+
+        return x.SequenceCompareTo(y);
+    }
+
     /// <summary>&lt; or &lt;= with metamethods from host code.</summary>
     public bool Compare(Coroutine co, Value a, Value b, TM e)
     {
@@ -532,7 +567,7 @@ internal sealed unsafe partial class Interpreter
 
         if (a.IsString && b.IsString)
         {
-            int c = G.StringSpan(a).SequenceCompareTo(G.StringSpan(b));
+            int c = CompareStrings(a, b);
             return e == TM.Lt ? c < 0 : c <= 0;
         }
 
@@ -645,6 +680,7 @@ internal sealed unsafe partial class Interpreter
         }
         else
         {
+            ChargeBytes(total + count); // the bytes, each operand counted as one byte more
             longRef = G.NewLongString(total);
             dst = new Span<byte>(StringObj.Data((StringObj*)(_hb + ((nuint)longRef << 3))), total);
         }

@@ -2,21 +2,22 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using MicroLua.Compiler;
+using MicroLua.Tests.Fuzz;
 using MicroLua.Tests.Scripts;
-using MicroLua.Values;
+using Xunit.Abstractions;
 
 namespace MicroLua.Tests.Bytecode;
 
 /// <summary>
-/// The loader against damaged chunks: 100,000 mutations of valid chunks (bit flips,
-/// truncations, inserted and deleted bytes, 32-bit fields set to extremes, random
-/// instructions), each of which must end in a function or a load error, within a second,
-/// without any other exception. Copies and in-place loads are both exercised.
+/// The loader and the interpreter against damaged chunks: mutations of valid chunks (bit
+/// flips, truncations, inserted and deleted bytes, 32-bit fields set to extremes, random
+/// instructions), each loaded through the public API (copied, or in place for every fourth)
+/// and, when the verifier accepts it, run under a budget and a memory limit on a 1 MiB stack
+/// (<see cref="FuzzHarness"/>): a load error, a result, a Lua error or the budget stop, and a
+/// heap the verifier accepts afterwards; nothing else.
 /// </summary>
-public sealed unsafe class ChunkFuzzTests
+public sealed unsafe class ChunkFuzzTests(ITestOutputHelper output)
 {
-    private const int Mutations = 100_000;
-
     private static List<byte[]> Seeds()
     {
         var seeds = new List<byte[]>();
@@ -120,74 +121,82 @@ public sealed unsafe class ChunkFuzzTests
         return b;
     }
 
+    /// <summary>The mutant of case <paramref name="index"/>: the same for every run.</summary>
+    private static byte[] Case(List<byte[]> seeds, int index)
+    {
+        var rng = new Random(unchecked(20260521 + (index * 7919)));
+        return Mutate(seeds[rng.Next(seeds.Count)], rng);
+    }
+
     [Fact]
-    public void Loader_MutatedChunks_EndInFunctionOrError()
+    public void MutatedChunks_LoadedAndRun_EndInDocumentedOutcomes()
     {
         List<byte[]> seeds = Seeds();
-        var rng = new Random(20260521);
-        int loaded = 0, refused = 0;
-        var total = Stopwatch.StartNew();
-        var watch = new Stopwatch();
-        LuaState? lua = null;
-        var keep = new List<byte[]>(); // in-place chunks must outlive the state
-        try
+        (int from, int count) = FuzzHarness.Range(ciCount: 6_000);
+        long budget = FuzzHarness.Budget(ciBudget: 1_000_000);
+        var stats = new FuzzStats();
+        FuzzHarness.OnSmallStack(() =>
         {
-            for (int i = 0; i < Mutations; i++)
+            for (int i = from; i < from + count; i++)
             {
-                if (i % 2000 == 0)
+                byte[] input = Case(seeds, i);
+                if (i % 4 == 0)
                 {
-                    lua?.Dispose();
-                    keep.Clear();
-                    lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, MemoryLimit = 64L * 1024 * 1024 });
-                }
-
-                byte[] input = Mutate(seeds[rng.Next(seeds.Count)], rng);
-                bool inPlace = i % 4 == 0;
-                watch.Restart();
-                bool ok;
-                string? error;
-                try
-                {
-                    if (inPlace)
+                    // loaded in place: the chunk stays where it lies, pinned, for the state's life
+                    byte[] pinned = GC.AllocateArray<byte>(input.Length, pinned: true);
+                    input.CopyTo(pinned, 0);
+                    FuzzHarness.RunCase(stats, "chunk", i, input, budget, lua =>
                     {
-                        byte[] pinned = GC.AllocateArray<byte>(input.Length, pinned: true);
-                        input.CopyTo(pinned, 0);
-                        keep.Add(pinned);
-                        fixed (byte* p = pinned)
+                        LuaFunction f;
+                        try
                         {
-                            ok = lua!.Runtime.TryLoadBinary(p, (nuint)pinned.Length, true, "=fuzz", Value.Nil, out _, out error);
+                            fixed (byte* p = pinned)
+                            {
+                                f = lua.LoadInPlace(p, (nuint)pinned.Length, "=fuzz");
+                            }
                         }
-                    }
-                    else
-                    {
-                        ok = lua!.Runtime.TryLoad(input, "=fuzz", "b", Value.Nil, out _, out error);
-                    }
-                }
-                catch (Exception e)
-                {
-                    throw new Xunit.Sdk.XunitException($"input {i} ({Convert.ToHexString(input)}) threw {e}");
-                }
+                        catch (LuaException e)
+                        {
+                            Assert.False(string.IsNullOrEmpty(e.Message));
+                            return false;
+                        }
 
-                Assert.True(watch.ElapsedMilliseconds < 1000, $"input {i} took {watch.ElapsedMilliseconds} ms");
-                if (ok)
-                {
-                    loaded++;
+                        using (f)
+                        {
+                            f.Invoke();
+                        }
+
+                        return true;
+                    });
+                    GC.KeepAlive(pinned);
                 }
                 else
                 {
-                    Assert.False(string.IsNullOrEmpty(error));
-                    refused++;
+                    FuzzHarness.RunCase(stats, "chunk", i, input, budget, lua =>
+                    {
+                        LuaFunction f;
+                        try
+                        {
+                            f = lua.Load(input, "=fuzz");
+                        }
+                        catch (LuaException e)
+                        {
+                            Assert.False(string.IsNullOrEmpty(e.Message));
+                            return false;
+                        }
+
+                        using (f)
+                        {
+                            f.Invoke();
+                        }
+
+                        return true;
+                    });
                 }
             }
-        }
-        finally
-        {
-            lua?.Dispose();
-        }
-
-        Assert.Equal(Mutations, loaded + refused);
-        Assert.True(loaded > 100, $"only {loaded} mutated chunks loaded: the mutations are too coarse");
-        Assert.True(refused > Mutations / 2, $"only {refused} refused");
-        Assert.True(total.Elapsed < TimeSpan.FromSeconds(120), $"fuzzing took {total.Elapsed}");
+        });
+        FuzzHarness.Report(stats, output.WriteLine);
+        Assert.True(stats.Ran > count / 100, $"only {stats.Ran} mutated chunks loaded: the mutations are too coarse ({stats})");
+        Assert.True(stats.Cases - stats.Ran > count / 2, $"only {stats.Cases - stats.Ran} refused ({stats})");
     }
 }

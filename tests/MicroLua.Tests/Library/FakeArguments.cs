@@ -134,6 +134,11 @@ internal sealed class FakeArguments : IFormatArguments
 
     public Exception ArgumentError(int arg, string message) => new LuaError($"bad argument #{arg} to '{_function}' ({message})");
 
+    /// <summary>Bytes the engine charged to the budget.</summary>
+    public long ChargedBytes { get; private set; }
+
+    public void ChargeBytes(long bytes) => ChargedBytes += bytes;
+
     private LuaError TypeError(int arg, string expected)
     {
         string got = arg > Count ? "no value" : KindOf(arg) switch
