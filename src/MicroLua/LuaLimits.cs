@@ -33,7 +33,7 @@ internal static class LuaLimits
     public const int GcStepMul = 100;
 
     /// <summary>Collector step size, log2 of bytes (Lua's LUAI_GCSTEPSIZE): a step is due after 2^13 = 8 KiB of allocation.</summary>
-    public const int GcStepSize = 13;
+    public const int GcStepSize = 10;
 
     /// <summary>Bits of the largest array part: 2^MaxArrayBits Values (Lua's MAXABITS bound for 32-bit sizes).</summary>
     public const int MaxArrayBits = 26;

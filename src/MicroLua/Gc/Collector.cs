@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Memory;
 using MicroLua.Values;
@@ -205,6 +206,15 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     /// <summary>Total incremental steps taken (statistics).</summary>
     public long Steps { get; private set; }
 
+    /// <summary>Time spent in incremental steps and full collections, in <see cref="Stopwatch"/> ticks (statistics).</summary>
+    public long TimeTicks { get; private set; }
+
+    /// <summary>The longest incremental step, in <see cref="Stopwatch"/> ticks (statistics).</summary>
+    public long MaxStepTicks { get; private set; }
+
+    /// <summary>Full collections run because an allocation did not fit (or by GC-stress).</summary>
+    public long EmergencyCollections { get; private set; }
+
     // ---- collectgarbage options ----
 
     /// <summary><c>collectgarbage("collect")</c>: a full cycle, then due finalizers.</summary>
@@ -392,6 +402,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
     private bool RunWork(long work)
     {
         _g.InCollection = true;
+        long t0 = Stopwatch.GetTimestamp();
         try
         {
             Steps++;
@@ -404,6 +415,9 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         finally
         {
             _g.InCollection = false;
+            long t = Stopwatch.GetTimestamp() - t0;
+            TimeTicks += t;
+            MaxStepTicks = Math.Max(MaxStepTicks, t);
         }
 
         return _phase == GcPhase.Pause;
@@ -428,7 +442,13 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
             return;
         }
 
+        if (emergency)
+        {
+            EmergencyCollections++;
+        }
+
         _g.InCollection = true;
+        long t0 = Stopwatch.GetTimestamp();
         try
         {
             if (_phase != GcPhase.Pause)
@@ -449,6 +469,7 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         finally
         {
             _g.InCollection = false;
+            TimeTicks += Stopwatch.GetTimestamp() - t0;
         }
 
         SetThreshold();
@@ -604,14 +625,54 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
                     return PropagateSome(budget);
                 }
 
+                if (_againRounds < MaxAgainRounds && RegrayTables())
+                {
+                    _againRounds++;
+                    return 1;
+                }
+
                 return Atomic();
             default:
                 return SweepStep(budget);
         }
     }
 
+    /// <summary>
+    /// Before the atomic phase, tables a barrier turned gray again are traversed again
+    /// incrementally (up to this many rounds per cycle), so that the atomic phase only sees
+    /// what the program touched since the last round.
+    /// </summary>
+    private const int MaxAgainRounds = 4;
+
+    private int _againRounds;
+
+    /// <summary>Moves the strong tables of the gray-again list to the gray list; true if there were any.</summary>
+    private bool RegrayTables()
+    {
+        int kept = 0;
+        int moved = 0;
+        for (int i = 0; i < _grayAgain.Count; i++)
+        {
+            uint r = _grayAgain[i];
+            byte* h = _heap.Ptr(r);
+            if ((ObjType)h[4] == ObjType.Table && WeakMode(((TableObj*)h)->Metatable) == 0)
+            {
+                _gray.Add(r);
+                moved++;
+            }
+            else
+            {
+                _grayAgain[kept++] = r; // threads and weak tables wait for the atomic phase
+            }
+        }
+
+        _grayAgain.Count = kept;
+        return moved > 0;
+    }
+
     private void StartCycle()
     {
+        _againRounds = 0;
         _gray.Clear();
         _grayAgain.Clear();
         _weakValues.Clear();
@@ -1583,3 +1644,4 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         public void Clear() => Count = 0;
     }
 }
+
