@@ -181,8 +181,9 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
 
     /// <summary>
     /// Incremental GC-stress: a small step at every safe point (<see cref="LuaGlobal.CheckGC"/>),
-    /// so that cycles interleave with every kind of store; <see cref="AfterStep"/> (the heap
-    /// verifier, in tests) runs after each.
+    /// and, with <see cref="LuaGlobal.GcStress"/>, before every allocation too, so that cycles
+    /// interleave with every kind of store; <see cref="AfterStep"/> (the heap verifier, in tests)
+    /// runs after each.
     /// </summary>
     public bool IncrementalStress { get; set; }
 
@@ -375,6 +376,22 @@ internal sealed unsafe class Collector : IGarbageCollector, IRootMarker
         }
 
         IncrementalStep();
+    }
+
+    public void StressCollect()
+    {
+        if (!IncrementalStress)
+        {
+            FullCollect(emergency: true);
+            return;
+        }
+
+        if (RunWork(64))
+        {
+            SetThreshold();
+        }
+
+        AfterStep?.Invoke();
     }
 
     /// <summary>

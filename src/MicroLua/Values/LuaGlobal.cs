@@ -17,6 +17,9 @@ internal interface IGarbageCollector
     /// <summary>Pays allocation debt: called at safe points when <see cref="LuaGlobal.GcDebt"/> is positive.</summary>
     void Step();
 
+    /// <summary>GC-stress, before an allocation: a full collection, or an incremental step (no finalizers run).</summary>
+    void StressCollect();
+
     /// <summary>
     /// Called by setmetatable on a table or full userdata: when <paramref name="metatable"/>
     /// has a __gc field, the object is marked for finalization (once).
@@ -78,7 +81,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
 
     public IGarbageCollector? Collector { get; set; }
 
-    /// <summary>GC-stress mode: a full collection before every allocation.</summary>
+    /// <summary>GC-stress mode: a full collection (or, with the collector's incremental stress, a step) before every allocation.</summary>
     public bool GcStress { get; set; }
 
     /// <summary>True while a collection runs: allocations then never collect.</summary>
@@ -188,7 +191,7 @@ internal sealed unsafe class LuaGlobal : IDisposable
     {
         if (GcStress && !InCollection && GcBlocked == 0)
         {
-            Collector?.FullCollect(emergency: true);
+            Collector?.StressCollect();
         }
 
         uint r = Heap.TryAllocate(payloadBytes, type);

@@ -84,8 +84,8 @@ public sealed class GoldenScriptTests
     }
 
     /// <summary>
-    /// The same scripts with the incremental collector stepping at every safe point (so its
-    /// cycles interleave with every kind of store) and the heap verifier, which checks the
+    /// The same scripts with the incremental collector stepping at every allocation and every
+    /// safe point (so its cycles interleave with every kind of store) and the heap verifier, which checks the
     /// tri-colour invariant, after each step (every 64th once a script has taken 4,000 steps, to
     /// bound the time).
     /// </summary>
@@ -94,7 +94,7 @@ public sealed class GoldenScriptTests
     public void Script_UnderIncrementalStress_MatchesLua54(string script)
     {
         string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
-        string actual = RunWith(new LuaOptions { MemoryLimit = 64L * 1024 * 1024 }, lua =>
+        string actual = RunWith(new LuaOptions { MemoryLimit = 64L * 1024 * 1024, GcStress = true }, lua =>
         {
             var gc = (MicroLua.Gc.Collector)lua.Global.Collector!;
             gc.IncrementalStress = true;
