@@ -2,7 +2,7 @@
 --
 -- usage: gc-pause.lua MODE SECONDS [LIVE_MIB]
 --   MODE: incremental | generational | manual (manual: the collector is stopped and the
---   loop calls collectgarbage("step", 0) once per "frame" of 1000 iterations)
+--   loop calls collectgarbage("step", 0) once per "frame" of 100 iterations)
 -- Builds about LIVE_MIB (default 64) MiB of live data - tables large and small, strings,
 -- closures - then allocates and drops objects for SECONDS seconds, recording the time
 -- between iterations in a preallocated histogram (1 us buckets). The clock is the
@@ -75,7 +75,7 @@ while last < stop do
   k = k + 1
   iteration(k)
   iters = iters + 1
-  if mode == "manual" and iters % 1000 == 0 then collectgarbage("step", 0) end
+  if mode == "manual" and iters % 100 == 0 then collectgarbage("step", 0) end
   local t = now()
   local dt = t - last
   last = t
