@@ -32,6 +32,9 @@ internal static class LuaLimits
     /// <summary>Collector step multiplier in percent (Lua's LUAI_GCMUL).</summary>
     public const int GcStepMul = 100;
 
+    /// <summary>Collector step size, log2 of bytes (Lua's LUAI_GCSTEPSIZE): a step is due after 2^13 = 8 KiB of allocation.</summary>
+    public const int GcStepSize = 10;
+
     /// <summary>Bits of the largest array part: 2^MaxArrayBits Values (Lua's MAXABITS bound for 32-bit sizes).</summary>
     public const int MaxArrayBits = 26;
 

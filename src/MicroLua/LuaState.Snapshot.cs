@@ -32,6 +32,7 @@ public sealed unsafe partial class LuaState
             throw new InvalidOperationException("A state that ran chunks loaded in place cannot be snapshotted: their code lies in host memory outside the heap (load them with Load instead).");
         }
 
+        _rt.Collector.FinishCycle(); // the copy starts between cycles: no gray list or slice to carry over
         HandleTable handles = _g.Handles.Freeze(static o => o switch
         {
             HostFunctionInfo or HostObject => o,

@@ -4,8 +4,9 @@ namespace MicroLua.Gc;
 
 /// <summary>
 /// What a snapshot keeps of the collector, and the collector of a state made from one. A
-/// snapshot is taken between cycles (at a safe point of the host, never inside a collection),
-/// so only what lasts from one cycle to the next is kept: the finalizer lists and the modes.
+/// snapshot is taken between cycles (at a safe point of the host, never inside a collection;
+/// an incremental cycle under way is finished first), so only what lasts from one cycle to the
+/// next is kept: the finalizer lists, the current white and the modes.
 /// Whoever changes the collector's lasting state changes <see cref="Saved"/> with it.
 /// </summary>
 internal sealed unsafe partial class Collector
@@ -22,6 +23,8 @@ internal sealed unsafe partial class Collector
         public int MinorMul { get; init; }
         public int MajorMul { get; init; }
         public bool DeadKeysInStrongTables { get; init; }
+        public byte White { get; init; }
+        public bool Manual { get; init; }
     }
 
     /// <summary>The collector's lasting state, for a snapshot. Refused inside a collection or while finalizers run.</summary>
@@ -30,6 +33,11 @@ internal sealed unsafe partial class Collector
         if (_g.InCollection || _runningFinalizers)
         {
             throw new InvalidOperationException("A state cannot be snapshotted while its collector runs.");
+        }
+
+        if (_phase != GcPhase.Pause)
+        {
+            throw new InvalidOperationException("A snapshot is taken between collection cycles: call FinishCycle before copying the heap.");
         }
 
         return new Saved
@@ -43,7 +51,46 @@ internal sealed unsafe partial class Collector
             MinorMul = MinorMul,
             MajorMul = MajorMul,
             DeadKeysInStrongTables = DeadKeysInStrongTables,
+            White = _white,
+            Manual = _manual,
         };
+    }
+
+    /// <summary>Runs the incremental cycle under way, if any, to its end (what it found dead is freed).</summary>
+    public void FinishCycle()
+    {
+        if (_phase == GcPhase.Pause)
+        {
+            return;
+        }
+
+        _g.InCollection = true;
+        try
+        {
+            while (_phase != GcPhase.Pause)
+            {
+                SingleStep(long.MaxValue);
+            }
+        }
+        finally
+        {
+            _g.InCollection = false;
+        }
+
+        SetThreshold();
+    }
+
+    /// <summary>The colours and pacing of a collector whose heap is a snapshot's copy, taken between cycles.</summary>
+    private void StartBetweenCycles(Saved s)
+    {
+        _phase = GcPhase.Pause;
+        _atomic = false;
+        _sliceTable = 0;
+        _white = s.White;
+        _heap.NewObjectGc = _white;
+        _heap.NewSubBlockGc = _white;
+        Manual = s.Manual;
+        SetThreshold();
     }
 
     private static uint[] ToArray(in RefList list, int from)
@@ -70,6 +117,7 @@ internal sealed unsafe partial class Collector
         _gcString = s.GcString;
         // Work lists start empty and grow at the first cycle: an idle state holds no buffers.
         _gray = new(0);
+        _grayAgain = new(0);
         _weakValues = new(0);
         _weakKeys = new(0);
         _ephemerons = new(0);
@@ -92,6 +140,7 @@ internal sealed unsafe partial class Collector
         MinorMul = s.MinorMul;
         MajorMul = s.MajorMul;
         DeadKeysInStrongTables = s.DeadKeysInStrongTables;
+        StartBetweenCycles(s);
     }
 
     /// <summary>Installs in <paramref name="g"/> (a copy of a snapshot's heap) the collector the snapshot recorded.</summary>
@@ -105,6 +154,13 @@ internal sealed unsafe partial class Collector
     /// <summary>Puts this collector back to what the snapshot recorded (Restore of the same state).</summary>
     public void Load(Saved s)
     {
+        _gray.Clear(); // a cycle under way in the state being restored is dropped with its heap
+        _grayAgain.Clear();
+        _weakValues.Clear();
+        _weakKeys.Clear();
+        _ephemerons.Clear();
+        _openUpvals.Clear();
+        _deadKeyTables.Clear();
         _finobj.Clear();
         _tobefnz.Clear();
         _tobefnzHead = 0;
@@ -123,5 +179,6 @@ internal sealed unsafe partial class Collector
         MinorMul = s.MinorMul;
         MajorMul = s.MajorMul;
         DeadKeysInStrongTables = s.DeadKeysInStrongTables;
+        StartBetweenCycles(s);
     }
 }

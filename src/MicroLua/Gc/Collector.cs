@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Memory;
 using MicroLua.Values;
@@ -11,35 +12,68 @@ internal enum GcMode
     Generational,
 }
 
+/// <summary>Where the collector is in its cycle.</summary>
+internal enum GcPhase
+{
+    /// <summary>Between cycles: every object is white (of the current white).</summary>
+    Pause,
+
+    /// <summary>Marking: gray objects are traversed a few at a time, between the program's steps.</summary>
+    Propagate,
+
+    /// <summary>After the atomic phase: the heap is swept in address order, a few blocks at a time.</summary>
+    Sweep,
+}
+
 /// <summary>
-/// The garbage collector of one state: stop-the-world mark and sweep over the heap block,
-/// with Lua 5.4's semantics for weak tables (weak values, ephemerons), finalizers (__gc,
-/// called in reverse order of registration, with resurrection) and allocation-debt pacing.
+/// The garbage collector of one state: Lua 5.4's incremental tri-colour mark and sweep over
+/// the heap block, with its semantics for weak tables (weak values, ephemerons), finalizers
+/// (__gc, called in reverse order of registration, with resurrection) and its pacing (pause,
+/// step multiplier, step size).
 ///
-/// A cycle:
+/// Colours live in each block's gc byte (<see cref="GcBits"/>): white (one of two whites),
+/// gray (<see cref="GcBits.Marked"/>: reached, queued) and black (also <see cref="GcBits.Black"/>:
+/// traversed). A cycle:
 /// <list type="number">
-/// <item>Mark from the roots with an explicit gray stack (no recursion: a chain of a million
-/// tables costs a deep managed array, not a deep .NET stack). Sub-blocks (array parts, node
-/// blocks, stacks, prototype arrays) are marked by their owner and read as part of it.</item>
-/// <item>Ephemerons (weak-key tables) are re-traversed until no traversal marks anything: a
-/// value is reachable through a weak key only if the key is reachable otherwise.</item>
-/// <item>Weak values referring to unreached objects are cleared; then unreached objects marked
-/// for finalization are separated and marked again (resurrected) with all they reach; then
-/// weak keys are cleared, and weak values once more (tables only reached by resurrection).</item>
-/// <item>Open upvalues of dead threads are closed; dead short strings are unlinked from the
-/// string table; the heap is swept in address order; the next cycle's threshold is set.</item>
-/// <item>Outside emergencies, the separated objects' finalizers run.</item>
+/// <item>Propagate, in steps: mark the roots, then traverse gray objects a budget of work at a
+/// time (an explicit gray stack: a chain of a million tables costs a deep managed array, not a
+/// deep .NET stack). A table bigger than <see cref="SliceSlots"/> slots is traversed in slices,
+/// so no step is long. Threads stay gray (their stacks change without barriers) and weak
+/// tables wait (their weakness may change): both are traversed again in the atomic phase.
+/// While the program runs between steps, write barriers keep the invariant that no black
+/// object references a white one: a store into a black table turns the table gray again
+/// (backward, as Lua: one test of the table's colour on the fast path); a store into another
+/// black object marks the stored object (forward).</item>
+/// <item>Atomic, in one step: mark the roots again, traverse the gray-again objects, remark
+/// the values of open upvalues whose thread nobody reached, converge ephemerons, clear weak
+/// values, separate unreached finalizable objects and resurrect them, clear weak keys, close
+/// the upvalues of dead threads, and flip the current white: objects of the other white are
+/// now dead, objects created from now on survive the sweep.</item>
+/// <item>Sweep, in steps: free dead blocks in address order (a dead short string is unlinked
+/// from the string table first; an interned string found dead but not yet swept is revived),
+/// and turn the others white. Then the next cycle's threshold is set and due finalizers run.</item>
 /// </list>
+/// Sub-blocks (array parts, node blocks, stacks, prototype arrays) are marked by their owner;
+/// those allocated while a cycle marks are born marked, since their owner may be black.
+///
 /// The collector allocates nothing in the heap, and on the managed side only when one of its
 /// work lists outgrows its buffer, so it is safe inside a failed allocation.
 ///
 /// What the interpreter must keep true at every allocation and <see cref="LuaGlobal.CheckGC"/>:
 /// each thread's <see cref="ThreadObj.Top"/> covers every live slot (slots above it are
-/// cleared to nil by each cycle); open upvalues point below the top; objects held only in C#
-/// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>).
+/// cleared to nil by each traversal); open upvalues point below the top; objects held only in C#
+/// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>);
+/// every store of a reference into an existing object goes through a write barrier. Steps run
+/// only at <see cref="LuaGlobal.CheckGC"/> (safe points); allocations may run full collections.
 /// </summary>
 internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 {
+    /// <summary>A strong table with more slots than this is traversed in slices of the step's budget.</summary>
+    public const int SliceSlots = 1024;
+
+    /// <summary>Bytes one unit of work stands for (Lua's WORK2MEM: a slot).</summary>
+    private const int WorkToBytes = 16;
+
     private readonly LuaGlobal _g;
     private readonly Heap _heap;
 
@@ -49,6 +83,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     // The work lists are made by the constructors (a state made from a snapshot starts them empty).
     private RefList _gray;
+    private RefList _grayAgain; // threads, weak tables and tables a barrier turned gray
     private RefList _weakValues; // tables whose values are weak (v and kv)
     private RefList _weakKeys; // tables whose keys are weak (k and kv)
     private RefList _ephemerons; // tables with weak keys only
@@ -66,11 +101,21 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     private bool _closing;
     private bool _runningFinalizers;
 
+    private GcPhase _phase;
+    private bool _atomic; // inside the atomic phase: traverse everything at once
+    private byte _white = GcBits.White0; // the current white
+
+    // The table being traversed in slices (black meanwhile: a barrier turning it gray ends the slices).
+    private uint _sliceTable;
+    private uint _sliceNext;
+    private bool _sliceAnyNil;
+
     private Collector(LuaGlobal g)
     {
         _g = g;
         _heap = g.Heap;
         _gray = new(256);
+        _grayAgain = new(64);
         _weakValues = new(16);
         _weakKeys = new(16);
         _ephemerons = new(16);
@@ -78,6 +123,8 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _deadKeyTables = new(16);
         _finobj = new(16);
         _tobefnz = new(16);
+        _heap.NewObjectGc = _white;
+        _heap.NewSubBlockGc = _white;
         _modeString = InternFixed(g, "__mode"u8);
         _gcString = InternFixed(g, "__gc"u8);
     }
@@ -104,17 +151,54 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// </summary>
     public Action<int>? UserdataFreed { get; set; }
 
-    /// <summary>The mode last selected (both modes collect stop-the-world for now).</summary>
+    /// <summary>The mode last selected (generational mode collects incrementally for now).</summary>
     public GcMode Mode { get; private set; } = GcMode.Incremental;
 
-    /// <summary>Step size (log2 of kilobytes) recorded for the incremental mode.</summary>
-    public int StepSize { get; private set; } = 13;
+    /// <summary>Where the current cycle is.</summary>
+    public GcPhase Phase => _phase;
+
+    /// <summary>Inside the atomic phase (the heap verifier allows black-to-white references then).</summary>
+    public bool InAtomic => _atomic;
+
+    /// <summary>The table being traversed in slices, or 0 (black, but not all of it is marked yet).</summary>
+    public uint SliceTable => _sliceTable;
+
+    /// <summary>Step size: a step is due after 2^StepSize bytes of allocation (Lua's stepsize, default 13: 8 KiB).</summary>
+    public int StepSize { get; private set; } = LuaLimits.GcStepSize;
 
     /// <summary>Minor multiplier recorded for the generational mode.</summary>
     public int MinorMul { get; private set; } = 20;
 
     /// <summary>Major multiplier recorded for the generational mode.</summary>
     public int MajorMul { get; private set; } = 100;
+
+    /// <summary>
+    /// Manual mode: the collector never runs by itself (the host calls <see cref="StepWork"/>
+    /// or <see cref="FullCollect()"/>); out of memory still collects.
+    /// </summary>
+    public bool Manual
+    {
+        get => _manual;
+        set
+        {
+            _manual = value;
+            _g.GcStopped = value || _stoppedByScript;
+        }
+    }
+
+    private bool _manual;
+    private bool _stoppedByScript;
+
+    /// <summary>
+    /// Incremental GC-stress: a small step at every safe point (<see cref="LuaGlobal.CheckGC"/>),
+    /// and, with <see cref="LuaGlobal.GcStress"/>, before every allocation too, so that cycles
+    /// interleave with every kind of store; <see cref="AfterStep"/> (the heap verifier, in tests)
+    /// runs after each.
+    /// </summary>
+    public bool IncrementalStress { get; set; }
+
+    /// <summary>Called after each incremental step (tests install the heap verifier). Must not touch the Lua heap.</summary>
+    public Action? AfterStep { get; set; }
 
     /// <summary>
     /// Whether entries of ordinary tables whose value is nil stop keeping their key alive (as
@@ -130,6 +214,18 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// <summary>Number of objects whose finalizers are due but have not run.</summary>
     public int PendingFinalizerCount => _tobefnz.Count - _tobefnzHead;
 
+    /// <summary>Total incremental steps taken (statistics).</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Time spent in incremental steps and full collections, in <see cref="Stopwatch"/> ticks (statistics).</summary>
+    public long TimeTicks { get; private set; }
+
+    /// <summary>The longest incremental step, in <see cref="Stopwatch"/> ticks (statistics).</summary>
+    public long MaxStepTicks { get; private set; }
+
+    /// <summary>Full collections run because an allocation did not fit (or by GC-stress).</summary>
+    public long EmergencyCollections { get; private set; }
+
     // ---- collectgarbage options ----
 
     /// <summary><c>collectgarbage("collect")</c>: a full cycle, then due finalizers.</summary>
@@ -139,28 +235,65 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     public bool IsRunningFinalizers => _runningFinalizers;
 
     /// <summary>
-    /// <c>collectgarbage("step", kbytes)</c>: stop-the-world, so a step is a whole cycle, and
-    /// it completes one (true). Runs even when the collector is stopped, as in Lua.
+    /// <c>collectgarbage("step", kbytes)</c>: with 0, one basic step; otherwise pays
+    /// <paramref name="kbytes"/> KiB of allocation debt. True when the step ended a cycle. Runs
+    /// even when the collector is stopped, as in Lua.
     /// </summary>
     public bool StepCollect(long kbytes)
     {
-        _ = kbytes;
-        if (_runningFinalizers)
+        if (_runningFinalizers || _g.InCollection)
         {
             return false;
         }
 
-        FullCollect(emergency: false);
-        return true;
+        long debt = 1;
+        if (kbytes <= 0)
+        {
+            _g.GcDebt = 0;
+            IncrementalStep();
+        }
+        else
+        {
+            debt = kbytes >= long.MaxValue / 2048 ? long.MaxValue / 2 : (kbytes * 1024) + _g.GcDebt;
+            _g.GcDebt = debt;
+            if (debt > 0)
+            {
+                IncrementalStep();
+            }
+        }
+
+        return debt > 0 && _phase == GcPhase.Pause;
     }
 
-    /// <summary><c>collectgarbage("stop")</c>: no automatic cycles until <see cref="Restart"/> (emergency ones still run).</summary>
-    public void Stop() => _g.GcStopped = true;
+    /// <summary>
+    /// The host's step: does about <paramref name="work"/> units of work (a unit is a slot
+    /// traversed or a block swept) and returns true when a cycle ended within it. Runs in
+    /// any mode, also manual.
+    /// </summary>
+    public bool StepWork(long work)
+    {
+        if (_runningFinalizers || _g.InCollection)
+        {
+            return false;
+        }
+
+        bool ended = RunWork(Math.Max(1, work));
+        FinishStep(ended);
+        return ended;
+    }
+
+    /// <summary><c>collectgarbage("stop")</c>: no automatic steps until <see cref="Restart"/> (emergency collections still run).</summary>
+    public void Stop()
+    {
+        _stoppedByScript = true;
+        _g.GcStopped = true;
+    }
 
     /// <summary><c>collectgarbage("restart")</c>.</summary>
     public void Restart()
     {
-        _g.GcStopped = false;
+        _stoppedByScript = false;
+        _g.GcStopped = _manual;
         _g.GcDebt = 0;
     }
 
@@ -186,6 +319,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         return old;
     }
 
+    /// <summary>Sets the step size (log2 of bytes, 0..40); returns the previous one.</summary>
+    public int SetStepSize(int stepSize)
+    {
+        int old = StepSize;
+        StepSize = Math.Clamp(stepSize, 0, 40);
+        return old;
+    }
+
     /// <summary><c>collectgarbage("incremental", pause, stepmul, stepsize)</c>; zero keeps a setting. Returns the previous mode.</summary>
     public GcMode SetIncremental(int pause = 0, int stepMul = 0, int stepSize = 0)
     {
@@ -202,7 +343,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
         if (stepSize != 0)
         {
-            StepSize = stepSize;
+            SetStepSize(stepSize);
         }
 
         Mode = GcMode.Incremental;
@@ -229,7 +370,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     // ---- IGarbageCollector ----
 
-    /// <summary>Pays allocation debt: a full cycle (no steps are taken while finalizers run).</summary>
+    /// <summary>Pays allocation debt with one incremental step (none while finalizers run).</summary>
     public void Step()
     {
         if (_runningFinalizers || _g.InCollection)
@@ -237,7 +378,88 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return;
         }
 
-        FullCollect(emergency: false);
+        if (IncrementalStress)
+        {
+            FinishStep(RunWork(64));
+            _g.GcDebt = 1; // every safe point steps
+            return;
+        }
+
+        IncrementalStep();
+    }
+
+    public void StressCollect()
+    {
+        if (!IncrementalStress)
+        {
+            FullCollect(emergency: true);
+            return;
+        }
+
+        if (RunWork(64))
+        {
+            SetThreshold();
+        }
+
+        AfterStep?.Invoke();
+    }
+
+    /// <summary>
+    /// A step as Lua 5.4's incremental step: the debt plus the step size, in work units, times
+    /// the step multiplier; then the debt is set so that the next step comes after 2^StepSize
+    /// more bytes (or, at the end of a cycle, after the pause).
+    /// </summary>
+    private void IncrementalStep()
+    {
+        long stepMul = Math.Max(1, _g.GcStepMul);
+        long stepBytes = 1L << StepSize;
+        long debt = Math.Max(0, _g.GcDebt) / WorkToBytes * stepMul;
+        long stepWork = stepBytes / WorkToBytes * stepMul;
+        long work = debt + stepWork;
+        bool ended = RunWork(work);
+        if (!ended)
+        {
+            _g.GcDebt = -stepBytes;
+        }
+
+        FinishStep(ended);
+    }
+
+    /// <summary>Runs single steps until <paramref name="work"/> is done or the cycle ends; true if it ended.</summary>
+    private bool RunWork(long work)
+    {
+        _g.InCollection = true;
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            Steps++;
+            do
+            {
+                work -= SingleStep(work);
+            }
+            while (work > 0 && _phase != GcPhase.Pause);
+        }
+        finally
+        {
+            _g.InCollection = false;
+            long t = Stopwatch.GetTimestamp() - t0;
+            TimeTicks += t;
+            MaxStepTicks = Math.Max(MaxStepTicks, t);
+        }
+
+        return _phase == GcPhase.Pause;
+    }
+
+    private void FinishStep(bool ended)
+    {
+        if (ended)
+        {
+            SetThreshold();
+            _g.Strings.ShrinkIfSparse(); // may allocate a smaller bucket array, never collects
+        }
+
+        AfterStep?.Invoke();
+        RunPendingFinalizers();
     }
 
     public void FullCollect(bool emergency)
@@ -247,20 +469,66 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return;
         }
 
+        if (emergency)
+        {
+            EmergencyCollections++;
+        }
+
         _g.InCollection = true;
+        long t0 = Stopwatch.GetTimestamp();
         try
         {
-            Cycle();
+            if (_phase != GcPhase.Pause)
+            {
+                // Finish the cycle under way (what it found dead goes), then a whole new one.
+                while (_phase != GcPhase.Pause)
+                {
+                    SingleStep(long.MaxValue);
+                }
+            }
+
+            SingleStep(long.MaxValue);
+            while (_phase != GcPhase.Pause)
+            {
+                SingleStep(long.MaxValue);
+            }
         }
         finally
         {
             _g.InCollection = false;
+            TimeTicks += Stopwatch.GetTimestamp() - t0;
         }
 
+        SetThreshold();
         if (!emergency)
         {
             _g.Strings.ShrinkIfSparse(); // may allocate a smaller bucket array, never collects
             RunPendingFinalizers();
+        }
+    }
+
+    public void Barrier(uint owner, uint r)
+    {
+        byte* h = _heap.Ptr(owner);
+        if (r != 0 && IsMarked(r))
+        {
+            return; // not white: the invariant holds
+        }
+
+        if (_phase != GcPhase.Propagate)
+        {
+            h[5] &= unchecked((byte)~GcBits.Black); // sweeping: the owner turns white soon anyway
+            return;
+        }
+
+        if ((ObjType)h[4] == ObjType.Table || r == 0)
+        {
+            h[5] &= unchecked((byte)~GcBits.Black); // backward: gray again, traversed again in the atomic phase
+            _grayAgain.Add(owner);
+        }
+        else
+        {
+            MarkObject(r); // forward
         }
     }
 
@@ -370,17 +638,96 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     // ---- the cycle ----
 
-    private void Cycle()
+    /// <summary>One unit of the cycle's progress; returns the work done (at most about <paramref name="budget"/>, except the atomic phase).</summary>
+    private long SingleStep(long budget)
     {
+        switch (_phase)
+        {
+            case GcPhase.Pause:
+                StartCycle();
+                return 1;
+            case GcPhase.Propagate:
+                if (_gray.Count > 0 || _sliceTable != 0)
+                {
+                    return PropagateSome(budget);
+                }
+
+                if (_againRounds < MaxAgainRounds && RegrayTables())
+                {
+                    _againRounds++;
+                    return 1;
+                }
+
+                return Atomic();
+            default:
+                return SweepStep(budget);
+        }
+    }
+
+    /// <summary>
+    /// Before the atomic phase, tables a barrier turned gray again are traversed again
+    /// incrementally (up to this many rounds per cycle), so that the atomic phase only sees
+    /// what the program touched since the last round.
+    /// </summary>
+    private const int MaxAgainRounds = 4;
+
+    private int _againRounds;
+
+    /// <summary>Moves the strong tables of the gray-again list to the gray list; true if there were any.</summary>
+    private bool RegrayTables()
+    {
+        int kept = 0;
+        int moved = 0;
+        for (int i = 0; i < _grayAgain.Count; i++)
+        {
+            uint r = _grayAgain[i];
+            byte* h = _heap.Ptr(r);
+            if ((ObjType)h[4] == ObjType.Table && WeakMode(((TableObj*)h)->Metatable) == 0)
+            {
+                _gray.Add(r);
+                moved++;
+            }
+            else
+            {
+                _grayAgain[kept++] = r; // threads and weak tables wait for the atomic phase
+            }
+        }
+
+        _grayAgain.Count = kept;
+        return moved > 0;
+    }
+
+    private void StartCycle()
+    {
+        _againRounds = 0;
         _gray.Clear();
+        _grayAgain.Clear();
         _weakValues.Clear();
         _weakKeys.Clear();
         _ephemerons.Clear();
         _openUpvals.Clear();
         _deadKeyTables.Clear();
+        _sliceTable = 0;
         _marks = 0;
-
+        _heap.NewSubBlockGc = GcBits.Marked; // an owner may be black already
+        _phase = GcPhase.Propagate;
         MarkRoots();
+    }
+
+    /// <summary>The atomic phase: everything that must see a quiet heap, in one step.</summary>
+    private long Atomic()
+    {
+        _atomic = true;
+        long before = _marks;
+        MarkRoots();
+        for (int i = 0; i < _grayAgain.Count; i++)
+        {
+            _gray.Add(_grayAgain[i]); // threads, weak tables and tables a barrier touched
+        }
+
+        _grayAgain.Clear();
+        Propagate();
+        RemarkOpenUpvalues();
         Propagate();
         ConvergeEphemerons();
 
@@ -399,10 +746,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
         ClearDeadKeysOfStrongTables();
         CloseUpvaluesOfDeadThreads();
-        _g.Strings.RemoveDead(&IsDeadString);
-        Sweep();
-        _heap.Stats.Collections++;
-        SetThreshold();
+
+        // Flip: what has the old white now is dead; what is created from now on survives the sweep.
+        _white ^= GcBits.Whites;
+        _heap.NewObjectGc = _white;
+        _heap.NewSubBlockGc = _white;
+        _phase = GcPhase.Sweep;
+        _heap.SweepCursor = Heap.FirstBlock;
+        _atomic = false;
+        return 1 + (_marks - before);
     }
 
     private void SetThreshold()
@@ -412,8 +764,22 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _g.GcDebt = live - threshold;
     }
 
-    private static bool IsDeadString(LuaGlobal g, uint r) =>
-        (((ObjHeader*)g.Heap.Ptr(r))->Gc & (GcBits.Marked | GcBits.Fixed)) == 0;
+    /// <summary>
+    /// Values of open upvalues whose thread was not traversed in the atomic phase (the thread
+    /// is dead, or not reached yet): marked now, since stack writes have no barrier.
+    /// </summary>
+    private void RemarkOpenUpvalues()
+    {
+        for (int i = 0; i < _openUpvals.Count; i++)
+        {
+            uint r = _openUpvals[i];
+            var u = (UpValueObj*)_heap.Ptr(r);
+            if ((u->H.Gc & GcBits.OpenUpvalSeen) == 0 && u->V != r + UpValueObj.ClosedUnits && u->V != 0)
+            {
+                MarkValue(*(Value*)_heap.Ptr(u->V));
+            }
+        }
+    }
 
     private void MarkRoots()
     {
@@ -466,7 +832,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
     }
 
-    /// <summary>Marks an object and queues it for traversal unless it is a leaf. 0 is ignored.</summary>
+    /// <summary>Marks an object (gray) and queues it for traversal; a string is black at once. 0 is ignored.</summary>
     private void MarkObject(uint r)
     {
         if (r == 0)
@@ -475,16 +841,21 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
 
         byte* h = _heap.Ptr(r);
-        if ((h[5] & GcBits.Marked) != 0)
+        byte gc = h[5];
+        if ((gc & GcBits.Marked) != 0)
         {
             return;
         }
 
-        h[5] |= GcBits.Marked;
         _marks++;
         var type = (ObjType)h[4];
-        if (type is not (ObjType.ShortString or ObjType.LongString))
+        if (type is ObjType.ShortString or ObjType.LongString)
         {
+            h[5] = (byte)((gc & ~GcBits.Whites) | GcBits.Marked | GcBits.Black);
+        }
+        else
+        {
+            h[5] = (byte)((gc & ~GcBits.Whites) | GcBits.Marked);
             _gray.Add(r);
         }
     }
@@ -495,7 +866,8 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     {
         if (r != 0)
         {
-            _heap.Ptr(r)[5] |= GcBits.Marked;
+            byte* h = _heap.Ptr(r);
+            h[5] = (byte)((h[5] & ~GcBits.Whites) | GcBits.Marked);
         }
     }
 
@@ -519,38 +891,76 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsClearable(in Value v) => v.IsCollectable && !v.IsString && !IsMarked(v.R);
 
+    /// <summary>Traverses every gray object (the atomic phase, and ephemeron convergence).</summary>
     private void Propagate()
     {
+        if (_sliceTable != 0)
+        {
+            ContinueSlice(long.MaxValue);
+        }
+
         while (_gray.Count > 0)
         {
-            uint r = _gray.Pop();
-            byte* p = _heap.Ptr(r);
-            switch ((ObjType)p[4])
+            TraverseOne(_gray.Pop());
+        }
+    }
+
+    /// <summary>Traverses gray objects until about <paramref name="budget"/> work is done; returns the work.</summary>
+    private long PropagateSome(long budget)
+    {
+        long work = 0;
+        while (work < budget)
+        {
+            if (_sliceTable != 0)
             {
-                case ObjType.Table:
-                    TraverseTable(r, (TableObj*)p);
-                    break;
-                case ObjType.LuaClosure:
-                    TraverseLuaClosure((LuaClosureObj*)p);
-                    break;
-                case ObjType.HostClosure:
-                    TraverseHostClosure((HostClosureObj*)p);
-                    break;
-                case ObjType.UpValue:
-                    TraverseUpValue(r, (UpValueObj*)p);
-                    break;
-                case ObjType.Userdata:
-                    TraverseUserdata((UserdataObj*)p);
-                    break;
-                case ObjType.Thread:
-                    TraverseThread((ThreadObj*)p);
-                    break;
-                case ObjType.Proto:
-                    TraverseProto((ProtoObj*)p);
-                    break;
-                default:
-                    break; // a sub-block handed over as a root: marked, nothing to read
+                work += ContinueSlice(budget - work);
             }
+            else if (_gray.Count > 0)
+            {
+                work += TraverseOne(_gray.Pop());
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return work;
+    }
+
+    /// <summary>Traverses one gray object; returns its work (slots, as Lua counts).</summary>
+    private long TraverseOne(uint r)
+    {
+        byte* p = _heap.Ptr(r);
+        switch ((ObjType)p[4])
+        {
+            case ObjType.Table:
+                return TraverseTable(r, (TableObj*)p);
+            case ObjType.LuaClosure:
+                TraverseLuaClosure((LuaClosureObj*)p);
+                p[5] |= GcBits.Black;
+                return 2 + ((LuaClosureObj*)p)->H.Extra;
+            case ObjType.HostClosure:
+                TraverseHostClosure((HostClosureObj*)p);
+                p[5] |= GcBits.Black;
+                return 1 + ((HostClosureObj*)p)->H.Extra;
+            case ObjType.UpValue:
+                TraverseUpValue(r, (UpValueObj*)p);
+                p[5] |= GcBits.Black;
+                return 2;
+            case ObjType.Userdata:
+                TraverseUserdata((UserdataObj*)p);
+                p[5] |= GcBits.Black;
+                return 2 + ((UserdataObj*)p)->H.Extra;
+            case ObjType.Thread:
+                return TraverseThread(r, (ThreadObj*)p);
+            case ObjType.Proto:
+                TraverseProto((ProtoObj*)p);
+                p[5] |= GcBits.Black;
+                var pr = (ProtoObj*)p;
+                return 1 + pr->SizeConstants + pr->SizeProtos + pr->SizeUpvals + pr->SizeLocVars;
+            default:
+                return 1; // a sub-block handed over as a root: marked, nothing to read
         }
     }
 
@@ -584,12 +994,32 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         return m;
     }
 
-    private void TraverseTable(uint r, TableObj* t)
+    private long TraverseTable(uint r, TableObj* t)
     {
+        int mode = WeakMode(t->Metatable);
+        if (mode != 0 && !_atomic)
+        {
+            // Its weakness may change before the atomic phase: traverse it there.
+            _grayAgain.Add(r);
+            return 1;
+        }
+
         MarkObject(t->Metatable);
         MarkBlock(t->Array);
         MarkBlock(t->Nodes);
-        int mode = WeakMode(t->Metatable);
+        int count = LuaTable.NodeCount(t);
+        long work = 1 + t->ArraySize + (2L * count);
+        if (mode == 0 && !_atomic && work > SliceSlots)
+        {
+            // Black from now on: a barrier turning it gray again ends the slices.
+            t->H.Gc |= GcBits.Black;
+            _sliceTable = r;
+            _sliceNext = 0;
+            _sliceAnyNil = false;
+            return 1;
+        }
+
+        t->H.Gc |= GcBits.Black;
         bool weakKeys = (mode & 1) != 0;
         bool weakValues = (mode & 2) != 0;
 
@@ -625,35 +1055,13 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
         if (t->Nodes == 0)
         {
-            return;
+            return work;
         }
 
         Node* nodes = LuaTable.NodeBase(_g, t);
-        int count = LuaTable.NodeCount(t);
         if (mode == 0)
         {
-            // Keys of entries whose value is nil: either kept (the table holds them until its
-            // next rehash drops them) or left to die as dead keys.
-            bool deadKeys = DeadKeysInStrongTables;
-            bool anyNil = false;
-            for (int i = 0; i < count; i++)
-            {
-                Node* n = nodes + i;
-                if (IsCollectableKey(n->KeyTag))
-                {
-                    if (deadKeys && n->Val.IsNil)
-                    {
-                        anyNil = true;
-                        continue;
-                    }
-
-                    MarkObject((uint)n->KeyI);
-                }
-
-                MarkValue(n->Val);
-            }
-
-            if (anyNil)
+            if (MarkStrongNodes(nodes, 0, count))
             {
                 _deadKeyTables.Add(r);
             }
@@ -684,6 +1092,99 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             _ephemerons.Add(r);
             TraverseEphemeron(t);
         }
+
+        return work;
+    }
+
+    /// <summary>
+    /// Marks the keys and values of nodes [from, to) of a strong table. The keys of entries
+    /// whose value is nil are either kept (the table holds them until its next rehash drops
+    /// them) or left to die as dead keys; true if there was such an entry.
+    /// </summary>
+    private bool MarkStrongNodes(Node* nodes, int from, int to)
+    {
+        bool deadKeys = DeadKeysInStrongTables;
+        bool anyNil = false;
+        for (int i = from; i < to; i++)
+        {
+            Node* n = nodes + i;
+            if (IsCollectableKey(n->KeyTag))
+            {
+                if (deadKeys && n->Val.IsNil)
+                {
+                    anyNil = true;
+                    continue;
+                }
+
+                MarkObject((uint)n->KeyI);
+            }
+
+            MarkValue(n->Val);
+        }
+
+        return anyNil;
+    }
+
+    /// <summary>
+    /// Goes on with the table traversed in slices: about <paramref name="budget"/> slots of its
+    /// array part, then of its hash part. Ends when done, or when a barrier turned the table
+    /// gray again (it is then traversed whole in the atomic phase).
+    /// </summary>
+    private long ContinueSlice(long budget)
+    {
+        uint r = _sliceTable;
+        var t = (TableObj*)_heap.Ptr(r);
+        if ((t->H.Gc & GcBits.Black) == 0)
+        {
+            _sliceTable = 0;
+            return 1;
+        }
+
+        long work = 0;
+        uint n = t->ArraySize;
+        if (_sliceNext < n)
+        {
+            Value* arr = LuaTable.ArrayBase(_g, t);
+            uint end = (uint)Math.Min(n, _sliceNext + Math.Max(1, budget));
+            for (uint i = _sliceNext; i < end; i++)
+            {
+                MarkValue(arr[i]);
+            }
+
+            work += end - _sliceNext;
+            _sliceNext = end;
+            if (end < n)
+            {
+                return work;
+            }
+        }
+
+        int count = LuaTable.NodeCount(t);
+        int from = (int)(_sliceNext - n);
+        if (from < count)
+        {
+            long room = Math.Max(1, (budget - work) / 2);
+            int to = (int)Math.Min(count, from + room);
+            if (MarkStrongNodes(LuaTable.NodeBase(_g, t), from, to))
+            {
+                _sliceAnyNil = true;
+            }
+
+            work += 2L * (to - from);
+            _sliceNext = n + (uint)to;
+            if (to < count)
+            {
+                return work;
+            }
+        }
+
+        if (_sliceAnyNil)
+        {
+            _deadKeyTables.Add(r);
+        }
+
+        _sliceTable = 0;
+        return work + 1;
     }
 
     /// <summary>An ephemeron's hash part: a value is marked only once its key is marked.</summary>
@@ -780,8 +1281,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
     }
 
-    private void TraverseThread(ThreadObj* t)
+    /// <summary>
+    /// A thread's stack up to its top and its open upvalues. Outside the atomic phase the thread
+    /// stays gray (its stack changes without barriers) and is traversed again there; only that
+    /// traversal tells its open upvalues that their thread lives.
+    /// </summary>
+    private long TraverseThread(uint r, ThreadObj* t)
     {
+        long work = 1;
         if (t->Stack != 0)
         {
             MarkBlock(t->Stack);
@@ -795,15 +1302,28 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             // Slots above the top are dead: clear them so that stale values neither survive
             // nor dangle once their objects are freed.
             new Span<Value>(s + top, (int)(t->StackSize - top)).Clear();
+            work += top;
         }
 
         for (uint uv = t->OpenUpval; uv != 0;)
         {
             var u = (UpValueObj*)_heap.Ptr(uv);
-            u->H.Gc |= GcBits.OpenUpvalSeen;
+            if (_atomic)
+            {
+                u->H.Gc |= GcBits.OpenUpvalSeen;
+            }
+
             MarkObject(uv);
             uv = u->NextOpen;
+            work++;
         }
+
+        if (!_atomic)
+        {
+            _grayAgain.Add(r);
+        }
+
+        return work;
     }
 
     private void TraverseProto(ProtoObj* p)
@@ -1006,8 +1526,6 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         return true;
     }
 
-    // ---- sweep ----
-
     /// <summary>Open upvalues whose thread nobody reached get their value copied in (as when a thread is freed).</summary>
     private void CloseUpvaluesOfDeadThreads()
     {
@@ -1024,20 +1542,28 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
     }
 
+    // ---- sweep ----
+
     /// <summary>
-    /// Frees every used block that is neither marked nor fixed, in address order, and clears
-    /// the mark bits of the others. Freeing merges a block with free neighbours, so the next
-    /// position is computed before the free (skipping a free successor, whose header the merge
-    /// leaves stale).
+    /// Sweeps about <paramref name="budget"/> blocks from the cursor, in address order: frees
+    /// every block of the other (dead) white that is not fixed, and turns the others white.
+    /// Freeing merges a block with free neighbours, so the next position is computed before the
+    /// free (skipping a free successor, whose header the merge leaves stale). Between steps the
+    /// heap keeps the cursor on a block start (<see cref="Heap.SweepCursor"/>).
     /// </summary>
-    private void Sweep()
+    private long SweepStep(long budget)
     {
-        const byte cycleBits = GcBits.Marked | GcBits.OpenUpvalSeen;
+        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        byte dead = (byte)(_white ^ GcBits.Whites);
+        byte white = _white;
         byte* baseP = _heap.Base;
         uint end = _heap.PoolEnd;
-        uint b = Heap.FirstBlock;
-        while (b < end)
+        uint b = _heap.SweepCursor;
+        long work = 0;
+        long limit = Math.Max(1, budget);
+        while (b < end && work < limit)
         {
+            work++;
             uint size = _heap.SizeAt(b);
             if (_heap.IsFreeAt(b))
             {
@@ -1047,9 +1573,9 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
             byte* h = baseP + b;
             byte gc = h[5];
-            if ((gc & (GcBits.Marked | GcBits.Fixed)) != 0)
+            if ((gc & dead) == 0 || (gc & GcBits.Fixed) != 0)
             {
-                h[5] = (byte)(gc & ~cycleBits);
+                h[5] = (byte)((gc & ~cycleBits) | white);
                 b += size;
                 continue;
             }
@@ -1060,16 +1586,31 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
                 next += _heap.SizeAt(next);
             }
 
-            ReleaseHandle(h);
-            _heap.Free(b >> 3);
+            FreeObject(h, b >> 3);
             b = next;
         }
+
+        if (b >= end)
+        {
+            _heap.SweepCursor = 0;
+            _phase = GcPhase.Pause;
+            _heap.Stats.Collections++;
+        }
+        else
+        {
+            _heap.SweepCursor = b;
+        }
+
+        return work;
     }
 
-    private void ReleaseHandle(byte* h)
+    private void FreeObject(byte* h, uint r)
     {
         switch ((ObjType)h[4])
         {
+            case ObjType.ShortString:
+                _g.Strings.Remove(r);
+                break;
             case ObjType.Userdata:
                 int uh = ((UserdataObj*)h)->Handle;
                 if (uh >= 0)
@@ -1090,6 +1631,8 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             default:
                 break;
         }
+
+        _heap.Free(r);
     }
 
     /// <summary>A growable list of references whose buffer is kept between cycles.</summary>
@@ -1128,3 +1671,4 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         public void Clear() => Count = 0;
     }
 }
+

@@ -9,8 +9,10 @@ namespace MicroLua.Gc;
 /// what its header says, and every reference inside a live object pointing at the start of
 /// a live block of an allowed type (a value's tag must equal its block's type); sub-blocks
 /// owned at most once; the string table's chains holding exactly the live short strings;
-/// the sum of live blocks equal to the statistics; and, outside a collection, no block
-/// left marked. Slow (it builds managed indexes of the heap): for tests and <c>mlua -d</c>.
+/// the sum of live blocks equal to the statistics; outside a cycle, no block left marked;
+/// and, while a cycle marks (outside its atomic phase), the tri-colour invariant: no black
+/// object references a white one (the sub-blocks of a black object are marked too). While
+/// the sweep runs, dead objects not yet swept are skipped. Slow (it builds managed indexes of the heap): for tests and <c>mlua -d</c>.
 /// </summary>
 internal static unsafe class HeapVerifier
 {
@@ -47,12 +49,20 @@ internal static unsafe class HeapVerifier
         private readonly Dictionary<uint, ObjType> _types = []; // ref -> type of used blocks
         private readonly HashSet<uint> _owned = []; // sub-blocks already claimed by an owner
         private readonly Func<Tag, long, bool>? _isHostFunction;
+        private readonly Collector? _collector;
+        private uint _blackOwner; // the black object being checked (its references must not be white), or 0
+        private byte _deadWhite; // while sweeping: the colour of dead objects not yet swept
 
         public Checker(LuaGlobal g, Func<Tag, long, bool>? isHostFunction)
         {
             _g = g;
             _heap = g.Heap;
             _isHostFunction = isHostFunction;
+            _collector = g.Collector as Collector;
+            if (_collector?.Phase == GcPhase.Sweep)
+            {
+                _deadWhite = (byte)(_heap.NewObjectGc ^ GcBits.Whites);
+            }
         }
 
         /// <summary>The fixed part of each object type's payload: a smaller block cannot hold its header struct.</summary>
@@ -68,6 +78,12 @@ internal static unsafe class HeapVerifier
             ObjType.Proto => sizeof(ProtoObj) - Heap.HeaderSize,
             _ => 0,
         };
+
+        private bool IsDead(uint r) => (_heap.Ptr(r)[5] & _deadWhite) != 0 && (_heap.Ptr(r)[5] & GcBits.Fixed) == 0;
+
+        private string? WhiteFromBlack(uint r, string what) =>
+            _blackOwner == 0 || (_heap.Ptr(r)[5] & GcBits.Marked) != 0 ? null
+            : $"black object {_blackOwner} refers to white {_types[r]} {r} ({what})";
 
         public string? Run(bool afterFullCollection)
         {
@@ -101,7 +117,17 @@ internal static unsafe class HeapVerifier
 
             foreach (uint b in _starts)
             {
+                if (IsDead(b >> 3))
+                {
+                    continue; // garbage the sweep has not reached: its parts may be gone already
+                }
+
+                byte gc = _heap.Ptr(b >> 3)[5];
+                _blackOwner = _collector != null && _collector.Phase == GcPhase.Propagate && !_collector.InAtomic
+                    && (gc & GcBits.Black) != 0 && (b >> 3) != _collector.SliceTable && _types[b >> 3] != ObjType.Thread
+                    ? b >> 3 : 0;
                 e = CheckObject(b >> 3);
+                _blackOwner = 0;
                 if (e != null)
                 {
                     return e;
@@ -128,7 +154,7 @@ internal static unsafe class HeapVerifier
         {
             long bytes = 0;
             long blocks = 0;
-            bool inCollection = _g.InCollection;
+            bool inCollection = _g.InCollection || (_collector != null && _collector.Phase != GcPhase.Pause);
             for (Heap.BlockWalker w = _heap.Walk(); w.MoveNext();)
             {
                 if (w.IsFree)
@@ -195,7 +221,7 @@ internal static unsafe class HeapVerifier
                 return $"{what} ({r}) is not the start of a live block";
             }
 
-            return t == expected ? null : $"{what} ({r}) is a {t}, expected {expected}";
+            return t == expected ? WhiteFromBlack(r, what) : $"{what} ({r}) is a {t}, expected {expected}";
         }
 
         private string? CheckString(uint r, string what)
@@ -210,7 +236,7 @@ internal static unsafe class HeapVerifier
                 return $"{what} ({r}) is not the start of a live block";
             }
 
-            return t is ObjType.ShortString or ObjType.LongString ? null : $"{what} ({r}) is a {t}, expected a string";
+            return t is ObjType.ShortString or ObjType.LongString ? WhiteFromBlack(r, what) : $"{what} ({r}) is a {t}, expected a string";
         }
 
         /// <summary>A sub-block: of the right type, big enough, owned by no one else.</summary>
@@ -262,7 +288,7 @@ internal static unsafe class HeapVerifier
                 return $"{what} ({v.Tag} {v.R}) is not the start of a live block";
             }
 
-            return (byte)t == (byte)v.Tag ? null : $"{what} ({v.Tag} {v.R}) refers to a {t} block";
+            return (byte)t == (byte)v.Tag ? WhiteFromBlack(v.R, what) : $"{what} ({v.Tag} {v.R}) refers to a {t} block";
         }
 
         private string? CheckValues(Value* vs, ulong n, string what)
@@ -512,7 +538,15 @@ internal static unsafe class HeapVerifier
             for (int i = 0; i < count; i++)
             {
                 Node* n = nodes + i;
-                e = CheckValue(Node.GetKey(n), $"key of node {i} of table {r}") ?? CheckValue(n->Val, $"value of node {i} of table {r}");
+                uint black = _blackOwner;
+                if (n->Val.IsNil)
+                {
+                    _blackOwner = 0; // the key of an empty entry may die (it becomes a dead key)
+                }
+
+                e = CheckValue(Node.GetKey(n), $"key of node {i} of table {r}");
+                _blackOwner = black;
+                e ??= CheckValue(n->Val, $"value of node {i} of table {r}");
                 if (e != null)
                 {
                     return e;
@@ -566,6 +600,7 @@ internal static unsafe class HeapVerifier
                 return $"open upvalue {r} points at no slot of stack {start >> 3}";
             }
 
+            _blackOwner = 0; // the chain of open upvalues belongs to the thread (gray until the atomic phase)
             return CheckRef(u->NextOpen, ObjType.UpValue, $"next open upvalue of {r}");
         }
 

@@ -77,10 +77,10 @@ internal static unsafe class BaseLibrary
             case "isrunning":
                 return c.Return(!c.G.GcStopped);
             case "stop":
-                c.G.GcStopped = true;
+                rt.Collector.Stop();
                 return c.Return(0L);
             case "restart":
-                c.G.GcStopped = false;
+                rt.Collector.Restart();
                 return c.Return(0L);
             case "setpause":
                 return c.Return((long)rt.Collector.SetPause((int)c.OptInteger(2, 0)));

@@ -184,11 +184,26 @@ internal sealed unsafe partial class Heap : IDisposable
 
         byte* h = _base + block;
         h[4] = (byte)type;
-        h[5] = 0;
+        h[5] = type >= ObjType.TableArray ? NewSubBlockGc : NewObjectGc;
         *(ushort*)(h + 6) = 0;
         _stats.OnAllocate(type, blockSize);
         return block >> 3;
     }
+
+    /// <summary>The collector's colour for new objects (its current white); 0 before a collector is attached.</summary>
+    public byte NewObjectGc;
+
+    /// <summary>
+    /// The collector's colour for new sub-blocks (<see cref="ObjType.TableArray"/> and after):
+    /// marked while a cycle marks, since their owner may already be traversed.
+    /// </summary>
+    public byte NewSubBlockGc;
+
+    /// <summary>
+    /// Byte offset of the block an incremental sweep goes on from (0 when none): a free that
+    /// merges that block into a free neighbour before it moves the cursor to the merged block.
+    /// </summary>
+    public uint SweepCursor;
 
     /// <summary>Frees the block <paramref name="r"/> and merges it with free neighbours.</summary>
     public void Free(uint r)
@@ -216,6 +231,11 @@ internal sealed unsafe partial class Heap : IDisposable
             uint nextSize = nextWord & SizeMask;
             RemoveFree(next, nextSize);
             size += nextSize;
+        }
+
+        if (SweepCursor > block && SweepCursor < block + size)
+        {
+            SweepCursor = block; // the block the sweep goes on from was merged into this one
         }
 
         // The previous block is used (free blocks never touch), so only the free bit is set.

@@ -17,11 +17,21 @@ internal interface IGarbageCollector
     /// <summary>Pays allocation debt: called at safe points when <see cref="LuaGlobal.GcDebt"/> is positive.</summary>
     void Step();
 
+    /// <summary>GC-stress, before an allocation: a full collection, or an incremental step (no finalizers run).</summary>
+    void StressCollect();
+
     /// <summary>
     /// Called by setmetatable on a table or full userdata: when <paramref name="metatable"/>
     /// has a __gc field, the object is marked for finalization (once).
     /// </summary>
     void CheckFinalizer(uint obj, uint metatable);
+
+    /// <summary>
+    /// The slow path of a write barrier: the black object <paramref name="owner"/> gets a
+    /// reference to <paramref name="r"/> (0: its parts were replaced). A table turns gray again
+    /// (a backward barrier); any other object marks <paramref name="r"/> (a forward barrier).
+    /// </summary>
+    void Barrier(uint owner, uint r);
 }
 
 /// <summary>What a collector offers to code that reports extra roots (<see cref="LuaGlobal.MarkExtraRoots"/>).</summary>
@@ -89,7 +99,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
 
     public IGarbageCollector? Collector { get; set; }
 
-    /// <summary>GC-stress mode: a full collection before every allocation.</summary>
+    /// <summary>GC-stress mode: a full collection (or, with the collector's incremental stress, a step) before every allocation.</summary>
     public bool GcStress { get; set; }
 
     /// <summary>True while a collection runs: allocations then never collect.</summary>
@@ -130,8 +140,8 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
 
     /// <summary>
     /// Extra roots the interpreter reports at each collection (threads being resumed, values
-    /// held by running host code...). Called once per cycle during marking; must not allocate
-    /// in the heap.
+    /// held by running host code...). Called at the start of each cycle and again in its atomic
+    /// phase; must not allocate in the heap.
     /// </summary>
     public Action<IRootMarker>? MarkExtraRoots;
 
@@ -202,7 +212,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     {
         if (GcStress && !InCollection && GcBlocked == 0)
         {
-            Collector?.FullCollect(emergency: true);
+            Collector?.StressCollect();
         }
 
         uint r = Heap.TryAllocate(payloadBytes, type);
@@ -245,19 +255,41 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     }
 
     /// <summary>
-    /// Write-barrier hook for a store of <paramref name="v"/> into the object <paramref name="owner"/>
-    /// (table stores, upvalue closes). The stop-the-world collector needs none; an incremental
-    /// one makes this keep the tri-colour invariant.
+    /// Write barrier for a store of <paramref name="v"/> into the object <paramref name="owner"/>
+    /// (table stores, upvalue writes and closes, user values). Keeps the tri-colour invariant of
+    /// the incremental collector: a black object never references a white one. The fast path is
+    /// one test of the owner's colour, which is black only while a cycle marks (or sweeps).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBarrier(uint owner, in Value v)
     {
+        if ((Heap.Ptr(owner)[5] & GcBits.Black) != 0 && v.IsCollectable)
+        {
+            Collector!.Barrier(owner, v.R);
+        }
     }
 
-    /// <summary>Write-barrier hook for a store of a reference (a metatable) into <paramref name="owner"/>.</summary>
+    /// <summary>Write barrier for a store of a reference (a metatable, an upvalue) into <paramref name="owner"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBarrierRef(uint owner, uint r)
     {
+        if ((Heap.Ptr(owner)[5] & GcBits.Black) != 0 && r != 0)
+        {
+            Collector!.Barrier(owner, r);
+        }
+    }
+
+    /// <summary>
+    /// Barrier for a table whose parts are replaced (a resize): a black table turns gray again,
+    /// so that a traversal in slices never reads parts that are gone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void TableResized(uint t)
+    {
+        if ((Heap.Ptr(t)[5] & GcBits.Black) != 0)
+        {
+            Collector!.Barrier(t, 0);
+        }
     }
 
     /// <summary>Frees a block (used by the sweep and by objects that replace their parts).</summary>

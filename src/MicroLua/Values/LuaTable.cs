@@ -296,6 +296,11 @@ internal static unsafe class LuaTable
         Value* slot = Find(g, t, key);
         if (slot != null)
         {
+            if (slot->IsNil)
+            {
+                g.WriteBarrier(t, key); // an empty entry's key may be unmarked: the table holds it again
+            }
+
             *slot = value;
             if (key.IsString)
             {
@@ -616,6 +621,7 @@ internal static unsafe class LuaTable
         // From here on nothing allocates. A collection may have run during the allocations
         // (and cleared weak entries), so re-read the table.
         to = Obj(g, t);
+        g.TableResized(t);
         Value* oldArr = oldArraySize == 0 ? null : (Value*)(g.Heap.Ptr(oldArray) + sizeof(ObjHeader));
         if (newArray != oldArray && newArray != 0)
         {

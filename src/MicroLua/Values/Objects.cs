@@ -21,7 +21,7 @@ internal struct ObjHeader
 /// <summary>Bits of <see cref="ObjHeader.Gc"/>.</summary>
 internal static class GcBits
 {
-    /// <summary>Reached by the current mark phase.</summary>
+    /// <summary>Reached by the current mark phase: gray (queued) or, with <see cref="Black"/>, traversed.</summary>
     public const byte Marked = 1;
     /// <summary>The object has a __gc metamethod and is known to the collector's finalizer list.</summary>
     public const byte Finalizable = 2;
@@ -31,6 +31,14 @@ internal static class GcBits
     public const byte Finalized = 8;
     /// <summary>Collector-private, during a cycle: an open upvalue was reached from its (live) thread.</summary>
     public const byte OpenUpvalSeen = 16;
+    /// <summary>One of the two whites (unreached). New objects get the current white; after the atomic phase the other white means dead.</summary>
+    public const byte White0 = 32;
+    /// <summary>The other white.</summary>
+    public const byte White1 = 64;
+    /// <summary>Both whites.</summary>
+    public const byte Whites = White0 | White1;
+    /// <summary>Marked and traversed: a store of a white object into it needs a write barrier.</summary>
+    public const byte Black = 128;
 }
 
 /// <summary>

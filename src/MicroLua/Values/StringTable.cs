@@ -7,7 +7,8 @@ namespace MicroLua.Values;
 /// The set of interned short strings: a bucket array in the heap (references), chained
 /// through <see cref="StringObj.Next"/>. Interning makes equality of short strings (every
 /// identifier, field name and most keys) a single compare. The set is weak: the collector
-/// unlinks strings that nothing else reaches (<see cref="RemoveDead"/>), then resizes it.
+/// unlinks each string the sweep frees (<see cref="Remove"/>), and a string found dead but not yet
+/// swept is revived by <see cref="Intern"/>.
 /// </summary>
 internal sealed unsafe partial class StringTable
 {
@@ -49,6 +50,13 @@ internal sealed unsafe partial class StringTable
             var so = (StringObj*)_g.Heap.Ptr(r);
             if (so->Hash == h && so->Length == (uint)s.Length && StringObj.Span(so).SequenceEqual(s))
             {
+                byte dead = (byte)(_g.Heap.NewObjectGc ^ GcBits.Whites);
+                if ((so->H.Gc & dead) != 0)
+                {
+                    // Dead in this cycle but not yet swept: it is in use again (current white).
+                    so->H.Gc = (byte)((so->H.Gc & ~GcBits.Whites) | _g.Heap.NewObjectGc);
+                }
+
                 return r;
             }
 
@@ -108,29 +116,21 @@ internal sealed unsafe partial class StringTable
         _size = newSize;
     }
 
-    /// <summary>
-    /// Unlinks every string whose <paramref name="isDead"/> says it is garbage (unmarked and not
-    /// fixed). Called by the collector after marking and before the sweep frees them.
-    /// </summary>
-    public void RemoveDead(delegate*<LuaGlobal, uint, bool> isDead)
+    /// <summary>Unlinks the string <paramref name="r"/> (the sweep is about to free it).</summary>
+    public void Remove(uint r)
     {
-        uint* buckets = Buckets();
-        for (int i = 0; i < _size; i++)
+        var so = (StringObj*)_g.Heap.Ptr(r);
+        uint* link = &Buckets()[so->Hash & (uint)(_size - 1)];
+        while (*link != 0)
         {
-            uint* link = &buckets[i];
-            while (*link != 0)
+            if (*link == r)
             {
-                var so = (StringObj*)_g.Heap.Ptr(*link);
-                if (isDead(_g, *link))
-                {
-                    *link = so->Next;
-                    Count--;
-                }
-                else
-                {
-                    link = &so->Next;
-                }
+                *link = so->Next;
+                Count--;
+                return;
             }
+
+            link = &((StringObj*)_g.Heap.Ptr(*link))->Next;
         }
     }
 

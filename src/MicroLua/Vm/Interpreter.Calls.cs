@@ -870,6 +870,7 @@ internal sealed unsafe partial class Interpreter
             }
 
             LuaClosureObj.Upvals((LuaClosureObj*)(_hb + ((nuint)c << 3)))[i] = uv;
+            G.WriteBarrierRef(c, uv); // finding the upvalue may have allocated, and a step marked the closure
         }
     }
 

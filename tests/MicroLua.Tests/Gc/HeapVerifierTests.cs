@@ -24,6 +24,55 @@ public sealed unsafe class HeapVerifierTests
         HeapVerifier.Check(s.Global);
     }
 
+    /// <summary>Steps the collector until the table <paramref name="t"/> is black, while the cycle still marks.</summary>
+    private static void StepUntilBlack(LuaState s, Value t)
+    {
+        for (int i = 0; i < 100000; i++)
+        {
+            if (s.Gc().Phase == GcPhase.Propagate && (s.Global.Heap.Ptr(t.R)[5] & GcBits.Black) != 0)
+            {
+                return;
+            }
+
+            s.Gc().StepWork(1);
+        }
+
+        Assert.Fail("the table never turned black");
+    }
+
+    [Fact]
+    public void BlackTableReferringToWhiteObject_IsCaught()
+    {
+        using LuaState s = NewState();
+        LuaGlobal g = s.Global;
+        Value t = Table(g, 1, 0);
+        Root(g, t);
+        StepUntilBlack(s, t);
+        Value u = Table(g); // white: born after the table was traversed
+        LuaTable.ArrayBase(g, LuaTable.Obj(g, t.R))[0] = u; // a store without its barrier
+        Assert.Contains("refers to white Table", Broken(s));
+    }
+
+    [Fact]
+    public void BlackTableStoreThroughBarrier_IsSound()
+    {
+        using LuaState s = NewState();
+        LuaGlobal g = s.Global;
+        Value t = Table(g, 1, 0);
+        Root(g, t);
+        StepUntilBlack(s, t);
+        LuaTable.SetInt(g, t.R, 1, Table(g)); // the backward barrier turns the table gray again
+        Assert.Equal(0, g.Heap.Ptr(t.R)[5] & GcBits.Black);
+        AssertHeapOk(g);
+        while (!s.Gc().StepWork(1000))
+        {
+            AssertHeapOk(g);
+        }
+
+        Assert.Equal(Tag.Table, LuaTable.Get(g, t.R, Value.Integer(1)).Tag);
+        AssertHeapOk(g);
+    }
+
     [Fact]
     public void MetatableOfTheWrongType()
     {

@@ -83,6 +83,36 @@ public sealed class GoldenScriptTests
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>
+    /// The same scripts with the incremental collector stepping at every allocation and every
+    /// safe point (so its cycles interleave with every kind of store) and the heap verifier, which checks the
+    /// tri-colour invariant, after each step (every 64th once a script has taken 4,000 steps, to
+    /// bound the time).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_UnderIncrementalStress_MatchesLua54(string script)
+    {
+        string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+        string actual = RunWith(new LuaOptions { MemoryLimit = 64L * 1024 * 1024, GcStress = true }, lua =>
+        {
+            var gc = (MicroLua.Gc.Collector)lua.Global.Collector!;
+            gc.IncrementalStress = true;
+            long steps = 0;
+            gc.AfterStep = () =>
+            {
+                if (++steps < 4000 || steps % 64 == 0)
+                {
+                    MicroLua.Gc.HeapVerifier.Check(lua.Global);
+                }
+            };
+            lua.Global.GcDebt = 1;
+            lua.DoBuffer(File.ReadAllBytes(Path.Combine(ScriptDirectory, script)), "@" + script);
+            gc.AfterStep = null;
+        });
+        Assert.Equal(expected, actual);
+    }
+
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Script_Output_MatchesLua54(string script)
