@@ -125,22 +125,7 @@ internal sealed unsafe partial class Collector
         _deadKeyTables = new(0);
         _finobj = new(0);
         _tobefnz = new(0);
-        foreach (uint r in s.Finalizable)
-        {
-            _finobj.Add(r);
-        }
-
-        foreach (uint r in s.DueFinalizers)
-        {
-            _tobefnz.Add(r);
-        }
-
-        Mode = s.Mode;
-        StepSize = s.StepSize;
-        MinorMul = s.MinorMul;
-        MajorMul = s.MajorMul;
-        DeadKeysInStrongTables = s.DeadKeysInStrongTables;
-        StartBetweenCycles(s);
+        LoadLasting(s);
     }
 
     /// <summary>Installs in <paramref name="g"/> (a copy of a snapshot's heap) the collector the snapshot recorded.</summary>
@@ -154,16 +139,16 @@ internal sealed unsafe partial class Collector
     /// <summary>Puts this collector back to what the snapshot recorded (Restore of the same state).</summary>
     public void Load(Saved s)
     {
-        _gray.Clear(); // a cycle under way in the state being restored is dropped with its heap
-        _grayAgain.Clear();
-        _weakValues.Clear();
-        _weakKeys.Clear();
-        _ephemerons.Clear();
-        _openUpvals.Clear();
-        _deadKeyTables.Clear();
+        ClearWorkLists(); // a cycle under way in the state being restored is dropped with its heap
         _finobj.Clear();
         _tobefnz.Clear();
         _tobefnzHead = 0;
+        LoadLasting(s);
+    }
+
+    /// <summary>The finalizer lists, modes, colours and pacing a snapshot recorded (the lists must be empty).</summary>
+    private void LoadLasting(Saved s)
+    {
         foreach (uint r in s.Finalizable)
         {
             _finobj.Add(r);

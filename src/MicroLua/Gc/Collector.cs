@@ -697,9 +697,9 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         return moved > 0;
     }
 
-    private void StartCycle()
+    /// <summary>Empties the lists and the table slice of a cycle's marking.</summary>
+    private void ClearWorkLists()
     {
-        _againRounds = 0;
         _gray.Clear();
         _grayAgain.Clear();
         _weakValues.Clear();
@@ -708,6 +708,12 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _openUpvals.Clear();
         _deadKeyTables.Clear();
         _sliceTable = 0;
+    }
+
+    private void StartCycle()
+    {
+        _againRounds = 0;
+        ClearWorkLists();
         _marks = 0;
         _heap.NewSubBlockGc = GcBits.Marked; // an owner may be black already
         _phase = GcPhase.Propagate;
