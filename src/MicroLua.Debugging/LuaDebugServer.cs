@@ -60,14 +60,26 @@ public sealed class LuaDebugServer : IDisposable
 
             client.NoDelay = true;
             NetworkStream stream = client.GetStream();
-            try
+            // One client at a time; a client that has just disconnected may still be closing
+            // its session (its reader thread ends after the disconnect response), so a new
+            // client waits a moment for that before it is refused.
+            if (!TryConnect(stream) && !(Adapter.WaitForDisconnect(TimeSpan.FromSeconds(5)) && TryConnect(stream)))
             {
-                Adapter.Connect(stream, stream);
+                client.Dispose();
             }
-            catch (InvalidOperationException)
-            {
-                client.Dispose(); // one client at a time
-            }
+        }
+    }
+
+    private bool TryConnect(NetworkStream stream)
+    {
+        try
+        {
+            Adapter.Connect(stream, stream);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
