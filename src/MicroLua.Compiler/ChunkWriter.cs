@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using MicroLua.Bytecode;
 
 namespace MicroLua.Compiler;
@@ -12,14 +11,12 @@ namespace MicroLua.Compiler;
 internal sealed class ChunkWriter
 {
     private readonly bool _strip;
-    private readonly bool _bigEndian;
-    private byte[] _buf = new byte[256];
-    private int _pos;
+    private readonly ChunkBuffer _out;
 
     private ChunkWriter(bool strip, bool bigEndian)
     {
         _strip = strip;
-        _bigEndian = bigEndian;
+        _out = new ChunkBuffer(bigEndian);
     }
 
     public static byte[] Write(FunctionProto main, bool strip, bool bigEndian)
@@ -38,10 +35,10 @@ internal sealed class ChunkWriter
         w.I64(ChunkFormat.CheckInteger);
         w.I64(BitConverter.DoubleToInt64Bits(ChunkFormat.CheckFloat));
         w.Proto(main, null);
-        int length = w._pos;
-        w._pos = 12;
+        int length = w._out.Position;
+        w._out.Position = 12;
         w.U32((uint)length);
-        return w._buf.AsSpan(0, length).ToArray();
+        return w._out.ToArray(length);
     }
 
     private void Proto(FunctionProto f, string? parentSource)
@@ -148,51 +145,21 @@ internal sealed class ChunkWriter
         Bytes(s);
     }
 
-    private Span<byte> Room(int n)
-    {
-        if (_pos + n > _buf.Length)
-        {
-            Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _pos + n));
-        }
-
-        Span<byte> span = _buf.AsSpan(_pos, n);
-        _pos += n;
-        return span;
-    }
+    private Span<byte> Room(int n) => _out.Room(n);
 
     private void Align(int n)
     {
-        int pad = (n - (_pos % n)) % n;
+        int pad = (n - (_out.Position % n)) % n;
         Room(pad).Clear();
     }
 
-    private void Bytes(ReadOnlySpan<byte> b) => b.CopyTo(Room(b.Length));
+    private void Bytes(ReadOnlySpan<byte> b) => _out.Bytes(b);
 
-    private void U8(byte b) => Room(1)[0] = b;
+    private void U8(byte b) => _out.U8(b);
 
     private void I32(int v) => U32((uint)v);
 
-    private void U32(uint v)
-    {
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(Room(4), v);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(Room(4), v);
-        }
-    }
+    private void U32(uint v) => _out.U32(v);
 
-    private void I64(long v)
-    {
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteInt64BigEndian(Room(8), v);
-        }
-        else
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(Room(8), v);
-        }
-    }
+    private void I64(long v) => _out.I64(v);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using MicroLua.Bytecode;
 
 namespace MicroLua.Compiler;
@@ -14,14 +13,12 @@ namespace MicroLua.Compiler;
 internal sealed class PucChunkWriter
 {
     private readonly bool _strip;
-    private readonly bool _bigEndian;
-    private byte[] _buf = new byte[256];
-    private int _pos;
+    private readonly ChunkBuffer _out;
 
     private PucChunkWriter(bool strip, bool bigEndian)
     {
         _strip = strip;
-        _bigEndian = bigEndian;
+        _out = new ChunkBuffer(bigEndian);
     }
 
     /// <summary>The chunk of <paramref name="main"/>; <paramref name="bigEndian"/> writes what a big-endian PUC Lua reads.</summary>
@@ -39,7 +36,7 @@ internal sealed class PucChunkWriter
         w.I64(BitConverter.DoubleToInt64Bits(PucChunkFormat.CheckFloat));
         w.U8((byte)main.Upvalues.Length);
         w.Function(main, null);
-        return w._buf.AsSpan(0, w._pos).ToArray();
+        return w._out.ToArray(w._out.Position);
     }
 
     private void Function(FunctionProto f, string? parentSource)
@@ -197,43 +194,13 @@ internal sealed class PucChunkWriter
         Bytes(s);
     }
 
-    private Span<byte> Room(int n)
-    {
-        if (_pos + n > _buf.Length)
-        {
-            Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _pos + n));
-        }
+    private Span<byte> Room(int n) => _out.Room(n);
 
-        Span<byte> span = _buf.AsSpan(_pos, n);
-        _pos += n;
-        return span;
-    }
+    private void Bytes(ReadOnlySpan<byte> b) => _out.Bytes(b);
 
-    private void Bytes(ReadOnlySpan<byte> b) => b.CopyTo(Room(b.Length));
+    private void U8(byte b) => _out.U8(b);
 
-    private void U8(byte b) => Room(1)[0] = b;
+    private void U32(uint v) => _out.U32(v);
 
-    private void U32(uint v)
-    {
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(Room(4), v);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(Room(4), v);
-        }
-    }
-
-    private void I64(long v)
-    {
-        if (_bigEndian)
-        {
-            BinaryPrimitives.WriteInt64BigEndian(Room(8), v);
-        }
-        else
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(Room(8), v);
-        }
-    }
+    private void I64(long v) => _out.I64(v);
 }

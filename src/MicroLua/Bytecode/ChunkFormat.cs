@@ -8,6 +8,10 @@ namespace MicroLua.Bytecode;
 /// </summary>
 internal static class ChunkFormat
 {
+    /// <summary>An upvalue descriptor as both chunk formats store it (three bytes: in stack, index, kind), checked.</summary>
+    public static UpvalueDesc Upvalue(byte inStack, byte index, byte kind) =>
+        inStack > 1 || kind > 3 ? throw new ChunkFormatException("bad upvalue") : new UpvalueDesc(null, inStack != 0, index, kind);
+
     /// <summary>The first four bytes: ESC (so load's mode check sees a binary chunk), "MLu".</summary>
     public static ReadOnlySpan<byte> Magic => [0x1B, (byte)'M', (byte)'L', (byte)'u'];
 

@@ -133,15 +133,7 @@ internal sealed unsafe class PucChunkReader
         var upvalues = new UpvalueDesc[sizeUpvalues];
         for (int i = 0; i < sizeUpvalues; i++)
         {
-            byte inStack = U8();
-            byte index = U8();
-            byte kind = U8();
-            if (inStack > 1 || kind > 3)
-            {
-                throw new ChunkFormatException("bad upvalue");
-            }
-
-            upvalues[i] = new UpvalueDesc(null, inStack != 0, index, kind);
+            upvalues[i] = ChunkFormat.Upvalue(U8(), U8(), U8()); // in order: instack, index, kind
         }
 
         var protos = new FunctionProto[Count(1)];
