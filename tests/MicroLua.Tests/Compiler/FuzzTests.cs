@@ -42,7 +42,7 @@ public sealed class FuzzTests
             rng.NextBytes(buf);
             TryCompile(buf);
         }
-        Assert.True(sw.ElapsedMilliseconds < 10_000);
+        Assert.True(sw.Elapsed < TimeSpan.FromMinutes(2), $"took {sw.Elapsed}: a hang guard only (about a second on a quiet machine)");
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class LoadRobustnessTests
         {
             var sw = Stopwatch.StartNew();
             LuaValue[] r = lua.CallGlobalWithString("check", input);
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), "load took more than a second");
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"load took {sw.Elapsed}: a hang guard only, loads take milliseconds");
             Assert.Contains(r[0].ToString(), new[] { "function", "string" });
         }
     }

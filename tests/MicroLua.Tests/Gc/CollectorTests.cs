@@ -139,7 +139,7 @@ public sealed unsafe class CollectorTests
         g.HostRoots.Clear();
         s.Gc().FullCollect();
         Assert.Equal(baseline, g.Heap.Stats.BytesInUse);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
+        Assert.True(sw.Elapsed < TimeSpan.FromMinutes(2), $"took {sw.Elapsed}: a hang guard only (a few seconds on a quiet machine)");
         Assert.Null(g.Heap.CheckIntegrity());
     }
 

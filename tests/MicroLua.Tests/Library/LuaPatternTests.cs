@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MicroLua.Library;
 using MicroLua.Vm;
@@ -257,44 +256,63 @@ public sealed class LuaPatternTests
         Assert.Equal(expected, string.Join("|", parts));
     }
 
+    /// <summary>
+    /// The budget units a chunk uses: one per instruction and one per matching step
+    /// (LuaPattern charges its steps to the instruction budget), so a step count, not a clock,
+    /// shows that a hostile pattern stays linear.
+    /// </summary>
+    private static long UnitsUsed(string chunk)
+    {
+        const long budget = 1L << 40;
+        using var lua = new LuaState(new LuaOptions { Compiler = MicroLua.Compiler.LuaCompiler.Instance });
+        lua.InstructionBudget = budget;
+        lua.DoString(chunk);
+        return budget - lua.InstructionBudget!.Value;
+    }
+
     [Theory]
     [InlineData(".-.-.-b")]
     [InlineData(".-.-.-.-.-b")]
     [InlineData("a*a*a*a*b")]
     [InlineData("(.-)(.-)(.-)b")]
     [InlineData("%a*.-%a-.*b$")]
-    public void Find_HostilePatternOnLongSubject_FinishesQuickly(string pattern)
+    public void Find_HostilePatternOnLongSubject_IsLinear(string pattern)
     {
         byte[] s = FakeArguments.Bytes(new string('a', 100_000));
-        var m = new PatternMatch();
-        var watch = Stopwatch.StartNew();
-        Assert.False(LuaPattern.Find(s, FakeArguments.Bytes(pattern), 0, m));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.False(LuaPattern.Find(s, FakeArguments.Bytes(pattern), 0, new PatternMatch()));
+
+        // Without the failure memo these take about n^k steps (k the number of open items);
+        // with it, each (subject, pattern) state fails at most once after the threshold.
+        long units = UnitsUsed($"assert(string.find(string.rep('a', 100000), '{pattern}') == nil)");
+        Assert.InRange(units, 100_000, LuaPattern.MemoThreshold + 4L * 100_001 * (pattern.Length + 1));
     }
 
     [Fact]
-    public void Find_ExponentialOptionalChain_FinishesQuickly()
+    public void Find_ExponentialOptionalChain_IsPolynomial()
     {
-        // Lua itself takes 2^198 steps here; the failure memo makes it linear.
+        // Lua itself takes 2^198 steps here; with the failure memo it is 1,413,133 units, a few
+        // dozen per (subject, pattern) state.
         byte[] s = FakeArguments.Bytes(new string('a', 198));
         byte[] p = FakeArguments.Bytes(string.Concat(Enumerable.Repeat("a?", 198)) + "b");
-        var watch = Stopwatch.StartNew();
         Assert.False(LuaPattern.Find(s, p, 0, new PatternMatch()));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+
+        long units = UnitsUsed("assert(string.find(string.rep('a', 198), string.rep('a?', 198) .. 'b') == nil)");
+        Assert.InRange(units, 198, LuaPattern.MemoThreshold + 32L * 199 * (2 * 198 + 2));
     }
 
     [Fact]
-    public void Gsub_HostilePattern_FinishesQuickly()
+    public void Gsub_HostilePattern_IsLinear()
     {
         byte[] s = FakeArguments.Bytes(new string('a', 20_000));
         var m = new PatternMatch();
         using var output = new ByteBuilder();
         var repl = new StringReplacement(FakeArguments.Bytes("x"));
-        var watch = Stopwatch.StartNew();
         long n = LuaPattern.Gsub(s, FakeArguments.Bytes(".-.-b"), long.MaxValue, ref repl, m, output);
         Assert.Equal(0, n);
         Assert.Equal(20_000, output.Length);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+
+        long units = UnitsUsed("local r, k = string.gsub(string.rep('a', 20000), '.-.-b', 'x') assert(k == 0 and #r == 20000)");
+        Assert.InRange(units, 20_000, LuaPattern.MemoThreshold + 4L * 20_001 * 6);
     }
 
     [Fact]
