@@ -42,11 +42,12 @@ internal sealed partial class FuncState
     public const int MultRet = -1;
     public const int MaxShortLen = 40;
     private const int MaxIndexRk = MaxB;
-    // metamethod events as Lua numbers them (TM_ADD = 6 ... TM_SHR = 17)
-    private const int TmAdd = 6;
-    private const int TmShl = 16;
-    private const int TmShr = 17;
-    private const int TmSub = 7;
+    // the metamethod events MMBIN/MMBINI/MMBINK name: the VM's one numbering (BinOpr's
+    // arithmetic and bitwise operators follow the same order from TM.Add; a test pins it)
+    private const int TmAdd = (int)TM.Add;
+    private const int TmShl = (int)TM.Shl;
+    private const int TmShr = (int)TM.Shr;
+    private const int TmSub = (int)TM.Sub;
 
     public readonly Parser P;
     public readonly FuncState? Prev;

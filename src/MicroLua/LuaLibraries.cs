@@ -18,7 +18,7 @@ public enum LuaLibraries
     Math = 16,
     /// <summary>utf8</summary>
     Utf8 = 32,
-    /// <summary>debug (hooks are stored but not called)</summary>
+    /// <summary>debug (sethook's call, return, line and count hooks run as in Lua)</summary>
     Debug = 64,
     /// <summary>package and require (preload, <see cref="LuaOptions.Require"/>; files come with MicroLua.Host).</summary>
     Package = 128,

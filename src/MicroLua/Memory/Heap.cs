@@ -11,7 +11,8 @@ namespace MicroLua.Memory;
 /// Why one block: the limit is exact by construction (the block is the limit), statistics
 /// are exact, the .NET collector never scans Lua data, and references can be 32-bit offsets
 /// that survive copying the block. Objects refer to each other by references: the
-/// offset from the block's start in 8-byte units (so 32 bits reach 32 GiB).
+/// offset from the block's start in 8-byte units. A heap is below 4 GiB (the allocator keeps
+/// byte offsets in 32 bits), so a reference never uses its top three bits.
 ///
 /// The allocator is TLSF (two-level segregated fit): free blocks sit in lists indexed by a
 /// first level (power of two of the size) and a second level (16 linear steps inside it);

@@ -386,7 +386,7 @@ internal sealed unsafe partial class Interpreter
             return new LuaError($"attempt to {op} a '{TypeName(a)}' with a '{TypeName(b)}'");
         }
 
-        return LuaError.Runtime($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, ReferenceEquals(null, null) && x.SameRaw(a) ? 0 : 1)}");
+        return LuaError.Runtime($"attempt to perform arithmetic on a {TypeName(x)} value{VarInfo(co, x, x.SameRaw(a) ? 0 : 1)}");
     }
 
     // ---- length ----
