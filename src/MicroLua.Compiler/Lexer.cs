@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using MicroLua.Bytecode;
+using MicroLua.Values;
 
 namespace MicroLua.Compiler;
 
@@ -376,14 +376,16 @@ internal sealed class Lexer
         {
             SaveAndNext(); // force an error
         }
-        string text = _buf.ToString();
-        if (NumberParser.TryParseInteger(text, out i))
+        // The numeral's characters are source bytes; the one string-to-number rule (Lua's
+        // luaO_str2num, shared with tonumber and the VM's coercions) decides what it is.
+        Span<byte> text = _buf.Length <= 256 ? stackalloc byte[_buf.Length] : new byte[_buf.Length];
+        for (int k = 0; k < text.Length; k++)
         {
-            return Tk.Int;
+            text[k] = (byte)_buf[k];
         }
-        if (NumberParser.TryParseFloat(text, out d))
+        if (LuaNumber.TryParseNumber(text, out i, out d, out bool isFloat))
         {
-            return Tk.Flt;
+            return isFloat ? Tk.Flt : Tk.Int;
         }
         throw LexError("malformed number", Tk.Flt);
     }
@@ -612,252 +614,5 @@ internal sealed class Lexer
         }
         SaveAndNext();
         return _buf.ToString(1, _buf.Length - 2);
-    }
-}
-
-/// <summary>Lua's string-to-number rules for numerals (luaO_str2num without the surrounding spaces).</summary>
-internal static class NumberParser
-{
-    private static bool IsDigit(char c) => c >= '0' && c <= '9';
-    private static bool IsXDigit(char c) => IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    private static int HexValue(char c) => IsDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
-
-    /// <summary>Decimal integers that overflow fail (they become floats); hex integers wrap around.</summary>
-    public static bool TryParseInteger(string s, out long value)
-    {
-        value = 0;
-        int p = 0;
-        bool neg = false;
-        if (p < s.Length && (s[p] == '-' || s[p] == '+'))
-        {
-            neg = s[p] == '-';
-            p++;
-        }
-        ulong a = 0;
-        bool empty = true;
-        if (p + 1 < s.Length && s[p] == '0' && (s[p + 1] == 'x' || s[p + 1] == 'X'))
-        {
-            p += 2;
-            for (; p < s.Length && IsXDigit(s[p]); p++)
-            {
-                a = a * 16 + (ulong)HexValue(s[p]);
-                empty = false;
-            }
-        }
-        else
-        {
-            const ulong maxBy10 = long.MaxValue / 10;
-            const int maxLastD = (int)(long.MaxValue % 10);
-            for (; p < s.Length && IsDigit(s[p]); p++)
-            {
-                int d = s[p] - '0';
-                if (a >= maxBy10 && (a > maxBy10 || d > maxLastD + (neg ? 1 : 0)))
-                {
-                    return false; // overflow: not accepted as an integer
-                }
-                a = a * 10 + (ulong)d;
-                empty = false;
-            }
-        }
-        if (empty || p != s.Length)
-        {
-            return false;
-        }
-        value = neg ? (long)(0 - a) : (long)a;
-        return true;
-    }
-
-    public static bool TryParseFloat(string s, out double value)
-    {
-        value = 0;
-        if (s.Contains('n', StringComparison.Ordinal) || s.Contains('N', StringComparison.Ordinal))
-        {
-            return false; // reject 'inf' and 'nan'
-        }
-        int p = 0;
-        bool neg = false;
-        if (p < s.Length && (s[p] == '-' || s[p] == '+'))
-        {
-            neg = s[p] == '-';
-            p++;
-        }
-        if (p + 1 < s.Length && s[p] == '0' && (s[p + 1] == 'x' || s[p + 1] == 'X'))
-        {
-            if (!TryParseHexFloat(s, p + 2, out value))
-            {
-                return false;
-            }
-            if (neg)
-            {
-                value = -value;
-            }
-            return true;
-        }
-        // validate: digits [. digits] [(e|E) [sign] digits], at least one mantissa digit
-        int q = p;
-        int digits = 0;
-        while (q < s.Length && IsDigit(s[q]))
-        {
-            q++;
-            digits++;
-        }
-        if (q < s.Length && s[q] == '.')
-        {
-            q++;
-            while (q < s.Length && IsDigit(s[q]))
-            {
-                q++;
-                digits++;
-            }
-        }
-        if (digits == 0)
-        {
-            return false;
-        }
-        if (q < s.Length && (s[q] == 'e' || s[q] == 'E'))
-        {
-            q++;
-            if (q < s.Length && (s[q] == '+' || s[q] == '-'))
-            {
-                q++;
-            }
-            int ed = 0;
-            while (q < s.Length && IsDigit(s[q]))
-            {
-                q++;
-                ed++;
-            }
-            if (ed == 0)
-            {
-                return false;
-            }
-        }
-        if (q != s.Length)
-        {
-            return false;
-        }
-        value = double.Parse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-            CultureInfo.InvariantCulture);
-        return true;
-    }
-
-    private static bool TryParseHexFloat(string s, int p, out double value)
-    {
-        value = 0;
-        ulong mant = 0;
-        bool sticky = false;
-        int exp = 0; // binary exponent adjustment
-        int digits = 0;
-        bool dot = false;
-        for (; p < s.Length; p++)
-        {
-            char c = s[p];
-            if (c == '.')
-            {
-                if (dot)
-                {
-                    return false;
-                }
-                dot = true;
-                continue;
-            }
-            if (!IsXDigit(c))
-            {
-                break;
-            }
-            digits++;
-            int d = HexValue(c);
-            if (mant >> 60 == 0)
-            {
-                mant = (mant << 4) | (uint)d;
-                if (dot)
-                {
-                    exp -= 4;
-                }
-            }
-            else
-            {
-                if (d != 0)
-                {
-                    sticky = true;
-                }
-                if (!dot)
-                {
-                    exp += 4;
-                }
-            }
-        }
-        if (digits == 0)
-        {
-            return false;
-        }
-        if (p < s.Length && (s[p] == 'p' || s[p] == 'P'))
-        {
-            p++;
-            bool eneg = false;
-            if (p < s.Length && (s[p] == '+' || s[p] == '-'))
-            {
-                eneg = s[p] == '-';
-                p++;
-            }
-            int ed = 0;
-            long e = 0;
-            for (; p < s.Length && IsDigit(s[p]); p++)
-            {
-                ed++;
-                if (e < 100000000)
-                {
-                    e = e * 10 + (s[p] - '0');
-                }
-            }
-            if (ed == 0)
-            {
-                return false;
-            }
-            exp += (int)(eneg ? -e : e);
-        }
-        if (p != s.Length)
-        {
-            return false;
-        }
-        value = Compose(mant, sticky, exp);
-        return true;
-    }
-
-    /// <summary>mant * 2^exp correctly rounded (ties to even), sticky = nonzero bits below mant.</summary>
-    private static double Compose(ulong mant, bool sticky, int exp)
-    {
-        if (mant == 0)
-        {
-            return 0.0;
-        }
-        int n = 64 - System.Numerics.BitOperations.LeadingZeroCount(mant);
-        long msb = (long)exp + n - 1;
-        if (msb > 1100)
-        {
-            return double.PositiveInfinity;
-        }
-        if (msb < -1100)
-        {
-            return 0.0;
-        }
-        int keep = msb >= -1022 ? 53 : 53 - (int)(-1022 - msb);
-        if (keep < 0)
-        {
-            return 0.0;
-        }
-        int shift = n - keep;
-        if (shift > 0)
-        {
-            ulong rem = shift >= 64 ? mant : mant & ((1UL << shift) - 1);
-            ulong half = 1UL << (shift - 1);
-            mant = shift >= 64 ? 0 : mant >> shift;
-            exp += shift;
-            if (rem > half || (rem == half && (sticky || (mant & 1) != 0)))
-            {
-                mant++;
-            }
-        }
-        return Math.ScaleB(mant, exp);
     }
 }
