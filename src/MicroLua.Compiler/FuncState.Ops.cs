@@ -1,3 +1,4 @@
+using MicroLua.Values;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 
@@ -17,7 +18,7 @@ internal sealed partial class FuncState
             case UnOpr.BNot:
                 {
                     ExpDesc zero = ExpDesc.Int(0);
-                    if (ConstFolding(op == UnOpr.Minus ? ArithOp.Unm : ArithOp.BNot, ref e, in zero))
+                    if (ConstFolding(op == UnOpr.Minus ? TM.Unm : TM.BNot, ref e, in zero))
                     {
                         break;
                     }
@@ -84,7 +85,7 @@ internal sealed partial class FuncState
     public void Posfix(BinOpr opr, ref ExpDesc e1, ref ExpDesc e2, int line)
     {
         DischargeVars(ref e2);
-        if (opr <= BinOpr.Shr && ConstFolding((ArithOp)opr, ref e1, in e2))
+        if (opr <= BinOpr.Shr && ConstFolding((TM)((int)TM.Add + (int)opr), ref e1, in e2))
         {
             return;
         }
@@ -342,143 +343,62 @@ internal sealed partial class FuncState
 
     // ---------------------------------------------------------------- constant folding
 
-    private enum ArithOp
-    {
-        Add, Sub, Mul, Mod, Pow, Div, IDiv, BAnd, BOr, BXor, Shl, Shr, Unm, BNot,
-    }
-
     /// <summary>
-    /// Folds an operation on two numeric constants, as Lua does: never division or modulo by
-    /// zero, never a bitwise operation on a non-integral value, never a NaN or zero float result.
+    /// Folds an operation on two numeric constants (the second is 0 for a unary one), as Lua
+    /// does, with the VM's own arithmetic (LuaArith): never division or modulo by zero, never
+    /// a bitwise operation on a non-integral value, never a NaN or zero float result.
     /// </summary>
-    private static bool ConstFolding(ArithOp op, ref ExpDesc e1, in ExpDesc e2)
+    private static bool ConstFolding(TM op, ref ExpDesc e1, in ExpDesc e2)
     {
         if (!ToNumeral(e1) || !ToNumeral(e2))
         {
             return false;
         }
-        bool i1 = e1.Kind == ExpKind.KInt, i2 = e2.Kind == ExpKind.KInt;
-        double d1 = i1 ? e1.IVal : e1.NVal, d2 = i2 ? e2.IVal : e2.NVal;
+        Value a = e1.Kind == ExpKind.KInt ? Value.Integer(e1.IVal) : Value.Float(e1.NVal);
+        Value b = e2.Kind == ExpKind.KInt ? Value.Integer(e2.IVal) : Value.Float(e2.NVal);
+        Value r;
         switch (op)
         {
-            case ArithOp.BAnd:
-            case ArithOp.BOr:
-            case ArithOp.BXor:
-            case ArithOp.Shl:
-            case ArithOp.Shr:
-            case ArithOp.BNot:
-                {
-                    long a = e1.IVal, b = e2.IVal;
-                    if ((!i1 && !FloatToInteger(e1.NVal, out a)) || (!i2 && !FloatToInteger(e2.NVal, out b)))
-                    {
-                        return false;
-                    }
-                    long r = op switch
-                    {
-                        ArithOp.BAnd => a & b,
-                        ArithOp.BOr => a | b,
-                        ArithOp.BXor => a ^ b,
-                        ArithOp.Shl => ShiftLeft(a, b),
-                        ArithOp.Shr => ShiftLeft(a, unchecked(0 - b)),
-                        _ => ~a,
-                    };
-                    SetInt(ref e1, r);
-                    return true;
-                }
-            case ArithOp.Div:
-            case ArithOp.IDiv:
-            case ArithOp.Mod:
-                if (d2 == 0)
+            case TM.BAnd or TM.BOr or TM.BXor or TM.Shl or TM.Shr or TM.BNot:
+                if (!ToIntegerStrict(a, out long x) || !ToIntegerStrict(b, out long y))
                 {
                     return false;
                 }
+                r = Value.Integer(LuaArith.Bitwise(op, x, y));
+                break;
+            case TM.Unm:
+                r = a.Tag == Tag.Integer ? Value.Integer(unchecked(0 - a.I)) : Value.Float(-a.D);
+                break;
+            default:
+                if (op is TM.Div or TM.IDiv or TM.Mod && (b.Tag == Tag.Integer ? b.I == 0 : b.D == 0))
+                {
+                    return false;
+                }
+                r = LuaArith.Arith((ArithOp)(op - TM.Add), a, b);
                 break;
         }
-        if (i1 && i2 && op is not (ArithOp.Div or ArithOp.Pow))
+        if (r.Tag == Tag.Integer)
         {
-            long a = e1.IVal, b = e2.IVal;
-            long r = op switch
-            {
-                ArithOp.Add => unchecked(a + b),
-                ArithOp.Sub => unchecked(a - b),
-                ArithOp.Mul => unchecked(a * b),
-                ArithOp.Mod => IntMod(a, b),
-                ArithOp.IDiv => IntDiv(a, b),
-                _ => unchecked(0 - a), // Unm
-            };
-            SetInt(ref e1, r);
+            e1.Kind = ExpKind.KInt;
+            e1.IVal = r.I;
             return true;
         }
-        double n = op switch
-        {
-            ArithOp.Add => d1 + d2,
-            ArithOp.Sub => d1 - d2,
-            ArithOp.Mul => d1 * d2,
-            ArithOp.Div => d1 / d2,
-            ArithOp.Pow => d2 == 2 ? d1 * d1 : Math.Pow(d1, d2),
-            ArithOp.IDiv => Math.Floor(d1 / d2),
-            ArithOp.Mod => FloatMod(d1, d2),
-            _ => -d1, // Unm
-        };
-        if (double.IsNaN(n) || n == 0)
+        if (double.IsNaN(r.D) || r.D == 0)
         {
             return false;
         }
         e1.Kind = ExpKind.KFlt;
-        e1.NVal = n;
+        e1.NVal = r.D;
         return true;
     }
 
-    private static void SetInt(ref ExpDesc e, long v)
+    private static bool ToIntegerStrict(in Value v, out long i)
     {
-        e.Kind = ExpKind.KInt;
-        e.IVal = v;
-    }
-
-    public static long ShiftLeft(long x, long y)
-    {
-        if (y < 0)
+        if (v.Tag == Tag.Integer)
         {
-            return y <= -64 ? 0 : (long)((ulong)x >> (int)-y);
+            i = v.I;
+            return true;
         }
-        return y >= 64 ? 0 : (long)((ulong)x << (int)y);
-    }
-
-    public static long IntMod(long m, long n)
-    {
-        if (n == -1)
-        {
-            return 0;
-        }
-        long r = m % n;
-        if (r != 0 && (r ^ n) < 0)
-        {
-            r += n;
-        }
-        return r;
-    }
-
-    public static long IntDiv(long m, long n)
-    {
-        if (n == -1)
-        {
-            return unchecked(0 - m);
-        }
-        long q = m / n;
-        if ((m ^ n) < 0 && m % n != 0)
-        {
-            q -= 1;
-        }
-        return q;
-    }
-
-    public static double FloatMod(double a, double b)
-    {
-        double m = a % b; // C fmod
-        if (m > 0 ? b < 0 : (m < 0 && b > 0))
-        {
-            m += b;
-        }
-        return m;
+        return LuaNumber.FloatToInteger(v.D, out i);
     }
 }

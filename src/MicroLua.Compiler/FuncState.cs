@@ -1,5 +1,6 @@
 using System.Text;
 using MicroLua.Bytecode;
+using MicroLua.Values;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 
@@ -338,7 +339,7 @@ internal sealed partial class FuncState
 
     private void Float(int reg, double f)
     {
-        if (FloatToInteger(f, out long fi) && FitsBx(fi))
+        if (LuaNumber.FloatToInteger(f, out long fi) && FitsBx(fi))
         {
             EmitAsBx(OpCode.LoadF, reg, (int)fi);
         }
@@ -357,22 +358,6 @@ internal sealed partial class FuncState
         int p = EmitABx(OpCode.LoadKX, reg, 0);
         EmitExtraArg(k);
         return p;
-    }
-
-    /// <summary>Exact float-to-integer conversion (Lua's F2Ieq mode).</summary>
-    public static bool FloatToInteger(double d, out long i)
-    {
-        i = 0;
-        if (Math.Floor(d) != d)
-        {
-            return false;
-        }
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
-        {
-            i = (long)d;
-            return true;
-        }
-        return false;
     }
 
     public void Nil(int from, int n)
@@ -828,7 +813,7 @@ internal sealed partial class FuncState
         {
             i = e.IVal;
         }
-        else if (e.Kind == ExpKind.KFlt && FloatToInteger(e.NVal, out i))
+        else if (e.Kind == ExpKind.KFlt && LuaNumber.FloatToInteger(e.NVal, out i))
         {
             isFloat = true;
         }
