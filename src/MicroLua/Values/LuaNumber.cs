@@ -579,21 +579,37 @@ internal static class LuaNumber
         return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
     }
 
+    /// <summary>The index after leading whitespace and an optional sign (Lua's l_str2int prologue).</summary>
+    private static int SkipSpaceAndSign(ReadOnlySpan<byte> s, out bool negative)
+    {
+        int p = 0;
+        while (p < s.Length && IsSpace(s[p]))
+        {
+            p++;
+        }
+        negative = p < s.Length && s[p] == '-';
+        if (p < s.Length && (s[p] == '-' || s[p] == '+'))
+        {
+            p++;
+        }
+        return p;
+    }
+
+    /// <summary>True if only whitespace follows index <paramref name="p"/>.</summary>
+    private static bool OnlySpaceFrom(ReadOnlySpan<byte> s, int p)
+    {
+        while (p < s.Length && IsSpace(s[p]))
+        {
+            p++;
+        }
+        return p == s.Length;
+    }
+
     private static bool TryParseIntegerLiteral(ReadOnlySpan<byte> s, out long value)
     {
         value = 0;
-        int p = 0;
         int n = s.Length;
-        while (p < n && IsSpace(s[p]))
-        {
-            p++;
-        }
-        bool neg = false;
-        if (p < n && (s[p] == '-' || s[p] == '+'))
-        {
-            neg = s[p] == '-';
-            p++;
-        }
+        int p = SkipSpaceAndSign(s, out bool neg);
         ulong a = 0;
         bool any = false;
         if (p + 1 < n && s[p] == '0' && (s[p + 1] | 0x20) == 'x')
@@ -627,11 +643,7 @@ internal static class LuaNumber
                 p++;
             }
         }
-        while (p < n && IsSpace(s[p]))
-        {
-            p++;
-        }
-        if (!any || p != n)
+        if (!any || !OnlySpaceFrom(s, p))
         {
             return false;
         }
@@ -858,18 +870,8 @@ internal static class LuaNumber
     public static bool TryParseInteger(ReadOnlySpan<byte> s, int radix, out long value)
     {
         value = 0;
-        int p = 0;
         int n = s.Length;
-        while (p < n && IsSpace(s[p]))
-        {
-            p++;
-        }
-        bool neg = false;
-        if (p < n && (s[p] == '-' || s[p] == '+'))
-        {
-            neg = s[p] == '-';
-            p++;
-        }
+        int p = SkipSpaceAndSign(s, out bool neg);
         ulong a = 0;
         bool any = false;
         while (p < n)
@@ -896,11 +898,7 @@ internal static class LuaNumber
             any = true;
             p++;
         }
-        while (p < n && IsSpace(s[p]))
-        {
-            p++;
-        }
-        if (!any || p != n)
+        if (!any || !OnlySpaceFrom(s, p))
         {
             return false;
         }
