@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;
@@ -48,7 +47,7 @@ public sealed unsafe partial class LuaState : IDisposable
     private LuaState(LuaOptions options, Heap heap)
     {
         Options = options;
-        uint seed = options.HashSeed ?? (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        uint seed = options.HashSeed ?? (uint)Random.Shared.Next(int.MinValue, int.MaxValue); // not RandomNumberGenerator: it loads OpenSSL at every start
         _g = new LuaGlobal(heap, seed, gcStress: false)
         {
             GcPause = options.GcPause,

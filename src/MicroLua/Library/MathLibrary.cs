@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using MicroLua.Values;
 using MicroLua.Vm;
 
@@ -272,8 +271,9 @@ internal static class MathLibrary
 
     private static (long, long) RandomSeedPair()
     {
-        Span<byte> b = stackalloc byte[16];
-        RandomNumberGenerator.Fill(b);
-        return (BitConverter.ToInt64(b), BitConverter.ToInt64(b[8..]));
+        // Lua seeds from the time and an address; .NET's shared generator is seeded from the
+        // system's random bytes without the cryptography stack (RandomNumberGenerator loads
+        // OpenSSL: about 4 ms of every start).
+        return (System.Random.Shared.NextInt64(long.MinValue, long.MaxValue), System.Random.Shared.NextInt64(long.MinValue, long.MaxValue));
     }
 }
