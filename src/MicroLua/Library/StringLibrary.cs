@@ -110,9 +110,32 @@ internal static unsafe partial class StringLibrary
         return c.Return(c.G.StringSpan(sv).Slice((int)i - 1, (int)(j - i + 1)));
     }
 
-    private static int Upper(ref CallContext c) => MapBytes(ref c, static b => b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b);
+    private static int Upper(ref CallContext c) => MapCase(ref c, static (src, dst) =>
+    {
+        for (int i = 0; i < src.Length; i++)
+        {
+            byte b = src[i];
+            dst[i] = b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;
+        }
+    });
 
-    private static int Lower(ref CallContext c) => MapBytes(ref c, static b => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b);
+    private static int Lower(ref CallContext c) => MapCase(ref c, static (src, dst) =>
+    {
+        for (int i = 0; i < src.Length; i++)
+        {
+            byte b = src[i];
+            dst[i] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+        }
+    });
+
+    /// <summary>string.upper/lower: the C locale's case mapping, byte by byte, into the new string itself.</summary>
+    private static int MapCase(ref CallContext c, SpanAction map)
+    {
+        Value s = c.CheckStringValue(1);
+        int n = c.G.StringSpan(s).Length;
+        c.ChargeByteLoop(n);
+        return c.Return(NewStringFrom(c.G, s, n, map));
+    }
 
     private static int Reverse(ref CallContext c)
     {
@@ -125,21 +148,6 @@ internal static unsafe partial class StringLibrary
             dst.Reverse();
         });
         return c.Return(r);
-    }
-
-    private static int MapBytes(ref CallContext c, Func<byte, byte> map)
-    {
-        Value s = c.CheckStringValue(1);
-        int n = c.G.StringSpan(s).Length;
-        c.ChargeByteLoop(n);
-        byte[] buf = new byte[n];
-        ReadOnlySpan<byte> src = c.G.StringSpan(s);
-        for (int i = 0; i < n; i++)
-        {
-            buf[i] = map(src[i]);
-        }
-
-        return c.Return(buf);
     }
 
     /// <summary>Builds a new string of <paramref name="length"/> bytes from <paramref name="source"/> (kept anchored meanwhile).</summary>
@@ -189,18 +197,11 @@ internal static unsafe partial class StringLibrary
         long total = (ls * n) + (lsep * (n - 1));
         c.ChargeBytes(total + n); // the bytes, each piece copied counted as one byte more
         int len = (int)total;
-        uint r = 0;
-        byte[]? small = null;
-        if (len <= LuaLimits.MaxShortStringLength)
-        {
-            small = new byte[len];
-        }
-        else
-        {
-            r = c.G.NewLongString(len);
-        }
-
-        Span<byte> dst = small ?? new Span<byte>(StringObj.Data((StringObj*)c.G.Heap.Ptr(r)), len);
+        bool small = len <= LuaLimits.MaxShortStringLength;
+        uint r = small ? 0 : c.G.NewLongString(len);
+        Span<byte> dst = small
+            ? stackalloc byte[LuaLimits.MaxShortStringLength]
+            : new Span<byte>(StringObj.Data((StringObj*)c.G.Heap.Ptr(r)), len);
         ReadOnlySpan<byte> src = c.G.StringSpan(c.Arg(1));
         ReadOnlySpan<byte> sp = sep.IsNil ? default : c.G.StringSpan(c.Arg(3));
         int pos = 0;
@@ -215,7 +216,7 @@ internal static unsafe partial class StringLibrary
             }
         }
 
-        return small != null ? c.Return(small) : c.Return(Value.Object(Tag.LongString, r));
+        return small ? c.Return((ReadOnlySpan<byte>)dst[..len]) : c.Return(Value.Object(Tag.LongString, r));
     }
 
     private static int Byte(ref CallContext c)
@@ -248,7 +249,8 @@ internal static unsafe partial class StringLibrary
     {
         int n = c.ArgCount;
         c.ChargeWork(n);
-        byte[] buf = new byte[n];
+        const int onStack = 256; // characters built without a managed buffer
+        Span<byte> buf = n <= onStack ? stackalloc byte[onStack] : new byte[n];
         for (int i = 1; i <= n; i++)
         {
             long v = c.CheckInteger(i);
@@ -260,7 +262,7 @@ internal static unsafe partial class StringLibrary
             buf[i - 1] = (byte)v;
         }
 
-        return c.Return(buf);
+        return c.Return((ReadOnlySpan<byte>)buf[..n]);
     }
 
     /// <summary>

@@ -106,16 +106,19 @@ internal static class Utf8Library
         _ => 0x4000000,
     };
 
-    /// <summary>Appends the (extended) UTF-8 form of <paramref name="x"/>, up to six bytes.</summary>
-    private static void Encode(List<byte> buffer, long x)
+    /// <summary>Longest encoding of one code point up to 0x7FFFFFFF (Lua 5.4's extended UTF-8).</summary>
+    private const int MaxEncodedLength = 6;
+
+    /// <summary>Writes the (extended) UTF-8 form of <paramref name="x"/>, up to six bytes, at the start of <paramref name="dst"/>; returns its length.</summary>
+    private static int Encode(Span<byte> dst, long x)
     {
         if (x < 0x80)
         {
-            buffer.Add((byte)x);
-            return;
+            dst[0] = (byte)x;
+            return 1;
         }
 
-        Span<byte> tail = stackalloc byte[6];
+        Span<byte> tail = stackalloc byte[MaxEncodedLength];
         int n = 0;
         long firstMax = 0x3F; // payload that still fits in the lead byte
         do
@@ -126,18 +129,22 @@ internal static class Utf8Library
         }
         while (x > firstMax);
 
-        buffer.Add((byte)((~firstMax << 1) | x)); // lead: n + 1 one bits, then the payload
+        dst[0] = (byte)((~firstMax << 1) | x); // lead: n + 1 one bits, then the payload
         for (int k = n - 1; k >= 0; k--)
         {
-            buffer.Add(tail[k]);
+            dst[n - k] = tail[k];
         }
+
+        return n + 1;
     }
 
     private static int Char(ref CallContext c)
     {
         int n = c.ArgCount;
         c.ChargeWork(n); // the characters encoded
-        var buffer = new List<byte>(n * 2);
+        const int onStack = 64; // code points encoded without a managed buffer
+        Span<byte> buffer = n <= onStack ? stackalloc byte[onStack * MaxEncodedLength] : new byte[(long)n * MaxEncodedLength];
+        int length = 0;
         for (int i = 1; i <= n; i++)
         {
             long code = c.CheckInteger(i);
@@ -146,10 +153,10 @@ internal static class Utf8Library
                 throw c.ArgError(i, "value out of range");
             }
 
-            Encode(buffer, code);
+            length += Encode(buffer[length..], code);
         }
 
-        return c.Return(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buffer));
+        return c.Return((ReadOnlySpan<byte>)buffer[..length]);
     }
 
     private static int Len(ref CallContext c)
