@@ -119,4 +119,42 @@ internal sealed unsafe partial class Interpreter
         G.WriteBarrier(t, *v);
         return true;
     }
+
+    /// <summary>
+    /// The common slow path of a read, kept out of the general <see cref="FinishGet"/>:
+    /// <paramref name="key"/> is absent from table <paramref name="t"/>, and the chain of
+    /// table-valued <c>__index</c> fields (a class and its bases) is followed as Lua's
+    /// luaV_finishget does, each metatable's absence flags answering first. True with the
+    /// result in <paramref name="dst"/>; false when a step needs the general path (an
+    /// <c>__index</c> function, a non-table, a chain too long, whose error it raises).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryIndexChain(uint t, in Value key, Value* dst)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            uint mt = At<TableObj>(t)->Metatable;
+            Value tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
+            if (tm.IsNil)
+            {
+                *dst = default; // absent and no __index: nil
+                return true;
+            }
+
+            if (tm.Tag != Tag.Table)
+            {
+                return false;
+            }
+
+            t = tm.R;
+            Value* slot = key.Tag == Tag.ShortString ? LuaTable.FindShortString(G, t, key.R) : LuaTable.Find(G, t, key);
+            if (slot != null && !slot->IsNil)
+            {
+                *dst = *slot;
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

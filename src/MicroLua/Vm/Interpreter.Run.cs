@@ -287,7 +287,7 @@ internal sealed unsafe partial class Interpreter
                     Value* key = K(i) ? k + C(i) : @base + C(i);
                     Value self = *rb;
                     ra[1] = self;
-                    if (self.Tag == Tag.Table && key->Tag == Tag.ShortString && TryLoad(LuaTable.FindShortString(G, self.R, key->R), ra))
+                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortString(G, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
                     {
                         continue;
                     }
@@ -1030,6 +1030,11 @@ internal sealed unsafe partial class Interpreter
             // The slow paths of the table accesses, out of their cases: metamethods, the
             // __index/__newindex chains, a key that is not there yet.
         finishGet:
+            if (gt.Tag == Tag.Table && TryIndexChain(gt.R, gk, ra))
+            {
+                continue; // found along table-valued __index fields (methods of a class)
+            }
+
             frames[fi].Pc = pc;
             if (FinishGet(co, gt, gk, A(i)))
             {
