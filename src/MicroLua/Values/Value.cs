@@ -46,8 +46,18 @@ internal struct Value
     [FieldOffset(8)] public Tag Tag;
 
     public static Value Nil => default;
-    public static Value False => new() { Tag = Tag.False };
-    public static Value True => new() { Tag = Tag.True };
+    public static Value False
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new() { Tag = Tag.False };
+    }
+
+    public static Value True
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new() { Tag = Tag.True };
+    }
+
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Value Integer(long i) => new() { I = i, Tag = Tag.Integer };
@@ -68,12 +78,32 @@ internal struct Value
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Value LightUserdata(nint p) => new() { I = p, Tag = Tag.LightUserdata };
 
-    public readonly bool IsNil => Tag == Tag.Nil;
-    public readonly bool IsFalsy => Tag <= Tag.False;
+    public readonly bool IsNil
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Tag == Tag.Nil;
+    }
+
+    public readonly bool IsFalsy
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Tag <= Tag.False;
+    }
+
     public readonly bool IsInteger => Tag == Tag.Integer;
     public readonly bool IsFloat => Tag == Tag.Float;
-    public readonly bool IsNumber => Tag is Tag.Integer or Tag.Float;
-    public readonly bool IsString => Tag is Tag.ShortString or Tag.LongString;
+    public readonly bool IsNumber
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Tag is Tag.Integer or Tag.Float;
+    }
+
+    public readonly bool IsString
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Tag is Tag.ShortString or Tag.LongString;
+    }
+
     public readonly bool IsTable => Tag == Tag.Table;
     public readonly bool IsFunction => Tag is Tag.LuaClosure or Tag.HostFunction or Tag.HostClosure;
 

@@ -65,7 +65,7 @@ internal sealed unsafe partial class Interpreter
         CallFrame[] frames = co.Frames;
         if (typeof(THook) == typeof(Hooked) && frames[fi].Pc == 0)
         {
-            var ncl = (LuaClosureObj*)(_hb + ((nuint)frames[fi].Closure << 3));
+            LuaClosureObj* ncl = At<LuaClosureObj>(frames[fi].Closure);
             if (Proto(ncl->Proto)->IsVararg == 0)
             {
                 HookLuaCall(co, fi); // a vararg function's call event comes after VARARGPREP
@@ -73,7 +73,7 @@ internal sealed unsafe partial class Interpreter
             }
         }
 
-        var cl = (LuaClosureObj*)(_hb + ((nuint)frames[fi].Closure << 3));
+        LuaClosureObj* cl = At<LuaClosureObj>(frames[fi].Closure);
         ProtoObj* p = Proto(cl->Proto);
         uint* code = Code(p);
         Value* k = Constants(p);
@@ -81,6 +81,8 @@ internal sealed unsafe partial class Interpreter
         Value* @base = stack + frames[fi].Base;
         int pc = frames[fi].Pc;
 
+        bool cond; // a test's outcome, for the shared conditional jump at condJump
+        Value gt, gk, gv; // table, key and value of an access that leaves its fast path (finishGet, finishSet)
         while (true)
         {
             uint i = code[pc++];
@@ -89,11 +91,10 @@ internal sealed unsafe partial class Interpreter
             {
                 frames[fi].Pc = pc;
                 TraceExec(co, p, pc - 1);
-                frames = co.Frames; // the hook may have grown the frame array or the stack
-                stack = StackOf(co);
-                @base = stack + frames[fi].Base;
+                Reload(co, fi, out frames, out stack, out @base); // the hook may have grown the frame array or the stack
             }
 
+            CheckOperands(p, cl, i);
             Value* ra = @base + A(i);
             switch (Op(i))
             {
@@ -138,9 +139,8 @@ internal sealed unsafe partial class Interpreter
                     continue;
                 case OpCode.SetUpval:
                 {
-                    uint u = LuaClosureObj.Upvals(cl)[B(i)];
-                    *(Value*)(_hb + ((nuint)((UpValueObj*)(_hb + ((nuint)u << 3)))->V << 3)) = *ra;
-                    G.WriteBarrier(u, *ra);
+                    *UpvalPtr(cl, B(i)) = *ra;
+                    G.WriteBarrier(LuaClosureObj.Upvals(cl)[B(i)], *ra);
                     continue;
                 }
 
@@ -148,103 +148,55 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = UpvalPtr(cl, B(i));
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table)
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, t->R, key->R), ra))
                     {
-                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *ra = *slot;
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishGet(co, *t, *key, A(i)))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *t;
+                    gk = *key;
+                    goto finishGet;
                 }
 
                 case OpCode.GetTable:
                 {
                     Value* t = @base + B(i);
                     Value* key = @base + C(i);
-                    if (t->Tag == Tag.Table)
+                    if (t->Tag == Tag.Table && TryLoad(key->Tag == Tag.Integer ? LuaTable.FindInt(G, t->R, key->I) : LuaTable.Find(G, t->R, *key), ra))
                     {
-                        Value* slot = key->Tag == Tag.Integer ? LuaTable.FindInt(G, t->R, key->I) : LuaTable.Find(G, t->R, *key);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *ra = *slot;
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishGet(co, *t, *key, A(i)))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *t;
+                    gk = *key;
+                    goto finishGet;
                 }
 
                 case OpCode.GetI:
                 {
                     Value* t = @base + B(i);
-                    if (t->Tag == Tag.Table)
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindInt(G, t->R, C(i)), ra))
                     {
-                        Value* slot = LuaTable.FindInt(G, t->R, C(i));
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *ra = *slot;
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishGet(co, *t, Value.Integer(C(i)), A(i)))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *t;
+                    gk = Value.Integer(C(i));
+                    goto finishGet;
                 }
 
                 case OpCode.GetField:
                 {
                     Value* t = @base + B(i);
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table)
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, t->R, key->R), ra))
                     {
-                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *ra = *slot;
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishGet(co, *t, *key, A(i)))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *t;
+                    gk = *key;
+                    goto finishGet;
                 }
 
                 case OpCode.SetTabUp:
@@ -252,107 +204,59 @@ internal sealed unsafe partial class Interpreter
                     Value* t = UpvalPtr(cl, A(i));
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (t->Tag == Tag.Table)
+                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, t->R, key->R), t->R, rc))
                     {
-                        Value* slot = LuaTable.FindShortString(G, t->R, key->R);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *slot = *rc;
-                            G.WriteBarrier(t->R, *rc);
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishSet(co, *t, *key, *rc))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *t;
+                    gk = *key;
+                    gv = *rc;
+                    goto finishSet;
                 }
 
                 case OpCode.SetTable:
                 {
                     Value* key = @base + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table)
+                    if (ra->Tag == Tag.Table && TryStore(key->Tag == Tag.Integer ? LuaTable.FindInt(G, ra->R, key->I) : LuaTable.Find(G, ra->R, *key), ra->R, rc))
                     {
-                        Value* slot = key->Tag == Tag.Integer ? LuaTable.FindInt(G, ra->R, key->I) : LuaTable.Find(G, ra->R, *key);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *slot = *rc;
-                            G.WriteBarrier(ra->R, *rc);
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishSet(co, *ra, *key, *rc))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *ra;
+                    gk = *key;
+                    gv = *rc;
+                    goto finishSet;
                 }
 
                 case OpCode.SetI:
                 {
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table)
+                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindInt(G, ra->R, B(i)), ra->R, rc))
                     {
-                        Value* slot = LuaTable.FindInt(G, ra->R, B(i));
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *slot = *rc;
-                            G.WriteBarrier(ra->R, *rc);
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishSet(co, *ra, Value.Integer(B(i)), *rc))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *ra;
+                    gk = Value.Integer(B(i));
+                    gv = *rc;
+                    goto finishSet;
                 }
 
                 case OpCode.SetField:
                 {
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table)
+                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, ra->R, key->R), ra->R, rc))
                     {
-                        Value* slot = LuaTable.FindShortString(G, ra->R, key->R);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *slot = *rc;
-                            G.WriteBarrier(ra->R, *rc);
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishSet(co, *ra, *key, *rc))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = *ra;
+                    gk = *key;
+                    gv = *rc;
+                    goto finishSet;
                 }
 
                 case OpCode.NewTable:
@@ -374,10 +278,7 @@ internal sealed unsafe partial class Interpreter
                     uint t = LuaTable.New(G, c, b);
                     @base[A(i)] = Value.Object(Tag.Table, t);
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
-                    frames = co.Frames; // a finalizer may have run Lua code
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Self:
@@ -386,26 +287,14 @@ internal sealed unsafe partial class Interpreter
                     Value* key = K(i) ? k + C(i) : @base + C(i);
                     Value self = *rb;
                     ra[1] = self;
-                    if (self.Tag == Tag.Table && key->Tag == Tag.ShortString)
+                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortString(G, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
                     {
-                        Value* slot = LuaTable.FindShortString(G, self.R, key->R);
-                        if (slot != null && !slot->IsNil)
-                        {
-                            *ra = *slot;
-                            continue;
-                        }
+                        continue;
                     }
 
-                    frames[fi].Pc = pc;
-                    if (FinishGet(co, self, *key, A(i)))
-                    {
-                        goto newFrame;
-                    }
-
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    gt = self;
+                    gk = *key;
+                    goto finishGet;
                 }
 
                 case OpCode.AddI:
@@ -426,144 +315,56 @@ internal sealed unsafe partial class Interpreter
                     continue;
                 }
 
+                // The arithmetic and bitwise families: one generic fast path each
+                // (Interpreter.Operators.cs), one call for the register and the constant form
+                // (a call site fewer per operator keeps the loop under the JIT's limit of locals
+                // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
-                {
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I + kc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && kc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) + LuaConvert.ToDouble(*kc));
-                        pc++;
-                    }
-
+                case OpCode.Add:
+                    pc += Arith<AddOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
                     continue;
-                }
-
                 case OpCode.SubK:
-                {
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I - kc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && kc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) - LuaConvert.ToDouble(*kc));
-                        pc++;
-                    }
-
+                case OpCode.Sub:
+                    pc += Arith<SubOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
                     continue;
-                }
-
                 case OpCode.MulK:
-                {
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I * kc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && kc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) * LuaConvert.ToDouble(*kc));
-                        pc++;
-                    }
-
+                case OpCode.Mul:
+                    pc += Arith<MulOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
                     continue;
-                }
-
                 case OpCode.ModK:
-                {
-                    // Integer modulo by a positive constant: the common case needs no sign fix-up call.
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer && kc->I > 0)
-                    {
-                        long r = rb->I % kc->I;
-                        *ra = Value.Integer(r < 0 ? r + kc->I : r);
-                        pc++;
-                        continue;
-                    }
-
-                    if (ArithFast(Op(i) - OpCode.AddK, rb, kc, ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
+                case OpCode.Mod:
+                    pc += Arith<ModOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
                     continue;
-                }
-
-                case OpCode.DivK:
-                {
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->IsNumber && kc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) / LuaConvert.ToDouble(*kc));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.IDivK:
-                {
-                    Value* rb = @base + B(i);
-                    Value* kc = k + C(i);
-                    if (rb->Tag == Tag.Integer && kc->Tag == Tag.Integer && kc->I > 0)
-                    {
-                        long q = rb->I / kc->I;
-                        *ra = Value.Integer(rb->I % kc->I < 0 ? q - 1 : q); // floor for a positive divisor
-                        pc++;
-                        continue;
-                    }
-
-                    if (ArithFast(Op(i) - OpCode.AddK, rb, kc, ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
-                    continue;
-                }
-
                 case OpCode.PowK:
-                {
-                    if (ArithFast(Op(i) - OpCode.AddK, @base + B(i), k + C(i), ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
+                case OpCode.Pow:
+                    pc += Arith<PowOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
                     continue;
-                }
-
+                case OpCode.DivK:
+                case OpCode.Div:
+                    pc += Arith<DivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    continue;
+                case OpCode.IDivK:
+                case OpCode.IDiv:
+                    pc += Arith<IDivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    continue;
                 case OpCode.BAndK:
-                case OpCode.BOrK:
-                case OpCode.BXorK:
-                {
-                    Value* rb = @base + B(i);
-                    long kb = k[C(i)].I;
-                    if (LuaConvert.ToIntegerStrict(*rb, out long ib))
-                    {
-                        long r = Op(i) switch
-                        {
-                            OpCode.BAndK => ib & kb,
-                            OpCode.BOrK => ib | kb,
-                            _ => ib ^ kb,
-                        };
-                        *ra = Value.Integer(r);
-                        pc++;
-                    }
-
+                case OpCode.BAnd:
+                    pc += Bitwise<BAndOp>(ra, @base + B(i), ArithOperand(i, @base, k));
                     continue;
-                }
+                case OpCode.BOrK:
+                case OpCode.BOr:
+                    pc += Bitwise<BOrOp>(ra, @base + B(i), ArithOperand(i, @base, k));
+                    continue;
+                case OpCode.BXorK:
+                case OpCode.BXor:
+                    pc += Bitwise<BXorOp>(ra, @base + B(i), ArithOperand(i, @base, k));
+                    continue;
+                case OpCode.Shl:
+                    pc += Bitwise<ShlOp>(ra, @base + B(i), @base + C(i));
+                    continue;
+                case OpCode.Shr:
+                    pc += Bitwise<ShrOp>(ra, @base + B(i), @base + C(i));
+                    continue;
 
                 case OpCode.ShrI:
                 {
@@ -581,145 +382,6 @@ internal sealed unsafe partial class Interpreter
                     if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib))
                     {
                         *ra = Value.Integer(LuaArith.ShiftLeft(SC(i), ib));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Add:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I + rc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && rc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) + LuaConvert.ToDouble(*rc));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Sub:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I - rc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && rc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) - LuaConvert.ToDouble(*rc));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Mul:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
-                    {
-                        *ra = Value.Integer(rb->I * rc->I);
-                        pc++;
-                    }
-                    else if (rb->IsNumber && rc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) * LuaConvert.ToDouble(*rc));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Mod:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer && rc->I > 0)
-                    {
-                        long r = rb->I % rc->I;
-                        *ra = Value.Integer(r < 0 ? r + rc->I : r);
-                        pc++;
-                        continue;
-                    }
-
-                    if (ArithFast(Op(i) - OpCode.Add, rb, rc, ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Div:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->IsNumber && rc->IsNumber)
-                    {
-                        *ra = Value.Float(LuaConvert.ToDouble(*rb) / LuaConvert.ToDouble(*rc));
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.IDiv:
-                {
-                    Value* rb = @base + B(i);
-                    Value* rc = @base + C(i);
-                    if (rb->Tag == Tag.Integer && rc->Tag == Tag.Integer && rc->I > 0)
-                    {
-                        long q = rb->I / rc->I;
-                        *ra = Value.Integer(rb->I % rc->I < 0 ? q - 1 : q);
-                        pc++;
-                        continue;
-                    }
-
-                    if (ArithFast(Op(i) - OpCode.Add, rb, rc, ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.Pow:
-                {
-                    if (ArithFast(Op(i) - OpCode.Add, @base + B(i), @base + C(i), ra, co, frames, fi, pc))
-                    {
-                        pc++;
-                    }
-
-                    continue;
-                }
-
-                case OpCode.BAnd:
-                case OpCode.BOr:
-                case OpCode.BXor:
-                case OpCode.Shl:
-                case OpCode.Shr:
-                {
-                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib) && LuaConvert.ToIntegerStrict(@base[C(i)], out long ic))
-                    {
-                        *ra = Value.Integer(Op(i) switch
-                        {
-                            OpCode.BAnd => ib & ic,
-                            OpCode.BOr => ib | ic,
-                            OpCode.BXor => ib ^ ic,
-                            OpCode.Shl => LuaArith.ShiftLeft(ib, ic),
-                            _ => LuaArith.ShiftLeft(ib, ic == long.MinValue ? long.MaxValue : -ic),
-                        });
                         pc++;
                     }
 
@@ -755,10 +417,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Unm:
@@ -782,10 +441,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.BNot:
@@ -803,10 +459,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Not:
@@ -824,7 +477,7 @@ internal sealed unsafe partial class Interpreter
 
                     if (rb->IsString)
                     {
-                        *ra = Value.Integer(((StringObj*)(_hb + ((nuint)rb->R << 3)))->Length);
+                        *ra = Value.Integer(At<StringObj>(rb->R)->Length);
                         continue;
                     }
 
@@ -834,10 +487,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Concat:
@@ -852,10 +502,7 @@ internal sealed unsafe partial class Interpreter
                     }
 
                     CheckGCAt(co, first + 1);
-                    frames = co.Frames; // a finalizer may have run Lua code
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Close:
@@ -872,10 +519,8 @@ internal sealed unsafe partial class Interpreter
                         return true; // a host __close yielded
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
+                    Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     frames[fi].Pc = pc; // a host __close's FinishOp stepped it back
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
                     if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
                     {
                         return false; // a __close set or cleared the hook: switch loops
@@ -906,7 +551,6 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.Eq:
                 {
                     Value* rb = @base + B(i);
-                    bool cond;
                     if (ra->Tag == rb->Tag && ra->Tag != Tag.Table && ra->Tag != Tag.Userdata && ra->Tag != Tag.LongString && ra->Tag != Tag.Float)
                     {
                         cond = ra->I == rb->I;
@@ -921,33 +565,16 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        frames = co.Frames; // a call may have grown the frame array
-                        stack = StackOf(co);
-                        @base = stack + frames[fi].Base;
+                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     }
 
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    goto condJump;
                 }
 
                 case OpCode.Lt:
                 case OpCode.Le:
                 {
                     Value* rb = @base + B(i);
-                    bool cond;
                     if (ra->Tag == Tag.Integer && rb->Tag == Tag.Integer)
                     {
                         cond = Op(i) == OpCode.Lt ? ra->I < rb->I : ra->I <= rb->I;
@@ -966,67 +593,23 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        frames = co.Frames; // a call may have grown the frame array
-                        stack = StackOf(co);
-                        @base = stack + frames[fi].Base;
+                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     }
 
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    goto condJump;
                 }
 
                 case OpCode.EqK:
                 {
-                    bool cond = RawEquals(*ra, k[B(i)]);
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    cond = RawEquals(*ra, k[B(i)]);
+                    goto condJump;
                 }
 
                 case OpCode.EqI:
                 {
                     int imm = SB(i);
-                    bool cond = ra->Tag == Tag.Integer ? ra->I == imm : ra->Tag == Tag.Float && ra->D == imm;
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    cond = ra->Tag == Tag.Integer ? ra->I == imm : ra->Tag == Tag.Float && ra->D == imm;
+                    goto condJump;
                 }
 
                 case OpCode.LtI:
@@ -1035,7 +618,6 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.GeI:
                 {
                     int imm = SB(i);
-                    bool cond;
                     if (ra->Tag == Tag.Integer)
                     {
                         cond = Op(i) switch
@@ -1074,46 +656,16 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        frames = co.Frames; // a call may have grown the frame array
-                        stack = StackOf(co);
-                        @base = stack + frames[fi].Base;
+                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     }
 
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    goto condJump;
                 }
 
                 case OpCode.Test:
                 {
-                    bool cond = !ra->IsFalsy;
-                    if (cond != K(i))
-                    {
-                        pc++;
-                    }
-                    else
-                    {
-                        int sj = SJ(code[pc]);
-                        pc += sj + 1;
-                        if (sj < 0 && (Fuel += sj) <= 0)
-                        {
-                            goto outOfFuel;
-                        }
-                    }
-
-                    continue;
+                    cond = !ra->IsFalsy;
+                    goto condJump;
                 }
 
                 case OpCode.TestSet:
@@ -1162,10 +714,7 @@ internal sealed unsafe partial class Interpreter
                         return false; // the host function was debug.sethook: switch loops
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.TailCall:
@@ -1403,10 +952,7 @@ internal sealed unsafe partial class Interpreter
                         return true;
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.TForLoop:
@@ -1443,24 +989,16 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     SetList(co, first, n, last);
                     SetTop(co, frames[fi].Top);
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.Closure:
                 {
                     frames[fi].Pc = pc;
                     MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
+                    Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
-                    frames = co.Frames; // a finalizer may have run Lua code
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.VarArg:
@@ -1468,10 +1006,7 @@ internal sealed unsafe partial class Interpreter
                     frames[fi].Pc = pc;
                     int n = C(i) - 1;
                     CopyVarargs(co, fi, frames[fi].Base + A(i), n);
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 case OpCode.VarArgPrep:
@@ -1484,16 +1019,61 @@ internal sealed unsafe partial class Interpreter
                         co.OldPc = 1; // the next instruction is seen as a new line
                     }
 
-                    frames = co.Frames; // a call may have grown the frame array
-                    stack = StackOf(co);
-                    @base = stack + frames[fi].Base;
-                    continue;
+                    goto reload;
                 }
 
                 default:
                     frames[fi].Pc = pc;
                     throw LuaError.Runtime("invalid instruction");
             }
+
+            // The slow paths of the table accesses, out of their cases: metamethods, the
+            // __index/__newindex chains, a key that is not there yet.
+        finishGet:
+            if (gt.Tag == Tag.Table && TryIndexChain(gt.R, gk, ra))
+            {
+                continue; // found along table-valued __index fields (methods of a class)
+            }
+
+            frames[fi].Pc = pc;
+            if (FinishGet(co, gt, gk, A(i)))
+            {
+                goto newFrame;
+            }
+
+            goto reload;
+
+        finishSet:
+            frames[fi].Pc = pc;
+            if (FinishSet(co, gt, gk, gv))
+            {
+                goto newFrame;
+            }
+
+            // After a call out that returned here (a metamethod, a host function, a collection
+            // that ran finalizers): one place for the reload, so the loop inlines it once.
+        reload:
+            Reload(co, fi, out frames, out stack, out @base);
+            continue;
+
+            // A test's conditional jump (Lua's docondjump): the next instruction is the JMP,
+            // skipped when the outcome differs from k.
+        condJump:
+            if (cond != K(i))
+            {
+                pc++;
+            }
+            else
+            {
+                int sj = SJ(code[pc]);
+                pc += sj + 1;
+                if (sj < 0 && (Fuel += sj) <= 0)
+                {
+                    goto outOfFuel; // a back edge counts its distance against the budget
+                }
+            }
+
+            continue;
 
         outOfFuel:
             frames[fi].Pc = pc;
@@ -1503,20 +1083,6 @@ internal sealed unsafe partial class Interpreter
 
     /// <summary>An integer for loop counts its back edges against the budget in blocks of this many (a power of 2).</summary>
     private const int ForBlock = 1024;
-
-    /// <summary>Arithmetic on two numbers for the opcodes without a dedicated fast path; false sends the instruction to its MMBIN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ArithFast(int op, Value* b, Value* c, Value* ra, Coroutine co, CallFrame[] frames, int fi, int pc)
-    {
-        if (!b->IsNumber || !c->IsNumber)
-        {
-            return false;
-        }
-
-        frames[fi].Pc = pc;
-        *ra = LuaArith.Arith((ArithOp)op, *b, *c);
-        return true;
-    }
 
     /// <summary>Collects if debt says so, treating <paramref name="top"/> as the live top of the running Lua frame.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

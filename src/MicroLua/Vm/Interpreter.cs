@@ -297,13 +297,6 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Value* UpvalPtr(LuaClosureObj* cl, int i)
-    {
-        uint u = LuaClosureObj.Upvals(cl)[i];
-        return (Value*)(_hb + ((nuint)((UpValueObj*)(_hb + ((nuint)u << 3)))->V << 3));
-    }
-
     // ---- prototypes ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
