@@ -215,6 +215,11 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
             Collector?.StressCollect();
         }
 
+        if (AllocObserver != null && !InCollection)
+        {
+            AllocObserver.OnAllocate(type, payloadBytes);
+        }
+
         uint r = Heap.TryAllocate(payloadBytes, type);
         if (r == 0)
         {
@@ -224,6 +229,9 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
         GcDebt += Heap.BlockSize(r);
         return r;
     }
+
+    /// <summary>The allocation freeze and profile (LuaState.Allocation.cs); null when both are off.</summary>
+    internal Gc.IAllocationObserver? AllocObserver;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint AllocateSlow(nuint payloadBytes, ObjType type)
