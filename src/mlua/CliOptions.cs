@@ -46,6 +46,9 @@ internal sealed class CliOptions
     /// <summary>-d, --dump: memory statistics to stderr at exit.</summary>
     public bool Dump { get; set; }
 
+    /// <summary>--alloc-profile: count allocations by source line and type, print the top sites to stderr at exit.</summary>
+    public bool AllocProfile { get; set; }
+
     /// <summary>--snapshot img: run the script, then write the state as an image.</summary>
     public string? SnapshotImage { get; set; }
 

@@ -14,7 +14,7 @@ namespace MicroLua.Cli;
 /// <summary>
 /// The mlua command, with lua.c's options and behaviour (docs/mlua.md): a script with its
 /// arguments in the global "arg", -e, -l, -W, -E, LUA_INIT, "-" for standard input, -i and
-/// the REPL; plus MicroLua's own options: -d (memory statistics), --memory-limit,
+/// the REPL; plus MicroLua's own options: -d (memory statistics), --alloc-profile, --memory-limit,
 /// --instruction-limit, -I/--include, --no-column, and -o (compile to a .mlu chunk, with -s,
 /// --big-endian, and --puc for PUC Lua 5.4's format). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
 /// runs .mlu chunks and refuses source text, -e, -o and the REPL.
@@ -133,11 +133,18 @@ internal static partial class Program
             }
 
             CreateArgTable(lua, args, o.Script);
+            lua.AllocationProfiling = o.AllocProfile;
             int status = RunAll(lua, args, o) ? 0 : 1;
             if (o.Dump)
             {
                 StandardStreams.Flush();
                 DumpStats(lua);
+            }
+
+            if (o.AllocProfile)
+            {
+                StandardStreams.Flush();
+                DumpAllocationProfile(lua);
             }
 
             return status;
@@ -213,6 +220,9 @@ internal static partial class Program
                 case "-d":
                 case "--dump":
                     o.Dump = true;
+                    break;
+                case "--alloc-profile":
+                    o.AllocProfile = true;
                     break;
                 case "--no-column":
                     break; // our messages carry no columns: nothing to turn off
@@ -507,6 +517,31 @@ internal static partial class Program
         }
     }
 
+    /// <summary>The number of sites --alloc-profile prints.</summary>
+    private const int AllocProfileRows = 20;
+
+    private static void DumpAllocationProfile(LuaState lua)
+    {
+        lua.AllocationProfiling = false;
+        IReadOnlyList<LuaAllocationSite> rows = lua.GetAllocationProfile();
+        long count = 0, bytes = 0;
+        foreach (LuaAllocationSite r in rows)
+        {
+            count += r.Count;
+            bytes += r.Bytes;
+        }
+
+        var err = Console.Error;
+        err.WriteLine($"mlua allocation profile: {count:N0} allocations, {bytes:N0} bytes, {rows.Count:N0} sites (top {AllocProfileRows} by bytes)");
+        err.WriteLine($"  {"bytes",14} {"count",12}  {"type",-12} line");
+        for (int i = 0; i < rows.Count && i < AllocProfileRows; i++)
+        {
+            LuaAllocationSite r = rows[i];
+            string where = r.Line > 0 ? $"{r.Source}:{r.Line}" : r.Source;
+            err.WriteLine($"  {r.Bytes,14:N0} {r.Count,12:N0}  {r.Type,-12} {where}");
+        }
+    }
+
     /// <summary>A size in bytes: digits with an optional K, M or G suffix (powers of 1024).</summary>
     internal static bool TryParseSize(string text, out long bytes) => TryParseScaled(text, 1024, out bytes);
 
@@ -571,6 +606,7 @@ internal static partial class Program
         w.WriteLine("MicroLua's options:");
         w.WriteLine("  -I file   run 'file' before the script and the prompt (also --include)");
         w.WriteLine("  -d        print memory statistics to stderr at exit (also --dump)");
+        w.WriteLine($"  --alloc-profile  count allocations by source line and type; print the top {AllocProfileRows} to stderr at exit");
         w.WriteLine($"  --memory-limit N  cap the Lua heap at N bytes (K, M, G suffixes; default {LuaLimits.DefaultMemoryLimit / (1024 * 1024)}M)");
         w.WriteLine("  --instruction-limit N  stop after N instructions (K, M, G suffixes; default unlimited)");
         w.WriteLine("  --no-column  accepted for compatibility: mlua's messages carry no columns");

@@ -624,7 +624,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         {
             _g.CallFinalizer!(gc, o);
         }
-        catch (Exception e) when (!Vm.Interpreter.IsStop(e))
+        catch (Exception e) when (_g.IsStop?.Invoke(e) != true)
         {
             // Lua: an error in a finalizer becomes a warning; the collection goes on.
             // A stop (instruction budget, cancellation) is no error: it goes on to the host.

@@ -452,6 +452,7 @@ internal sealed unsafe partial class LuaRuntime
                 Vm.SetTop(co, top);
             }
         };
+        G.IsStop = Interpreter.IsStop;
         G.Warn = Warning;
         Collector.DeadKeysInStrongTables = true;
     }

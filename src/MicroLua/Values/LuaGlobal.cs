@@ -151,6 +151,14 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     /// </summary>
     public Action<Value, Value>? CallFinalizer;
 
+    /// <summary>
+    /// Whether an exception thrown by <see cref="CallFinalizer"/> is a stop (instruction budget,
+    /// cancellation, a disposed state) that goes on to the host rather than becoming a warning.
+    /// Installed by the interpreter with CallFinalizer, so the collector needs nothing from the
+    /// layer above it; null: every exception is an error.
+    /// </summary>
+    public Func<Exception, bool>? IsStop;
+
     /// <summary>Receives warnings (Lua's lua_WarnFunction without the continuation flag), e.g. "error in __gc (msg)".</summary>
     public Action<string>? Warn;
 
@@ -215,6 +223,11 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
             Collector?.StressCollect();
         }
 
+        if (AllocObserver != null && !InCollection)
+        {
+            AllocObserver.OnAllocate(type, payloadBytes);
+        }
+
         uint r = Heap.TryAllocate(payloadBytes, type);
         if (r == 0)
         {
@@ -224,6 +237,9 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
         GcDebt += Heap.BlockSize(r);
         return r;
     }
+
+    /// <summary>The allocation freeze and profile (LuaState.Allocation.cs); null when both are off.</summary>
+    internal Gc.IAllocationObserver? AllocObserver;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint AllocateSlow(nuint payloadBytes, ObjType type)
