@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MicroLua.Bytecode;
 using MicroLua.Memory;
@@ -159,9 +160,30 @@ internal sealed unsafe partial class LuaRuntime
     /// <summary>Registers <paramref name="fn"/> as field <paramref name="name"/> of table <paramref name="table"/>.</summary>
     public Value Register(uint table, string name, LuaHostFunction fn, string? qualifiedName = null)
     {
-        Value f = NewHostFunction(qualifiedName ?? name, fn);
+        Value f = Value.HostFunction(G.Handles.Add(SharedInfo(fn, qualifiedName ?? name)));
         SetField(table, name, f);
         return f;
+    }
+
+    /// <summary>Descriptions of static library functions, one per function for every state of the process (they are immutable; a state from scratch then holds no copy of its own).</summary>
+    private static readonly ConditionalWeakTable<LuaHostFunction, HostFunctionInfo> SharedInfos = new();
+
+    /// <summary>The shared description of a static function registered under <paramref name="name"/>, or a new one (instance delegates, or a function registered under another name).</summary>
+    private static HostFunctionInfo SharedInfo(LuaHostFunction fn, string name)
+    {
+        if (fn.Target != null)
+        {
+            return new HostFunctionInfo(fn, name);
+        }
+
+        if (SharedInfos.TryGetValue(fn, out HostFunctionInfo? info))
+        {
+            return info.Name == name ? info : new HostFunctionInfo(fn, name);
+        }
+
+        info = new HostFunctionInfo(fn, name);
+        SharedInfos.AddOrUpdate(fn, info);
+        return info;
     }
 
     /// <summary>table[name] = v, with the new key and the value anchored while the table may grow.</summary>
