@@ -141,7 +141,7 @@ public sealed unsafe partial class LuaState
             _g.PopTemp();
         }
 
-        return new LuaException(ErrorMessage(err), traceback, ToPublic(err));
+        return new LuaException(ErrorMessage(err), traceback, ToPublic(err), e.InnerException);
     }
 
     /// <summary>The message of an error value, as lua.c prints it.</summary>
@@ -339,7 +339,7 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaException e)
         {
-            error = e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e);
+            error = e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e.InnerException ?? e);
         }
         catch (Exception e) when (e is not LuaError && IsCatchable(e))
         {
