@@ -124,7 +124,11 @@ public sealed unsafe partial class LuaState
     {
         Coroutine co = s.Co;
         Value err = _vm.ErrorValue(co, e);
-        string traceback = e.LuaTraceback ?? _vm.Traceback(co, null, 0);
+        string? traceback = e.LuaTraceback ?? _vm.Traceback(co, null, 0);
+        if (ReferenceEquals(traceback, NoTraceback))
+        {
+            traceback = null;
+        }
         co.FrameCount = s.Frames;
         _vm.CCalls = s.CCalls;
         _g.PushTemp(err);

@@ -40,6 +40,17 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void CompileError_HasNoTraceback()
+    {
+        using var lua = new Lua();
+        var e = Assert.Throws<LuaException>(() => lua.State.DoString("x = = 1", "syn"));
+        Assert.Equal("[string \"syn\"]:1: unexpected symbol near '='", e.Message);
+        Assert.Null(e.LuaTraceback);
+        e = Assert.Throws<LuaException>(() => lua.State.Load("x = = 1", "syn"));
+        Assert.Null(e.LuaTraceback);
+    }
+
+    [Fact]
     public void LuaException_ToString_IncludesTheLuaTraceback()
     {
         using var lua = new Lua();
