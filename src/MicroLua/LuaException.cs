@@ -22,6 +22,15 @@ public sealed class LuaException : Exception
         HasValue = true;
     }
 
+    /// <summary>Creates the exception for an error value raised while a .NET exception (its cause) was being handled.</summary>
+    internal LuaException(string message, string? luaTraceback, LuaValue value, Exception? innerException)
+        : base(message, innerException)
+    {
+        LuaTraceback = luaTraceback;
+        Value = value;
+        HasValue = true;
+    }
+
     /// <summary>Creates an exception with a message (its error value is the message).</summary>
     public LuaException(string message) : base(message)
     {
@@ -55,4 +64,8 @@ public sealed class LuaException : Exception
 
     /// <summary>The Lua traceback ("stack traceback:\n\t...") at the point of the error.</summary>
     public string? LuaTraceback { get; }
+
+    /// <summary>The .NET description followed by the Lua traceback, when there is one.</summary>
+    public override string ToString() =>
+        LuaTraceback is null ? base.ToString() : base.ToString() + Environment.NewLine + LuaTraceback;
 }

@@ -124,7 +124,11 @@ public sealed unsafe partial class LuaState
     {
         Coroutine co = s.Co;
         Value err = _vm.ErrorValue(co, e);
-        string traceback = e.LuaTraceback ?? _vm.Traceback(co, null, 0);
+        string? traceback = e.LuaTraceback ?? _vm.Traceback(co, null, 0);
+        if (ReferenceEquals(traceback, NoTraceback))
+        {
+            traceback = null;
+        }
         co.FrameCount = s.Frames;
         _vm.CCalls = s.CCalls;
         _g.PushTemp(err);
@@ -141,7 +145,7 @@ public sealed unsafe partial class LuaState
             _g.PopTemp();
         }
 
-        return new LuaException(ErrorMessage(err), traceback, ToPublic(err));
+        return new LuaException(ErrorMessage(err), traceback, ToPublic(err), e.InnerException);
     }
 
     /// <summary>The message of an error value, as lua.c prints it.</summary>
@@ -339,7 +343,7 @@ public sealed unsafe partial class LuaState
         }
         catch (LuaException e)
         {
-            error = e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e);
+            error = e.HasValue ? new LuaError(ToInternal(e.Value), e.Message) : new LuaError(e.Message, e.InnerException ?? e);
         }
         catch (Exception e) when (e is not LuaError && IsCatchable(e))
         {

@@ -256,8 +256,14 @@ public sealed unsafe partial class LuaState : IDisposable
         throw LoadError(error!);
     }
 
-    /// <summary>A load failure as the Lua error the API's callers turn into a LuaException.</summary>
-    private LuaError LoadError(string error) => new(_g.NewStringFromHost(error), error);
+    /// <summary>
+    /// A load failure as the Lua error the API's callers turn into a LuaException. No Lua code
+    /// ran, so it carries no traceback (lua.c prints none for a syntax error).
+    /// </summary>
+    private LuaError LoadError(string error) => new(_g.NewStringFromHost(error), error) { LuaTraceback = NoTraceback };
+
+    /// <summary>The traceback mark of an error that has none (<see cref="Fail"/> reports it as null).</summary>
+    private const string NoTraceback = "";
 
     /// <summary>Calls a loaded main chunk with string arguments (what it sees as <c>...</c>) and returns its results.</summary>
     private LuaValue[] RunMain(in ApiScope s, Value fn, IReadOnlyList<string>? args)

@@ -26,6 +26,42 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void DotNetException_InHostFunction_IsTheInnerException()
+    {
+        using var lua = new Lua();
+        var cause = new InvalidOperationException("host broke");
+        lua.State.Register("fail", _ => throw cause);
+        var e = Assert.Throws<LuaException>(() => lua.Do("local function f() fail() end f()"));
+        Assert.Equal("test:1: host broke", e.Message);
+        Assert.Same(cause, e.InnerException);
+        // A Lua error raised by Lua code has no .NET cause.
+        e = Assert.Throws<LuaException>(() => lua.Do("error('plain')"));
+        Assert.Null(e.InnerException);
+    }
+
+    [Fact]
+    public void CompileError_HasNoTraceback()
+    {
+        using var lua = new Lua();
+        var e = Assert.Throws<LuaException>(() => lua.State.DoString("x = = 1", "syn"));
+        Assert.Equal("[string \"syn\"]:1: unexpected symbol near '='", e.Message);
+        Assert.Null(e.LuaTraceback);
+        e = Assert.Throws<LuaException>(() => lua.State.Load("x = = 1", "syn"));
+        Assert.Null(e.LuaTraceback);
+    }
+
+    [Fact]
+    public void LuaException_ToString_IncludesTheLuaTraceback()
+    {
+        using var lua = new Lua();
+        lua.Do("function inner() error('bad thing') end");
+        var e = Assert.Throws<LuaException>(() => lua.Do("inner()"));
+        string text = e.ToString();
+        Assert.Contains("test:1: bad thing", text, StringComparison.Ordinal);
+        Assert.Contains(e.LuaTraceback!, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DotNetException_InHostFunction_IsCatchableByPcall()
     {
         using var lua = new Lua();
