@@ -410,7 +410,7 @@ internal static class LuaPattern
                 {
                     return s;
                 }
-                if (_failed is not null && IsFailed(s, p))
+                if (IsFailed(s, p))
                 {
                     return -1; // a state this loop reached without a new Match call (after '?', a single item) is known to fail
                 }

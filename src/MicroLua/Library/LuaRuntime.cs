@@ -127,8 +127,9 @@ internal sealed unsafe partial class LuaRuntime
 
     // ---- registration ----
 
-    public Value NewHostFunction(string name, LuaHostFunction fn) =>
-        Value.HostFunction(G.Handles.Add(new HostFunctionInfo(fn, name)));
+    public Value NewHostFunction(string name, LuaHostFunction fn) => HostFunctionValue(new HostFunctionInfo(fn, name));
+
+    private Value HostFunctionValue(HostFunctionInfo info) => Value.HostFunction(G.Handles.Add(info));
 
     /// <summary>A host function with upvalues (a HostClosure block).</summary>
     public Value NewHostClosure(string name, LuaHostFunction fn, ReadOnlySpan<Value> upvalues)
@@ -160,7 +161,7 @@ internal sealed unsafe partial class LuaRuntime
     /// <summary>Registers <paramref name="fn"/> as field <paramref name="name"/> of table <paramref name="table"/>.</summary>
     public Value Register(uint table, string name, LuaHostFunction fn, string? qualifiedName = null)
     {
-        Value f = Value.HostFunction(G.Handles.Add(SharedInfo(fn, qualifiedName ?? name)));
+        Value f = HostFunctionValue(SharedInfo(fn, qualifiedName ?? name));
         SetField(table, name, f);
         return f;
     }

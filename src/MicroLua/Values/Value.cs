@@ -58,7 +58,6 @@ internal struct Value
         get => new() { Tag = Tag.True };
     }
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Value Integer(long i) => new() { I = i, Tag = Tag.Integer };
 
