@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 

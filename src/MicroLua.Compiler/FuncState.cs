@@ -1,6 +1,6 @@
 using System.Text;
 using MicroLua.Bytecode;
-using MicroLua.Values;
+using MicroLua.Core;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 

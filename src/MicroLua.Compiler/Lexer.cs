@@ -1,6 +1,6 @@
 using System.Text;
 using MicroLua.Bytecode;
-using MicroLua.Values;
+using MicroLua.Core;
 
 namespace MicroLua.Compiler;
 

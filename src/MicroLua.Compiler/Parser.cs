@@ -1,4 +1,5 @@
 using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 

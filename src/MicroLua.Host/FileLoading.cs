@@ -1,5 +1,5 @@
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua.Host;

@@ -1,4 +1,5 @@
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
-using MicroLua.Values;
+using MicroLua.Core;
 
 namespace MicroLua.Host;
 

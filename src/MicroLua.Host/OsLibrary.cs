@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Values;
 using MicroLua.Vm;

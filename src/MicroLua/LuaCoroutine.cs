@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua;
 
 /// <summary>Status of a coroutine, as coroutine.status reports it.</summary>

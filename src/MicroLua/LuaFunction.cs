@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua;
 
 /// <summary>A handle on a Lua function or a host function, callable from the host.</summary>

@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua;
 
 /// <summary>

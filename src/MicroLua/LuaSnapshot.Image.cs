@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Gc;
 using MicroLua.Library;
 using MicroLua.Memory;

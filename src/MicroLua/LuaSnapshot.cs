@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;

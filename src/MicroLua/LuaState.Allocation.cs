@@ -1,4 +1,4 @@
-using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 using MicroLua.Vm;
@@ -78,7 +78,7 @@ public sealed unsafe partial class LuaState
         _g.AllocObserver = _alloc != null && (_alloc.Frozen || _alloc.Profiling) ? _alloc : null;
 
     /// <summary>Sees each allocation (<see cref="LuaGlobal.Allocate"/>): refuses it when frozen, counts it when profiling.</summary>
-    private sealed class AllocationTracker : Gc.IAllocationObserver
+    private sealed class AllocationTracker : Values.IAllocationObserver
     {
         private readonly LuaGlobal _g;
         private readonly Interpreter _vm;

@@ -1,5 +1,4 @@
-using MicroLua.Values;
-using MicroLua.Vm;
+using MicroLua.Core;
 
 namespace MicroLua;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Values;
 using MicroLua.Vm;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MicroLua.Vm;
+using MicroLua.Core;
 
 namespace MicroLua;
 

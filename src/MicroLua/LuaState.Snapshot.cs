@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;
@@ -193,8 +194,7 @@ public sealed unsafe partial class LuaState
             Output = options.Output,
             AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0,
             Owner = this,
-            RequireHandler = options.Require,
-            HostValue = s_hostValue,
+            HostSearcher = HostSearcher(options.Require),
         };
         _rt.WireCollector();
         _rt.Collector.UserdataFreed = OnUserdataFreed;

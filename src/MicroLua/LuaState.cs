@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Memory;
 using MicroLua.Values;
@@ -82,7 +83,7 @@ public sealed unsafe partial class LuaState : IDisposable
         // package last: it records the libraries opened before it in package.loaded.
         if ((options.Libraries & LuaLibraries.Package) != 0)
         {
-            PackageLibrary.Open(_rt, options.Require, s_hostValue);
+            PackageLibrary.Open(_rt, HostSearcher(options.Require));
         }
 
         _rt.WireCollector();
@@ -90,8 +91,20 @@ public sealed unsafe partial class LuaState : IDisposable
         _g.GcStress = options.GcStress;
     }
 
-    /// <summary>The embedding API's conversion of a host value, for the require handler's modules (one delegate for every state).</summary>
-    private static readonly Func<LuaRuntime, LuaValue, Value> s_hostValue = static (rt, v) => ((LuaState)rt.Owner!).ToInternal(v);
+    /// <summary>
+    /// The embedder's require handler as the package library's searcher, or null. A module
+    /// the handler gives as a value enters the heap of the state that asks (a state made from
+    /// a snapshot shares the handler) through the embedding API's conversion.
+    /// </summary>
+    private static HostModuleSearcher? HostSearcher(LuaRequireHandler? handler) => handler == null ? null
+        : (LuaRuntime rt, string moduleName, out HostModule module) =>
+        {
+            LuaModuleSource? source = handler(moduleName);
+            module = source == null ? default
+                : source.IsValue ? new HostModule(default, source.ChunkName, ((LuaState)rt.Owner!).ToInternal(source.Value), isValue: true)
+                : new HostModule(source.Chunk, source.ChunkName, default, isValue: false);
+            return source != null;
+        };
 
     /// <summary>The runtime's libraries in the order they open (package comes after them).</summary>
     private static readonly (LuaLibraries Flag, Action<LuaRuntime> Open)[] s_libraries =

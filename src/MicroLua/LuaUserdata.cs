@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua;
 
 /// <summary>A handle on a full userdata: a Lua object that may wrap a .NET object and have a metatable.</summary>

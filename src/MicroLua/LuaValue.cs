@@ -1,6 +1,6 @@
 using System.Globalization;
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Values;
 
 namespace MicroLua;
 
@@ -97,7 +97,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
             return _bits;
         }
 
-        if (_type == LuaType.Number && LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i))
+        if (_type == LuaType.Number && LuaNumber.FloatToInteger(BitConverter.Int64BitsToDouble(_bits), out long i))
         {
             return i;
         }
@@ -185,7 +185,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
     {
         long i = _isInteger ? _bits : other._bits;
         double d = _isInteger ? BitConverter.Int64BitsToDouble(other._bits) : BitConverter.Int64BitsToDouble(_bits);
-        return LuaNumberKey.FloatToIntegerKey(d, out long di) && di == i;
+        return LuaNumber.FloatToInteger(d, out long di) && di == i;
     }
 
     /// <inheritdoc/>
@@ -195,7 +195,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
     public override int GetHashCode() => _type switch
     {
         LuaType.Number when _isInteger => _bits.GetHashCode(),
-        LuaType.Number when LuaNumberKey.FloatToIntegerKey(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(), // 1.0 hashes as 1: they are equal
+        LuaType.Number when LuaNumber.FloatToInteger(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(), // 1.0 hashes as 1: they are equal
         LuaType.Number => BitConverter.Int64BitsToDouble(_bits).GetHashCode(),
         LuaType.String => _ref!.GetHashCode(),
         LuaType.Table or LuaType.Function or LuaType.Userdata or LuaType.Thread => ((LuaReference)_ref!).ObjectHashCode(),

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MicroLua.Core;
 
 namespace MicroLua.Cli;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MicroLua.Core;
 using MicroLua;
 #if !MLUA_NO_COMPILER
 using MicroLua.Bytecode;
@@ -114,7 +115,7 @@ internal static partial class Program
                 },
             });
         }
-        catch (Exception e) when (e is OutOfMemoryException or LuaException or Vm.LuaError)
+        catch (Exception e) when (e is OutOfMemoryException or LuaException or Core.LuaError)
         {
             // the block cannot be allocated, or the libraries do not fit in it
             lua?.Dispose();

@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua.Api.Tests;
 
 public sealed class ErrorTests

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MicroLua.Core;
 
 namespace MicroLua.Api.Tests;
 

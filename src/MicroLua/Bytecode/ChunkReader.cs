@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using MicroLua.Vm;
+using MicroLua.Core;
 
 namespace MicroLua.Bytecode;
 

@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Values;
 
 namespace MicroLua.Bytecode;
@@ -63,7 +64,7 @@ internal static unsafe class ProtoExporter
         var locals = new LocalVarInfo[p->SizeLocVars];
         for (int i = 0; i < locals.Length; i++)
         {
-            byte* rec = g.Heap.Ptr(p->LocVars) + 8 + (i * ProtoLoader.LocVarSize);
+            byte* rec = g.Heap.Ptr(p->LocVars) + 8 + (i * ProtoObj.LocVarSize);
             string name = g.ToDotNetString(Value.Object(Tag.ShortString, *(uint*)rec));
             locals[i] = new LocalVarInfo(name, *(int*)(rec + 4), *(int*)(rec + 8));
         }

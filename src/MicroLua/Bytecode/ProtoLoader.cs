@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 
@@ -10,9 +11,6 @@ namespace MicroLua.Bytecode;
 /// </summary>
 internal static unsafe class ProtoLoader
 {
-    /// <summary>Size in bytes of one local-variable record: name reference, start pc, end pc.</summary>
-    public const int LocVarSize = 12;
-
     /// <summary>Builds the heap prototypes of <paramref name="fp"/> (already verified) and returns the main one.</summary>
     public static uint Load(LuaGlobal g, FunctionProto fp)
     {
@@ -126,13 +124,13 @@ internal static unsafe class ProtoLoader
 
         if (fp.LocalVars.Length > 0)
         {
-            uint lv = AllocBytes(g, fp.LocalVars.Length * LocVarSize);
+            uint lv = AllocBytes(g, fp.LocalVars.Length * ProtoObj.LocVarSize);
             ((ProtoObj*)g.Heap.Ptr(p))->LocVars = lv;
             ((ProtoObj*)g.Heap.Ptr(p))->SizeLocVars = (uint)fp.LocalVars.Length;
             for (int i = 0; i < fp.LocalVars.Length; i++)
             {
                 uint nr = g.NewString(fp.LocalVars[i].Name).R;
-                byte* rec = g.Heap.Ptr(lv) + 8 + (i * LocVarSize);
+                byte* rec = g.Heap.Ptr(lv) + 8 + (i * ProtoObj.LocVarSize);
                 *(uint*)rec = nr;
                 *(int*)(rec + 4) = fp.LocalVars[i].StartPc;
                 *(int*)(rec + 8) = fp.LocalVars[i].EndPc;

@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 

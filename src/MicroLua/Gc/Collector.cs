@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 

@@ -1,4 +1,4 @@
-using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Values;
 using MicroLua.Vm;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 using MicroLua.Vm;
@@ -58,10 +59,7 @@ internal sealed unsafe partial class LuaRuntime
     public Xoshiro Random;
 
     /// <summary>The host's require handler (package's searcher calls it), or null.</summary>
-    public LuaRequireHandler? RequireHandler;
-
-    /// <summary>Turns a host value into a Lua value (the embedding API's conversion), for modules the require handler gives as values.</summary>
-    public Func<LuaRuntime, LuaValue, Value>? HostValue;
+    public HostModuleSearcher? HostSearcher;
 
     /// <summary>Why a snapshot of this state is refused (a library that keeps per-state host objects), or null.</summary>
     public string? SnapshotRefusal;

@@ -1,5 +1,5 @@
 using System.Numerics;
-using MicroLua.Values;
+using MicroLua.Core;
 using MicroLua.Vm;
 
 namespace MicroLua.Library;

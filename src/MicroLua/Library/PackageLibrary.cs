@@ -1,4 +1,5 @@
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Values;
 using MicroLua.Vm;
 
@@ -8,7 +9,7 @@ namespace MicroLua.Library;
 /// The package library and require, as Lua 5.4's manual describes them: package.loaded
 /// (registry._LOADED), package.preload (registry._PRELOAD), package.searchers, package.path,
 /// package.cpath, package.config and package.searchpath. The runtime has no file system: its
-/// searchers are the preload table and the embedder's <see cref="LuaRequireHandler"/>; the file
+/// searchers are the preload table and the embedder's require handler (<see cref="HostModuleSearcher"/>); the file
 /// searchers come from MicroLua.Host (FileRequirer). Lua text is handled as Latin-1 .NET
 /// strings, which keep every byte.
 /// </summary>
@@ -32,8 +33,8 @@ internal static unsafe class PackageLibrary
     private const string LoadedKey = "_LOADED";
     private const string PreloadKey = "_PRELOAD";
 
-    /// <summary>Opens the library; <paramref name="toValue"/> turns the value of a module the handler gives as a value into a Lua value.</summary>
-    public static void Open(LuaRuntime rt, LuaRequireHandler? handler, Func<LuaRuntime, LuaValue, Value>? toValue = null)
+    /// <summary>Opens the library; <paramref name="searcher"/> is the host's require handler, or null.</summary>
+    public static void Open(LuaRuntime rt, HostModuleSearcher? searcher)
     {
         LuaGlobal g = rt.G;
         uint pkg = rt.NewLibraryTable("package");
@@ -55,9 +56,8 @@ internal static unsafe class PackageLibrary
         uint searchers = LuaTable.New(g, 4, 0);
         rt.SetField(pkg, "searchers", Value.Object(Tag.Table, searchers));
         AddSearcher(rt, rt.NewHostClosure("searcher_preload", SearcherPreload, [pkgV]));
-        rt.RequireHandler = handler;
-        rt.HostValue = toValue;
-        if (handler != null)
+        rt.HostSearcher = searcher;
+        if (searcher != null)
         {
             AddSearcher(rt, rt.NewHostClosure("searcher_host", SearcherHost, [pkgV]));
         }
@@ -221,22 +221,20 @@ internal static unsafe class PackageLibrary
 
     private static int SearcherHost(ref CallContext c)
     {
-        // The handler and the converter are the state's own (a state made from a snapshot has its own).
+        // The handler is the state's own (a state made from a snapshot has its own).
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        LuaRequireHandler? handler = rt.RequireHandler;
-        Func<LuaRuntime, LuaValue, Value>? toValue = rt.HostValue;
         Value nameV = c.CheckStringValue(1);
         string name = c.G.ToDotNetString(nameV);
-        LuaModuleSource? source = handler?.Invoke(c.G.ToHostString(nameV));
-        if (source == null)
+        HostModule source = default;
+        if (rt.HostSearcher?.Invoke(rt, c.G.ToHostString(nameV), out source) != true)
         {
             return c.Return($"no module '{name}' in the host's require handler");
         }
 
-        if (source.IsValue && toValue != null)
+        if (source.IsValue)
         {
             // The module is a ready value: its loader returns it.
-            c.Push(toValue(rt, source.Value));
+            c.Push(source.Value);
             Value loader = rt.NewHostClosure("loader_host", ReturnUpvalue, [c.StackAt(c.Top - 1)]);
             c.Top--;
             c.Push(loader);
@@ -333,4 +331,20 @@ internal static unsafe class PackageLibrary
         c.Push(c.StackAt(r + 1));
         return 2;
     }
+}
+
+/// <summary>
+/// The host's require handler as the package library sees it: false when it does not know
+/// <paramref name="moduleName"/>. The public door adapts the embedder's handler to it, so
+/// the library needs none of the public value types.
+/// </summary>
+internal delegate bool HostModuleSearcher(LuaRuntime rt, string moduleName, out HostModule module);
+
+/// <summary>A module the host found: a chunk for require to load, or a ready value (already in this state's heap, pushed at once).</summary>
+internal readonly struct HostModule(ReadOnlyMemory<byte> chunk, string chunkName, Value value, bool isValue)
+{
+    public ReadOnlyMemory<byte> Chunk { get; } = chunk;
+    public string ChunkName { get; } = chunkName;
+    public Value Value { get; } = value;
+    public bool IsValue { get; } = isValue;
 }

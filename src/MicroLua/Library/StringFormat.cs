@@ -1,6 +1,5 @@
 using System.Globalization;
-using MicroLua.Values;
-using MicroLua.Vm;
+using MicroLua.Core;
 
 namespace MicroLua.Library;
 

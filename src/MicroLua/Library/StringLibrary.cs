@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 using MicroLua.Vm;

@@ -1,4 +1,4 @@
-using MicroLua.Vm;
+using MicroLua.Core;
 
 namespace MicroLua.Library;
 

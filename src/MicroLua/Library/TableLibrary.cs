@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MicroLua.Core;
 using MicroLua.Values;
 using MicroLua.Vm;
 

@@ -1,4 +1,4 @@
-using MicroLua.Values;
+using MicroLua.Core;
 using MicroLua.Vm;
 
 namespace MicroLua.Library;

@@ -1,21 +1,23 @@
+using MicroLua.Core;
+
 namespace MicroLua.Memory;
 
 /// <summary>
-/// What a heap block holds, stored in its header. The first values match
-/// Values.Tag for the objects a Value can reference, so a value's tag and its
-/// block's type can be compared directly.
+/// What a heap block holds, stored in its header. The types a Value can reference are
+/// defined from their <see cref="Tag"/>, so a value's tag and its block's type can be
+/// compared directly; the rest are numbered after <see cref="Tag.DeadKey"/>.
 /// </summary>
 internal enum ObjType : byte
 {
     /// <summary>A block that holds nothing typed (free, or raw bytes being set up).</summary>
     None = 0,
-    ShortString = 8,
-    LongString = 9,
-    Table = 10,
-    LuaClosure = 11,
-    HostClosure = 12,
-    Userdata = 13,
-    Thread = 14,
+    ShortString = Tag.ShortString,
+    LongString = Tag.LongString,
+    Table = Tag.Table,
+    LuaClosure = Tag.LuaClosure,
+    HostClosure = Tag.HostClosure,
+    Userdata = Tag.Userdata,
+    Thread = Tag.Thread,
     /// <summary>A function prototype.</summary>
     Proto = 16,
     /// <summary>An upvalue, open or closed.</summary>

@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Memory;
 
 namespace MicroLua.Values;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Memory;
-using MicroLua.Vm;
 
 namespace MicroLua.Values;
 
@@ -239,7 +239,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     }
 
     /// <summary>The allocation freeze and profile (LuaState.Allocation.cs); null when both are off.</summary>
-    internal Gc.IAllocationObserver? AllocObserver;
+    internal IAllocationObserver? AllocObserver;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private uint AllocateSlow(nuint payloadBytes, ObjType type)

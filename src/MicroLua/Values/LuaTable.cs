@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Memory;
-using MicroLua.Vm;
 
 namespace MicroLua.Values;
 
@@ -100,7 +100,7 @@ internal static unsafe class LuaTable
             case Tag.Nil:
                 return null;
             case Tag.Float:
-                if (LuaNumberKey.FloatToIntegerKey(key.D, out long i))
+                if (LuaNumber.FloatToInteger(key.D, out long i))
                 {
                     return FindInt(g, t, i);
                 }
@@ -288,7 +288,7 @@ internal static unsafe class LuaTable
     /// </summary>
     public static void Set(LuaGlobal g, uint t, Value key, in Value value)
     {
-        if (key.Tag == Tag.Float && LuaNumberKey.FloatToIntegerKey(key.D, out long ik))
+        if (key.Tag == Tag.Float && LuaNumber.FloatToInteger(key.D, out long ik))
         {
             key = Value.Integer(ik);
         }
@@ -837,7 +837,7 @@ internal static unsafe class LuaTable
         }
 
         Value k = key;
-        if (k.Tag == Tag.Float && LuaNumberKey.FloatToIntegerKey(k.D, out long ik))
+        if (k.Tag == Tag.Float && LuaNumber.FloatToInteger(k.D, out long ik))
         {
             k = Value.Integer(ik);
         }
@@ -869,24 +869,5 @@ internal static unsafe class LuaTable
         }
 
         throw new LuaError("invalid key to 'next'");
-    }
-}
-
-/// <summary>Key normalisation shared by tables and the interpreter.</summary>
-internal static class LuaNumberKey
-{
-    /// <summary>Whether <paramref name="d"/> has an exact integer value (then a table key is that integer).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool FloatToIntegerKey(double d, out long i)
-    {
-        // -2^63 <= d < 2^63 and integral
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
-        {
-            i = (long)d;
-            return i == d;
-        }
-
-        i = 0;
-        return false;
     }
 }

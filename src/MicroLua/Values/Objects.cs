@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MicroLua.Core;
 using MicroLua.Memory;
 
 namespace MicroLua.Values;
@@ -237,7 +238,9 @@ internal struct ProtoObj
     public uint UpvalNames;
     /// <summary>Bytes block: int line per instruction, or 0 when stripped.</summary>
     public uint LineInfo;
-    /// <summary>Bytes block of local variable records (name ref, startpc, endpc), or 0.</summary>
+    /// <summary>Size in bytes of one local-variable record: name reference, start pc, end pc.</summary>
+    public const int LocVarSize = 12;
+    /// <summary>Bytes block of local variable records (<see cref="LocVarSize"/> bytes each: name ref, startpc, endpc), or 0.</summary>
     public uint LocVars;
     public uint SizeLocVars;
     /// <summary>The chunk name string.</summary>

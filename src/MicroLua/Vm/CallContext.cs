@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Values;
 
 namespace MicroLua.Vm;

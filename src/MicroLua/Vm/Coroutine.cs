@@ -1,3 +1,5 @@
+using MicroLua.Core;
+
 namespace MicroLua.Vm;
 
 /// <summary>Status of a coroutine as coroutine.status reports it.</summary>
@@ -64,7 +66,7 @@ internal sealed class Coroutine
     public int HookMask;
 
     /// <summary>The hook function (also anchored in the registry's _HOOKKEY table, which keeps it alive).</summary>
-    public MicroLua.Values.Value Hook;
+    public Value Hook;
 
     /// <summary>The count of a count hook, and the instructions left until it fires.</summary>
     public int BaseHookCount;

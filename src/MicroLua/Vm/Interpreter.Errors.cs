@@ -1,5 +1,5 @@
 using System.Text;
-using MicroLua.Bytecode;
+using MicroLua.Core;
 using MicroLua.Values;
 using static MicroLua.Vm.Instruction;
 
@@ -382,7 +382,7 @@ internal sealed unsafe partial class Interpreter
         byte* lv = _hb + ((nuint)p->LocVars << 3) + 8;
         for (int i = 0; i < p->SizeLocVars; i++)
         {
-            byte* rec = lv + (i * ProtoLoader.LocVarSize);
+            byte* rec = lv + (i * ProtoObj.LocVarSize);
             int start = *(int*)(rec + 4);
             int end = *(int*)(rec + 8);
             if (start > pc)

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MicroLua.Memory;
+using MicroLua.Core;
 using MicroLua.Values;
 using static MicroLua.Vm.Instruction;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using MicroLua.Values;
+using MicroLua.Core;
 using static MicroLua.Vm.Instruction;
 
 namespace MicroLua.Vm;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
 using static MicroLua.Vm.Instruction;
@@ -13,16 +14,6 @@ internal sealed class HostFunctionInfo(LuaHostFunction fn, string name)
 {
     public LuaHostFunction Fn { get; } = fn;
     public string Name { get; } = name;
-}
-
-/// <summary>Metamethod events, in Lua 5.4's order (MMBIN's C operand is one of these).</summary>
-internal enum TM : byte
-{
-    Index, NewIndex, Gc, Mode, Len, Eq,
-    Add, Sub, Mul, Mod, Pow, Div, IDiv,
-    BAnd, BOr, BXor, Shl, Shr, Unm, BNot,
-    Lt, Le, Concat, Call, Close,
-    Count,
 }
 
 /// <summary>

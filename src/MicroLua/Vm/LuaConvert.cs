@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using MicroLua.Core;
 using MicroLua.Values;
 
 namespace MicroLua.Vm;
@@ -46,7 +47,7 @@ internal static class LuaConvert
 
         if (v.Tag == Tag.Float)
         {
-            return LuaNumberKey.FloatToIntegerKey(v.D, out i);
+            return LuaNumber.FloatToInteger(v.D, out i);
         }
 
         i = 0;

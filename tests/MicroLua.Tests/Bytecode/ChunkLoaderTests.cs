@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using MicroLua.Bytecode;
 using MicroLua.Compiler;
-using MicroLua.Values;
+using MicroLua.Core;
 
 namespace MicroLua.Tests.Bytecode;
 

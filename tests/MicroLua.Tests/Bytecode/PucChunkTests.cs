@@ -1,8 +1,8 @@
 using System.Text;
 using MicroLua.Bytecode;
 using MicroLua.Compiler;
+using MicroLua.Core;
 using MicroLua.Tests.Scripts;
-using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua.Tests.Bytecode;

@@ -1,5 +1,6 @@
 using System.Text;
 using MicroLua.Compiler;
+using MicroLua.Core;
 using MicroLua.Tests.Scripts;
 
 namespace MicroLua.Tests.Bytecode;
@@ -67,7 +68,7 @@ public sealed class RoundTripTests
             foreach (byte[] chunk in new[] { LuaBytecode.Compile(source, "@" + script, strip), puc })
             {
                 using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
-                Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Values.Value.Nil, out var fn, out string? error), error);
+                Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Core.Value.Nil, out var fn, out string? error), error);
                 Assert.Equal(puc, lua.Runtime.Dump(fn.R, strip));
             }
         }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MicroLua.Bytecode;
 using MicroLua.Compiler;
+using MicroLua.Core;
 
 namespace MicroLua.Tests.Compiler;
 

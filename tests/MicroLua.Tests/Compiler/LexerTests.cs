@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using MicroLua.Bytecode;
 using MicroLua.Compiler;
+using MicroLua.Core;
 
 namespace MicroLua.Tests.Compiler;
 
@@ -152,7 +152,7 @@ public sealed class LexerTests
     /// <summary>A numeral through the one string-to-number rule the lexer, tonumber and the VM share.</summary>
     private static bool TryParseNumeral(string s, out double value)
     {
-        bool ok = MicroLua.Values.LuaNumber.TryParseNumber(Encoding.ASCII.GetBytes(s), out long i, out double d, out bool isFloat);
+        bool ok = MicroLua.Core.LuaNumber.TryParseNumber(Encoding.ASCII.GetBytes(s), out long i, out double d, out bool isFloat);
         value = isFloat ? d : i;
         return ok;
     }

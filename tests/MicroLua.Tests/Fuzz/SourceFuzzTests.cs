@@ -42,7 +42,7 @@ public sealed class SourceFuzzTests(ITestOutputHelper output)
     ];
 
     /// <summary>
-    /// Snippets that recurse in C# through library callbacks: the stack guard (Vm/StackGuard.cs)
+    /// Snippets that recurse in C# through library callbacks: the stack guard (Core/StackGuard.cs)
     /// must end each with "C stack overflow" on the fuzzer's 1 MiB thread.
     /// </summary>
     internal static readonly string[] StackHostile =

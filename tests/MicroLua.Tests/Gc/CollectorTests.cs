@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MicroLua.Core;
 using MicroLua.Gc;
 using MicroLua.Memory;
 using MicroLua.Values;

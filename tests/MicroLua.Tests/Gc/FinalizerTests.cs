@@ -1,5 +1,5 @@
+using MicroLua.Core;
 using MicroLua.Values;
-using MicroLua.Vm;
 using static MicroLua.Tests.Gc.GcTestKit;
 
 namespace MicroLua.Tests.Gc;

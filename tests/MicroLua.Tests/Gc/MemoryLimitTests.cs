@@ -1,6 +1,6 @@
+using MicroLua.Core;
 using MicroLua.Memory;
 using MicroLua.Values;
-using MicroLua.Vm;
 using static MicroLua.Tests.Gc.GcTestKit;
 
 namespace MicroLua.Tests.Gc;

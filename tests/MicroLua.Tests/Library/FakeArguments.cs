@@ -1,7 +1,6 @@
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Values;
-using MicroLua.Vm;
 
 namespace MicroLua.Tests.Library;
 

@@ -1,4 +1,4 @@
-using MicroLua.Values;
+using MicroLua.Core;
 
 namespace MicroLua.Tests.Library;
 

@@ -1,6 +1,6 @@
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Vm;
 
 namespace MicroLua.Tests.Library;
 

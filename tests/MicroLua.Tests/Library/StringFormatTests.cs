@@ -1,5 +1,5 @@
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Vm;
 
 namespace MicroLua.Tests.Library;
 

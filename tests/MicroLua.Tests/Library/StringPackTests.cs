@@ -1,6 +1,6 @@
 using System.Text;
+using MicroLua.Core;
 using MicroLua.Library;
-using MicroLua.Vm;
 
 namespace MicroLua.Tests.Library;
 
@@ -15,8 +15,8 @@ public sealed class StringPackTests
         public void PushNumber(double value)
         {
             Span<byte> buf = stackalloc byte[64];
-            var spec = new MicroLua.Values.LuaNumber.Spec { Precision = -1 };
-            Values.Add(FakeArguments.Text(buf[..MicroLua.Values.LuaNumber.FormatFloatSpec(value, (byte)'a', spec, buf)]));
+            var spec = new MicroLua.Core.LuaNumber.Spec { Precision = -1 };
+            Values.Add(FakeArguments.Text(buf[..MicroLua.Core.LuaNumber.FormatFloatSpec(value, (byte)'a', spec, buf)]));
         }
 
         public void PushString(ReadOnlySpan<byte> value) => Values.Add(FakeArguments.Text(value));

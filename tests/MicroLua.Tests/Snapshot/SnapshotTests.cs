@@ -1,7 +1,6 @@
 using System.Text;
 using MicroLua.Compiler;
 using MicroLua.Gc;
-using MicroLua.Library;
 
 namespace MicroLua.Tests.Snapshot;
 

@@ -1,5 +1,5 @@
+using MicroLua.Core;
 using MicroLua.Values;
-using MicroLua.Vm;
 
 namespace MicroLua.Tests.Values;
 
@@ -35,7 +35,7 @@ public sealed unsafe class LuaTableTests
 
     private static object NormalisedModelKey(Value k, LuaGlobal g)
     {
-        if (k.Tag == Tag.Float && LuaNumberKey.FloatToIntegerKey(k.D, out long i))
+        if (k.Tag == Tag.Float && LuaNumber.FloatToInteger(k.D, out long i))
         {
             return i;
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using MicroLua.Compiler;
+using MicroLua.Core;
 
 namespace MicroLua.Tests.Vm;
 

@@ -1,6 +1,6 @@
 using MicroLua.Compiler;
+using MicroLua.Core;
 using MicroLua.Memory;
-using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua.Tests.Vm;
@@ -15,7 +15,7 @@ public sealed class ParallelTablesTests
     [Fact]
     public void ObjType_EqualsTag_ForEveryObjectAValueReferences()
     {
-        // Values.Tag and Memory.ObjType live in different layers; from ShortString up a value's
+        // Core.Tag and Memory.ObjType live in different layers; from ShortString up a value's
         // tag is its block's type, compared directly by the collector and the verifier.
         int checkedCount = 0;
         foreach (Tag tag in Enum.GetValues<Tag>())

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace MicroLua.Vm;
+namespace MicroLua.Core;
 
 /// <summary>
 /// The one check that bounds C# recursion by the .NET stack actually left, not only by a
 /// count: a .NET stack overflow kills the process and can never be caught, and the host's
 /// thread may have 1 MiB of stack or less (Windows' default; a thread the host made
 /// smaller). Every place where the runtime recurses in C# on behalf of a script calls it:
-/// <see cref="Interpreter.Call(Coroutine, int, int, FrameFlags)"/> (library callbacks, metamethods
+/// <c>Interpreter.Call</c> (library callbacks, metamethods
 /// called from library code, __gc, __close, hooks, xpcall handlers), coroutine resume,
 /// every entry of the embedding API (a host function re-entering DoString), and the
 /// compiler's nesting counter.
@@ -20,7 +20,7 @@ namespace MicroLua.Vm;
 /// level (gsub, sort, tostring calling back) costs about 3 KiB of stack in a Release build
 /// and 10 KiB in a Debug one, a host function re-entering DoString about the same, so on a
 /// 1 MiB thread the guard stops such a recursion at about 80 levels in Debug, before the
-/// count of <see cref="Interpreter.MaxCCalls"/> (200) would.
+/// count of <c>Interpreter.MaxCCalls</c> (200) would.
 /// </remarks>
 internal static class StackGuard
 {

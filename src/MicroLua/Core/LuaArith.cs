@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using MicroLua.Values;
 
-namespace MicroLua.Vm;
+namespace MicroLua.Core;
 
 /// <summary>Arithmetic operators in MMBIN order (Add = TM.Add - TM.Add ...).</summary>
 internal enum ArithOp
@@ -144,7 +143,7 @@ internal static class LuaArith
         // Mixed: equal only when the float has exactly the integer's value.
         long i = a.Tag == Tag.Integer ? a.I : b.I;
         double d = a.Tag == Tag.Float ? a.D : b.D;
-        return LuaNumberKey.FloatToIntegerKey(d, out long di) && di == i;
+        return LuaNumber.FloatToInteger(d, out long di) && di == i;
     }
 
     public static bool LessThan(in Value a, in Value b)

@@ -1,4 +1,4 @@
-namespace MicroLua.Vm;
+namespace MicroLua.Core;
 
 /// <summary>
 /// A Lua error on its way to the nearest protected call. Library code and the pure engines
@@ -9,7 +9,7 @@ namespace MicroLua.Vm;
 internal sealed class LuaError : Exception
 {
     /// <summary>Creates an error whose value is any Lua value (error(v) with a non-string v, or a message already positioned).</summary>
-    public LuaError(in MicroLua.Values.Value value, string description) : base(description)
+    public LuaError(in Value value, string description) : base(description)
     {
         Value = value;
         HasValue = true;
@@ -17,7 +17,7 @@ internal sealed class LuaError : Exception
     }
 
     /// <summary>The error value, when it is not just <see cref="Exception.Message"/>.</summary>
-    public MicroLua.Values.Value Value { get; }
+    public Value Value { get; }
 
     /// <summary>Whether <see cref="Value"/> holds the error value.</summary>
     public bool HasValue { get; }

@@ -1,9 +1,9 @@
 using MicroLua.Memory;
 
-namespace MicroLua.Gc;
+namespace MicroLua.Values;
 
 /// <summary>
-/// Sees every allocation the program makes through <see cref="Values.LuaGlobal.Allocate"/>
+/// Sees every allocation the program makes through <see cref="LuaGlobal.Allocate"/>
 /// (the allocation freeze and the allocation profile; the layer above implements it, since
 /// only the interpreter knows the source line). Null when neither is on, so that off costs
 /// one test per allocation.

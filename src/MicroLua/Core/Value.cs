@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace MicroLua.Values;
+namespace MicroLua.Core;
 
 /// <summary>
 /// The type tag of a <see cref="Value"/>: Lua 5.4's types with their variants. Tags from

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace MicroLua.Values;
+namespace MicroLua.Core;
 
 /// <summary>How <see cref="LuaNumber.TryFloatToInteger"/> treats a float with a fractional part.</summary>
 internal enum FloatToIntMode
@@ -937,8 +937,24 @@ internal static class LuaNumber
         return false;
     }
 
-    /// <summary>Exact conversion: true only if <paramref name="d"/> is integral and in range.</summary>
-    public static bool FloatToInteger(double d, out long value) => TryFloatToInteger(d, FloatToIntMode.Exact, out value);
+    /// <summary>
+    /// Exact conversion: true only if <paramref name="d"/> is integral and in range (then a
+    /// table key is that integer). The hot form of <see cref="TryFloatToInteger"/> with
+    /// <see cref="FloatToIntMode.Exact"/>: tables normalise keys with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool FloatToInteger(double d, out long value)
+    {
+        // -2^63 <= d < 2^63 and integral; NaN fails the range test
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+        {
+            value = (long)d;
+            return value == d;
+        }
+
+        value = 0;
+        return false;
+    }
 
     private const double TwoTo63 = 9223372036854775808.0;
 

@@ -1,4 +1,4 @@
-namespace MicroLua.Bytecode;
+namespace MicroLua.Core;
 
 /// <summary>
 /// The display form of a chunk name in messages (Lua's luaO_chunkid): "=name" shows as
