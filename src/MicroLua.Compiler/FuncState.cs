@@ -127,7 +127,7 @@ internal sealed partial class FuncState
         int offset = dest - (pc + 1);
         if (!(-OffsetSJ <= offset && offset <= MaxSJ - OffsetSJ))
         {
-            throw P.Lex.SyntaxError("control structure too long");
+            throw P.Lex.SyntaxError(LuaErrors.ControlStructureTooLong);
         }
         Code[pc] = SetSJ(Code[pc], offset);
     }

@@ -2,6 +2,8 @@ using MicroLua.Bytecode;
 using MicroLua.Vm;
 using static MicroLua.Vm.Instruction;
 
+using MicroLua.Core;
+
 namespace MicroLua.Compiler;
 
 /// <summary>Statements: blocks, control structures, declarations and assignments (Lua's lparser.c statement half).</summary>
@@ -209,7 +211,7 @@ internal sealed partial class Parser
         }
         if (offset > MaxBx)
         {
-            throw Lex.SyntaxError("control structure too long");
+            throw Lex.SyntaxError(LuaErrors.ControlStructureTooLong);
         }
         fs.Code[pc] = SetBx(fs.Code[pc], offset);
     }

@@ -83,7 +83,7 @@ internal sealed partial class Parser
     {
         if (++_level >= MaxCCalls || !StackGuard.HasRoom())
         {
-            throw new LuaCompileException("C stack overflow");
+            throw new LuaCompileException(LuaErrors.CStackOverflow);
         }
     }
 

@@ -118,7 +118,7 @@ internal static unsafe class IoLibrary
         LuaFile f = CheckFileArg(ref c, i);
         if (f.IsClosed)
         {
-            throw new LuaError("attempt to use a closed file");
+            LuaErrors.ThrowClosedFile();
         }
 
         return f;
@@ -214,7 +214,7 @@ internal static unsafe class IoLibrary
             LuaFile? d = AsFile(ref c, v);
             if (d == null || d.IsClosed)
             {
-                throw new LuaError("attempt to use a closed file");
+                LuaErrors.ThrowClosedFile();
             }
 
             return Close(ref c, d);
@@ -385,7 +385,7 @@ internal static unsafe class IoLibrary
             LuaFile? d = AsFile(ref c, input);
             if (d == null || d.IsClosed)
             {
-                throw new LuaError("attempt to use a closed file");
+                LuaErrors.ThrowClosedFile();
             }
 
             return Lines(ref c, input, toClose: false);
@@ -510,7 +510,7 @@ internal static unsafe class IoLibrary
                 {
                     if (!LuaConvert.ToInteger(c.G, fmt, out long count))
                     {
-                        throw c.ArgError(firstArg + k, "number has no integer representation");
+                        throw c.ArgError(firstArg + k, LuaErrors.NoIntegerRepresentation);
                     }
 
                     ok = ReadCount(ref c, f, count);

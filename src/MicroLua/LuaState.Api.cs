@@ -66,7 +66,7 @@ public sealed unsafe partial class LuaState
                 Volatile.Write(ref _owner, 0);
             }
 
-            throw new LuaException("C stack overflow");
+            throw new LuaException(LuaErrors.CStackOverflow);
         }
 
         _apiDepth++;

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 
+using MicroLua.Core;
+
 namespace MicroLua.Core;
 
 /// <summary>
@@ -39,7 +41,7 @@ internal static class StackGuard
     }
 
     /// <summary>The error of a refused level: Lua's "C stack overflow".</summary>
-    public static LuaError Overflow() => LuaError.Runtime("C stack overflow");
+    public static LuaError Overflow() => LuaError.Runtime(LuaErrors.CStackOverflow);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOverflow() => throw Overflow();

@@ -129,7 +129,7 @@ internal sealed class ByteBuilder : IDisposable
         long needed = (long)_length + extra;
         if (needed > Array.MaxLength)
         {
-            throw new Core.LuaError("resulting string too large");
+            LuaErrors.ThrowResultingStringTooLarge();
         }
         int newSize = (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(16L, (long)_buffer.Length * 2)));
         byte[] next = ArrayPool<byte>.Shared.Rent(newSize);

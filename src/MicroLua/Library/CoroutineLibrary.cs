@@ -84,13 +84,13 @@ internal static unsafe class CoroutineLibrary
 
         if (co.Status != CoStatus.Suspended)
         {
-            error = vm.G.NewString(co == from ? "cannot resume non-suspended coroutine" : "cannot resume non-suspended coroutine");
+            error = vm.G.NewString("cannot resume non-suspended coroutine");
             return -1;
         }
 
         if (vm.CCalls >= vm.MaxCCalls || !StackGuard.HasRoom())
         {
-            error = vm.G.NewString("C stack overflow");
+            error = vm.G.NewString(LuaErrors.CStackOverflow);
             return -1;
         }
 

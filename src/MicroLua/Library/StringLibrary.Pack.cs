@@ -48,21 +48,21 @@ internal static unsafe partial class StringLibrary
 
         public void PushInteger(long value)
         {
-            _c.CheckStack(2, "too many results");
+            _c.CheckStack(2, LuaErrors.TooManyResults);
             _c.Push(Value.Integer(value));
             Count++;
         }
 
         public void PushNumber(double value)
         {
-            _c.CheckStack(2, "too many results");
+            _c.CheckStack(2, LuaErrors.TooManyResults);
             _c.Push(Value.Float(value));
             Count++;
         }
 
         public void PushString(ReadOnlySpan<byte> value)
         {
-            _c.CheckStack(2, "too many results");
+            _c.CheckStack(2, LuaErrors.TooManyResults);
             _c.ChargeBytes(value.Length);
             _c.Push(_c.G.NewString(value));
             Count++;

@@ -192,7 +192,7 @@ internal static unsafe partial class StringLibrary
 
         if ((ls + lsep) > MaxStringSize / n)
         {
-            throw new LuaError("resulting string too large");
+            LuaErrors.ThrowResultingStringTooLarge();
         }
 
         long total = (ls * n) + (lsep * (n - 1));
@@ -233,11 +233,11 @@ internal static unsafe partial class StringLibrary
 
         if (j - i >= int.MaxValue)
         {
-            throw new LuaError("string slice too long");
+            LuaErrors.ThrowStringSliceTooLong();
         }
 
         int n = (int)(j - i + 1);
-        c.CheckStack(n, "string slice too long");
+        c.CheckStack(n, LuaErrors.StringSliceTooLong);
         for (int k = 0; k < n; k++)
         {
             c.Push(Value.Integer(c.G.StringSpan(c.Arg(1))[(int)i - 1 + k]));

@@ -492,7 +492,7 @@ internal static unsafe class TableLibrary
 
                 if (i == hi - 1)
                 {
-                    throw new LuaError("invalid order function for sorting");
+                    LuaErrors.ThrowInvalidOrderFunction();
                 }
             }
 
@@ -508,7 +508,7 @@ internal static unsafe class TableLibrary
 
                 if (j < i)
                 {
-                    throw new LuaError("invalid order function for sorting");
+                    LuaErrors.ThrowInvalidOrderFunction();
                 }
             }
 

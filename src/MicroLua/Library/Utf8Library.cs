@@ -220,10 +220,10 @@ internal static class Utf8Library
 
         if (pose - posi >= int.MaxValue)
         {
-            throw new LuaError("string slice too long");
+            LuaErrors.ThrowStringSliceTooLong();
         }
 
-        c.CheckStack(pose - posi + 1, "string slice too long"); // at most one value per byte, as Lua
+        c.CheckStack(pose - posi + 1, LuaErrors.StringSliceTooLong); // at most one value per byte, as Lua
         s = c.G.StringSpan(c.Arg(1));
         int count = 0;
         for (long p = posi - 1; p < pose;)
@@ -231,7 +231,7 @@ internal static class Utf8Library
             int size = Decode(s, (int)p, !lax, out long code);
             if (size == 0)
             {
-                throw new LuaError("invalid UTF-8 code");
+                LuaErrors.ThrowInvalidUtf8Code();
             }
 
             c.Push(Value.Integer(code));
@@ -309,7 +309,7 @@ internal static class Utf8Library
         bool lax = c.ToBoolean(2);
         if (IsContinuation(At(s, 0)))
         {
-            throw c.ArgError(1, "invalid UTF-8 code");
+            throw c.ArgError(1, LuaErrors.InvalidUtf8Code);
         }
 
         c.Push(lax ? laxIterator : strictIterator);
@@ -340,7 +340,7 @@ internal static class Utf8Library
         int size = Decode(s, (int)p, strict, out long code);
         if (size == 0 || IsContinuation(At(s, (long)p + size)))
         {
-            throw new LuaError("invalid UTF-8 code");
+            LuaErrors.ThrowInvalidUtf8Code();
         }
 
         return c.Return(Value.Integer((long)p + 1), Value.Integer(code));

@@ -68,7 +68,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
         Handles = new HandleTable();
         Strings = new StringTable(this);
         Strings.Initialize();
-        MemoryErrorString = NewString("not enough memory"u8);
+        MemoryErrorString = NewString(LuaErrors.NotEnoughMemory);
         ((ObjHeader*)Heap.Ptr(MemoryErrorString.R))->Gc |= GcBits.Fixed;
     }
 
@@ -254,7 +254,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
             }
         }
 
-        throw new LuaError("not enough memory") { IsMemoryError = true };
+        throw new LuaError(LuaErrors.NotEnoughMemory) { IsMemoryError = true };
     }
 
     /// <summary>Counts a block allocated directly from the heap (not through <see cref="Allocate"/>) as debt.</summary>

@@ -560,7 +560,7 @@ internal static unsafe class LuaTable
     {
         if (hashCount < 0 || arraySize < 0 || arraySize > MaxArraySize)
         {
-            throw new LuaError("table overflow");
+            LuaErrors.ThrowTableOverflow();
         }
 
         int log2 = 0;
@@ -570,7 +570,7 @@ internal static unsafe class LuaTable
             log2 = CeilLog2((uint)hashCount);
             if (log2 > LuaLimits.MaxNodeBits)
             {
-                throw new LuaError("table overflow");
+                LuaErrors.ThrowTableOverflow();
             }
 
             nodeCount = 1 << log2;

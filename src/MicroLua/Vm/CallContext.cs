@@ -121,7 +121,7 @@ internal unsafe struct CallContext
 
         if (LuaConvert.TryToNumber(G, v, out _))
         {
-            throw ArgError(i, "number has no integer representation");
+            throw ArgError(i, LuaErrors.NoIntegerRepresentation);
         }
 
         throw TypeError(i, "number");

@@ -154,7 +154,7 @@ internal sealed unsafe partial class Interpreter
         // Metamethod calls and protected calls are C calls in Lua: they count against its C-call limit.
         if ((flags & (FrameFlags.FinishOp | FrameFlags.Protected)) != 0 && (flags & FrameFlags.Tail) == 0 && ++depth + CCalls >= MaxCCalls)
         {
-            throw LuaError.Runtime("C stack overflow");
+            throw LuaError.Runtime(LuaErrors.CStackOverflow);
         }
 
         return depth;
@@ -385,7 +385,7 @@ internal sealed unsafe partial class Interpreter
         {
             // Lua calls the handler again on its own error until the C stack runs out; the
             // outcome is this message (a handler that fails on its own error fails again).
-            return inner.IsMemoryError ? G.MemoryErrorString : G.NewString("error in error handling");
+            return inner.IsMemoryError ? G.MemoryErrorString : G.NewString(LuaErrors.ErrorInErrorHandling);
         }
     }
 
@@ -658,7 +658,7 @@ internal sealed unsafe partial class Interpreter
     {
         if (CCalls >= MaxCCalls + (MaxCCalls / 10))
         {
-            throw new LuaError("error in error handling") { IsStackOverflow = true };
+            LuaErrors.ThrowErrorInErrorHandling();
         }
 
         if (CCalls == MaxCCalls || !StackGuard.HasRoom())
@@ -882,7 +882,7 @@ internal sealed unsafe partial class Interpreter
         {
             // Compiled code always has its constructor's table here; a crafted chunk may not,
             // and no static check sees every register's type.
-            throw LuaError.Runtime($"attempt to index a {TypeName(stack[ra])} value");
+            throw LuaErrors.IndexError(TypeName(stack[ra]));
         }
 
         uint t = stack[ra].R;
@@ -933,7 +933,7 @@ internal sealed unsafe partial class Interpreter
             long st = step.I;
             if (st == 0)
             {
-                throw LuaError.Runtime("'for' step is zero");
+                LuaErrors.ThrowForStepIsZero();
             }
 
             ra[3] = init;
@@ -961,7 +961,7 @@ internal sealed unsafe partial class Interpreter
 
         if (fs == 0)
         {
-            throw LuaError.Runtime("'for' step is zero");
+            LuaErrors.ThrowForStepIsZero();
         }
 
         if (fs > 0 ? fl < fi : fi < fl)

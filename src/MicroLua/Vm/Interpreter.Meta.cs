@@ -92,27 +92,31 @@ internal sealed unsafe partial class Interpreter
 
     // ---- indexing ----
 
-    /// <summary>t[key] with __index, for the loop: result into register <paramref name="a"/> of the running frame.</summary>
-    private bool FinishGet(Coroutine co, Value t, Value key, int a)
+    /// <summary>
+    /// Follows the <c>__index</c> chain of <paramref name="t"/> for <paramref name="key"/> (Lua's
+    /// luaV_finishget): true with the value when a table on the way holds the key or has no
+    /// <c>__index</c>; false with the function metamethod to call, <paramref name="t"/> left
+    /// at the object it belongs to. <paramref name="fromLoop"/>: an instruction of the running
+    /// frame is indexing, so the error names its variable.
+    /// </summary>
+    private bool ResolveIndex(Coroutine co, ref Value t, in Value key, bool fromLoop, out Value result)
     {
         for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
         {
             Value tm;
             if (t.Tag == Tag.Table)
             {
-                Value v = LuaTable.Get(G, t.R, key);
-                if (!v.IsNil)
+                result = LuaTable.Get(G, t.R, key);
+                if (!result.IsNil)
                 {
-                    SetRegister(co, a, v);
-                    return false;
+                    return true;
                 }
 
-                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
+                uint mt = At<TableObj>(t.R)->Metatable;
                 tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
                 if (tm.IsNil)
                 {
-                    SetRegister(co, a, default);
-                    return false;
+                    return true;
                 }
             }
             else
@@ -120,19 +124,73 @@ internal sealed unsafe partial class Interpreter
                 tm = GetMetamethod(t, TM.Index);
                 if (tm.IsNil)
                 {
-                    throw TypeErrorForIndex(co, t, key);
+                    throw fromLoop ? TypeErrorForIndex(co, t, key) : LuaErrors.IndexError(TypeName(t));
                 }
             }
 
             if (tm.IsFunction)
             {
-                return CallTMForOp(co, tm, t, key);
+                result = tm;
+                return false;
             }
 
             t = tm;
         }
 
-        throw LuaError.Runtime("'__index' chain too long; possible loop");
+        throw LuaError.Runtime(LuaErrors.IndexChainTooLong);
+    }
+
+    /// <summary>
+    /// Follows the <c>__newindex</c> chain of <paramref name="t"/> (Lua's luaV_finishset): true
+    /// when the value was stored raw in a table on the way (the key present, or no
+    /// <c>__newindex</c>); false with the function metamethod to call, <paramref name="t"/> left
+    /// at the object it belongs to.
+    /// </summary>
+    private bool ResolveNewIndex(Coroutine co, ref Value t, in Value key, in Value v, bool fromLoop, out Value tm)
+    {
+        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            if (t.Tag == Tag.Table)
+            {
+                Value* slot = LuaTable.Find(G, t.R, key);
+                uint mt = At<TableObj>(t.R)->Metatable;
+                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
+                {
+                    LuaTable.Set(G, t.R, key, v);
+                    tm = default;
+                    return true;
+                }
+            }
+            else
+            {
+                tm = GetMetamethod(t, TM.NewIndex);
+                if (tm.IsNil)
+                {
+                    throw fromLoop ? TypeErrorForIndex(co, t, key) : LuaErrors.IndexError(TypeName(t));
+                }
+            }
+
+            if (tm.IsFunction)
+            {
+                return false;
+            }
+
+            t = tm;
+        }
+
+        throw LuaError.Runtime(LuaErrors.NewIndexChainTooLong);
+    }
+
+    /// <summary>t[key] with __index, for the loop: result into register <paramref name="a"/> of the running frame; true when a metamethod frame was pushed.</summary>
+    private bool FinishGet(Coroutine co, Value t, Value key, int a)
+    {
+        if (ResolveIndex(co, ref t, key, fromLoop: true, out Value r))
+        {
+            SetRegister(co, a, r);
+            return false;
+        }
+
+        return CallTMForOp(co, r, t, key);
     }
 
     private void SetRegister(Coroutine co, int a, in Value v)
@@ -141,138 +199,49 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>t[key] with __index from host code.</summary>
-    public Value GetIndex(Coroutine co, Value t, Value key)
-    {
-        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
-        {
-            Value tm;
-            if (t.Tag == Tag.Table)
-            {
-                Value v = LuaTable.Get(G, t.R, key);
-                if (!v.IsNil)
-                {
-                    return v;
-                }
+    public Value GetIndex(Coroutine co, Value t, Value key) =>
+        ResolveIndex(co, ref t, key, fromLoop: false, out Value r) ? r : CallTM(co, r, t, key);
 
-                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
-                tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
-                if (tm.IsNil)
-                {
-                    return default;
-                }
-            }
-            else
-            {
-                tm = GetMetamethod(t, TM.Index);
-                if (tm.IsNil)
-                {
-                    throw LuaError.Runtime($"attempt to index a {TypeName(t)} value");
-                }
-            }
-
-            if (tm.IsFunction)
-            {
-                return CallTM(co, tm, t, key);
-            }
-
-            t = tm;
-        }
-
-        throw LuaError.Runtime("'__index' chain too long; possible loop");
-    }
-
-    /// <summary>t[key] = v with __newindex, for the loop.</summary>
+    /// <summary>t[key] = v with __newindex, for the loop; true when a metamethod frame was pushed.</summary>
     private bool FinishSet(Coroutine co, Value t, Value key, Value v)
     {
-        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        if (ResolveNewIndex(co, ref t, key, v, fromLoop: true, out Value tm))
         {
-            Value tm;
-            if (t.Tag == Tag.Table)
-            {
-                Value* slot = LuaTable.Find(G, t.R, key);
-                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
-                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
-                {
-                    LuaTable.Set(G, t.R, key, v);
-                    return false;
-                }
-            }
-            else
-            {
-                tm = GetMetamethod(t, TM.NewIndex);
-                if (tm.IsNil)
-                {
-                    throw TypeErrorForIndex(co, t, key);
-                }
-            }
-
-            if (tm.IsFunction)
-            {
-                Value f = tm;
-                ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
-                int s = fr.Top;
-                EnsureStack(co, s + 4);
-                Value* stack = StackOf(co);
-                stack[s] = f;
-                stack[s + 1] = t;
-                stack[s + 2] = key;
-                stack[s + 3] = v;
-                SetTop(co, s + 4);
-                PreCall(co, s, 0, FrameFlags.FinishOp);
-                return true;
-            }
-
-            t = tm;
+            return false;
         }
 
-        throw LuaError.Runtime("'__newindex' chain too long; possible loop");
+        ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
+        int s = fr.Top;
+        EnsureStack(co, s + 4);
+        Value* stack = StackOf(co);
+        stack[s] = tm;
+        stack[s + 1] = t;
+        stack[s + 2] = key;
+        stack[s + 3] = v;
+        SetTop(co, s + 4);
+        PreCall(co, s, 0, FrameFlags.FinishOp);
+        return true;
     }
 
     /// <summary>t[key] = v with __newindex from host code.</summary>
     public void SetIndex(Coroutine co, Value t, Value key, Value v)
     {
-        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        if (ResolveNewIndex(co, ref t, key, v, fromLoop: false, out Value tm))
         {
-            Value tm;
-            if (t.Tag == Tag.Table)
-            {
-                Value* slot = LuaTable.Find(G, t.R, key);
-                uint mt = ((TableObj*)(_hb + ((nuint)t.R << 3)))->Metatable;
-                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
-                {
-                    LuaTable.Set(G, t.R, key, v);
-                    return;
-                }
-            }
-            else
-            {
-                tm = GetMetamethod(t, TM.NewIndex);
-                if (tm.IsNil)
-                {
-                    throw LuaError.Runtime($"attempt to index a {TypeName(t)} value");
-                }
-            }
-
-            if (tm.IsFunction)
-            {
-                int s = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
-                EnsureStack(co, s + 4);
-                Value* stack = StackOf(co);
-                stack[s] = tm;
-                stack[s + 1] = t;
-                stack[s + 2] = key;
-                stack[s + 3] = v;
-                int oldTop = GetTop(co);
-                SetTop(co, s + 4);
-                Call(co, s, 0);
-                SetTop(co, oldTop);
-                return;
-            }
-
-            t = tm;
+            return;
         }
 
-        throw LuaError.Runtime("'__newindex' chain too long; possible loop");
+        int s = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+        EnsureStack(co, s + 4);
+        Value* stack = StackOf(co);
+        stack[s] = tm;
+        stack[s + 1] = t;
+        stack[s + 2] = key;
+        stack[s + 3] = v;
+        int oldTop = GetTop(co);
+        SetTop(co, s + 4);
+        Call(co, s, 0);
+        SetTop(co, oldTop);
     }
 
     // ---- arithmetic ----

@@ -127,10 +127,10 @@ internal sealed unsafe partial class Interpreter
             {
                 // Room for the error handling itself, then the error.
                 Reallocate(co, MaxStack + ErrorStackExtra);
-                throw LuaError.Runtime("stack overflow");
+                throw LuaError.Runtime(LuaErrors.StackOverflow);
             }
 
-            throw new LuaError("error in error handling") { IsStackOverflow = true };
+            LuaErrors.ThrowErrorInErrorHandling();
         }
 
         int newSize = Math.Max(needed + 32, Math.Min(size * 2, MaxStack));
