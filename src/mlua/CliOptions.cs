@@ -49,6 +49,9 @@ internal sealed class CliOptions
     /// <summary>--alloc-profile: count allocations by source line and type, print the top sites to stderr at exit.</summary>
     public bool AllocProfile { get; set; }
 
+    /// <summary>--heap-map file: write the picture of the heap as SVG at exit.</summary>
+    public string? HeapMap { get; set; }
+
     /// <summary>--snapshot img: run the script, then write the state as an image.</summary>
     public string? SnapshotImage { get; set; }
 

@@ -15,7 +15,7 @@ namespace MicroLua.Cli;
 /// <summary>
 /// The mlua command, with lua.c's options and behaviour (docs/mlua.md): a script with its
 /// arguments in the global "arg", -e, -l, -W, -E, LUA_INIT, "-" for standard input, -i and
-/// the REPL; plus MicroLua's own options: -d (memory statistics), --alloc-profile, --memory-limit,
+/// the REPL; plus MicroLua's own options: -d (memory statistics), --alloc-profile, --heap-map, --memory-limit,
 /// --instruction-limit, -I/--include, --no-column, and -o (compile to a .mlu chunk, with -s,
 /// --big-endian, and --puc for PUC Lua 5.4's format). Built with <c>-p:WithoutCompiler=true</c> it carries no compiler: it
 /// runs .mlu chunks and refuses source text, -e, -o and the REPL.
@@ -148,6 +148,11 @@ internal static partial class Program
                 DumpAllocationProfile(lua);
             }
 
+            if (o.HeapMap != null && !WriteHeapMap(lua, o.HeapMap, o.Script >= 0 ? args[o.Script] : null))
+            {
+                status = 1;
+            }
+
             return status;
         }
     }
@@ -224,6 +229,14 @@ internal static partial class Program
                     break;
                 case "--alloc-profile":
                     o.AllocProfile = true;
+                    break;
+                case "--heap-map":
+                    if ((value = Argument(args, ref i)) == null)
+                    {
+                        return "'--heap-map' needs a file name";
+                    }
+
+                    o.HeapMap = value;
                     break;
                 case "--no-column":
                     break; // our messages carry no columns: nothing to turn off
@@ -543,6 +556,22 @@ internal static partial class Program
         }
     }
 
+    /// <summary>--heap-map: the picture of the heap at exit (LuaHeapMap.cs draws it), titled with the script's name.</summary>
+    private static bool WriteHeapMap(LuaState lua, string file, string? script)
+    {
+        try
+        {
+            using var f = new FileStream(file, FileMode.Create, FileAccess.Write);
+            lua.WriteHeapMapSvg(f, script == null ? "at exit" : $"{script} at exit");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            WriteError($"{ProgName}: cannot write the heap map {file}: {e.Message}");
+            return false;
+        }
+    }
+
     /// <summary>A size in bytes: digits with an optional K, M or G suffix (powers of 1024).</summary>
     internal static bool TryParseSize(string text, out long bytes) => TryParseScaled(text, 1024, out bytes);
 
@@ -608,6 +637,7 @@ internal static partial class Program
         w.WriteLine("  -I file   run 'file' before the script and the prompt (also --include)");
         w.WriteLine("  -d        print memory statistics to stderr at exit (also --dump)");
         w.WriteLine($"  --alloc-profile  count allocations by source line and type; print the top {AllocProfileRows} to stderr at exit");
+        w.WriteLine("  --heap-map file  write a picture of the heap's blocks (SVG) to 'file' at exit");
         w.WriteLine($"  --memory-limit N  cap the Lua heap at N bytes (K, M, G suffixes; default {LuaLimits.DefaultMemoryLimit / (1024 * 1024)}M)");
         w.WriteLine("  --instruction-limit N  stop after N instructions (K, M, G suffixes; default unlimited)");
         w.WriteLine("  --no-column  accepted for compatibility: mlua's messages carry no columns");

@@ -120,3 +120,6 @@ own "-I of a missing file" $'mlua: cannot open nofile.lua: No such file or direc
 own "--alloc-profile names the allocating line" $'1\nstatus=0' '$LUA --alloc-profile -e "local t = {} for i = 1, 500 do t[i] = {} end" 2>&1 >/dev/null | grep -cE "^ +16,032 +501  Table +\(command line\):1$"'
 own "--alloc-profile leaves stdout alone" $'ok\nstatus=0' '$LUA --alloc-profile -e "print(\"ok\")" 2>/dev/null'
 own "-h lists --alloc-profile" $'1\nstatus=0' '$LUA -h | grep -c "^  --alloc-profile "'
+own "--heap-map writes an SVG" $'1\nstatus=0' '$LUA --heap-map map.svg -e "" && grep -c "^<svg xmlns=\"http://www.w3.org/2000/svg\"" map.svg'
+own "--heap-map needs a file" $'mlua: \'--heap-map\' needs a file name\nstatus=0' '$LUA --heap-map 2>&1 | head -1'
+own "-h lists --heap-map" $'1\nstatus=0' '$LUA -h | grep -c "^  --heap-map "'
