@@ -74,7 +74,7 @@ internal static class FileLoading
             return c.Fail(error!);
         }
 
-        if (!rt.TryLoad(bytes, chunkName, mode, env, out Value fn, out error))
+        if (!rt.Chunks.TryLoad(bytes, chunkName, mode, env, out Value fn, out error))
         {
             return c.Fail(error!);
         }
@@ -87,7 +87,7 @@ internal static class FileLoading
         string? name = c.IsNoneOrNil(1) ? null : c.G.ToDotNetString(c.CheckStringValue(1));
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
         if (!TryRead(name, out byte[] bytes, out string chunkName, out string? error)
-            || !rt.TryLoad(bytes, chunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out error))
+            || !rt.Chunks.TryLoad(bytes, chunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out error))
         {
             throw new LuaError(c.G.NewString(error!), error!);
         }

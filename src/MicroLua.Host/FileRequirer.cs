@@ -114,7 +114,7 @@ internal static class FileRequirer
         }
 
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        if (!rt.TryLoad(SkipComment(bytes), "@" + file, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error))
+        if (!rt.Chunks.TryLoad(SkipComment(bytes), "@" + file, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error))
         {
             throw PackageLibrary.LoadError(name, file, error!);
         }

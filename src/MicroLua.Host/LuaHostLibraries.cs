@@ -132,7 +132,7 @@ public static class LuaHostLibraries
     {
         ArgumentNullException.ThrowIfNull(lua);
         LuaRuntime rt = lua.Runtime;
-        rt.AllowBinaryChunks = true;
+        rt.Chunks.AllowBinaryChunks = true;
         if ((lua.Options.Libraries & LuaLibraries.Debug) == 0 && LuaTable.Get(rt.G, rt.Globals, rt.G.NewString("debug"u8)).IsNil)
         {
             DebugLibrary.Open(rt);

@@ -139,7 +139,7 @@ public sealed unsafe partial class LuaState
     {
         string? error = "attempt to load a text chunk (expected a binary chunk)";
         if (length != 0 && chunk[0] == 0x1B &&
-            _rt.TryLoadBinary(chunk, length, inPlace, chunkName, Value.Object(Tag.Table, _rt.Globals), out Value fn, out error))
+            _rt.Chunks.TryLoadBinary(chunk, length, inPlace, chunkName, Value.Object(Tag.Table, _rt.Globals), out Value fn, out error))
         {
             return fn;
         }

@@ -190,12 +190,12 @@ public sealed unsafe partial class LuaState
         };
         _rt = new LuaRuntime(_g, _vm, s.Runtime)
         {
-            Compiler = options.Compiler,
             Output = options.Output,
-            AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0,
             Owner = this,
             HostSearcher = HostSearcher(options.Require),
         };
+        _rt.Chunks.Compiler = options.Compiler;
+        _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
         _rt.WireCollector();
         _rt.Collector.UserdataFreed = OnUserdataFreed;
         _g.GcStress = options.GcStress;

@@ -67,11 +67,11 @@ public sealed unsafe partial class LuaState : IDisposable
         };
         _rt = new LuaRuntime(_g, _vm, globals)
         {
-            Compiler = options.Compiler,
             Output = options.Output,
-            AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0,
             Owner = this,
         };
+        _rt.Chunks.Compiler = options.Compiler;
+        _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
         foreach (var (flag, open) in s_libraries)
         {
             if ((options.Libraries & flag) != 0)
@@ -250,7 +250,7 @@ public sealed unsafe partial class LuaState : IDisposable
         string? error;
         try
         {
-            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            if (_rt.Chunks.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
             {
                 return fn;
             }
@@ -260,7 +260,7 @@ public sealed unsafe partial class LuaState : IDisposable
             // Loading holds the collector off; garbage left by an earlier script (one that ran
             // out of memory, say) may be what fills the heap: collect, then try once more.
             _rt.FullCollect();
-            if (_rt.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
+            if (_rt.Chunks.TryLoad(chunk, chunkName, "bt", Value.Object(Tag.Table, _rt.Globals), out fn, out error, fromHost: true))
             {
                 return fn;
             }

@@ -23,7 +23,7 @@ public sealed partial class LayeringTests
     private static readonly string[] OperatingSystemTypes =
     [
         "System.IO.File", "System.IO.Directory", "System.IO.FileInfo", "System.IO.DirectoryInfo",
-        "System.IO.FileStream", "System.IO.Path", "System.IO.StreamReader", "System.IO.StreamWriter",
+        "System.IO.FileStream", "System.IO.Path",
         "System.Diagnostics.Process",
     ];
 

@@ -459,7 +459,7 @@ internal static unsafe class BaseLibrary
         string name = c.IsNoneOrNil(2) ? defaultName : c.G.ToDotNetString(c.CheckStringValue(2));
         string mode = c.IsNoneOrNil(3) ? "bt" : c.G.ToDotNetString(c.CheckStringValue(3));
         Value env = c.ArgCount >= 4 ? c.Arg(4) : Value.Object(Tag.Table, rt.Globals);
-        if (!rt.TryLoad(bytes, name, mode, env, out Value fn, out string? error))
+        if (!rt.Chunks.TryLoad(bytes, name, mode, env, out Value fn, out string? error))
         {
             return c.Fail(error!);
         }

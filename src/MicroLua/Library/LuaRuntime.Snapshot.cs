@@ -1,3 +1,4 @@
+using MicroLua.Bytecode;
 using MicroLua.Core;
 using MicroLua.Values;
 using MicroLua.Vm;
@@ -35,6 +36,7 @@ internal sealed unsafe partial class LuaRuntime
         Vm = vm;
         Globals = s.Globals;
         vm.Runtime = this;
+        Chunks = new ChunkLoader(g, vm);
         _typeNames = s.TypeNames;
         Load(s);
     }

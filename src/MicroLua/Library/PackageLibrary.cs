@@ -243,7 +243,7 @@ internal static unsafe class PackageLibrary
         }
 
         string data = source.ChunkName.Length > 0 && source.ChunkName[0] is '@' or '=' ? source.ChunkName[1..] : source.ChunkName;
-        if (!rt.TryLoad(source.Chunk.Span, source.ChunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error, fromHost: true))
+        if (!rt.Chunks.TryLoad(source.Chunk.Span, source.ChunkName, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error, fromHost: true))
         {
             throw LoadError(name, data, error!);
         }

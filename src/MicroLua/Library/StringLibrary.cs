@@ -274,7 +274,7 @@ internal static unsafe partial class StringLibrary
     {
         c.CheckFunction(1);
         Value f = c.Arg(1);
-        byte[]? chunk = f.Tag == Tag.LuaClosure ? LuaRuntime.Of(c.Vm).Dump(f.R, c.ToBoolean(2)) : null;
+        byte[]? chunk = f.Tag == Tag.LuaClosure ? LuaRuntime.Of(c.Vm).Chunks.Dump(f.R, c.ToBoolean(2)) : null;
         if (chunk == null)
         {
             throw new LuaError("unable to dump given function");

@@ -16,7 +16,7 @@ public sealed unsafe class ChunkLoaderTests
     private static string? LoadError(byte[] chunk, string name = "=test")
     {
         using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
-        return lua.Runtime.TryLoad(chunk, name, "b", Value.Nil, out _, out string? error) ? null : error;
+        return lua.Runtime.Chunks.TryLoad(chunk, name, "b", Value.Nil, out _, out string? error) ? null : error;
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed unsafe class PucChunkTests
     private static string? LoadError(byte[] chunk, string name = "=test")
     {
         using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All });
-        return lua.Runtime.TryLoad(chunk, name, "b", Value.Nil, out _, out string? error) ? null : error;
+        return lua.Runtime.Chunks.TryLoad(chunk, name, "b", Value.Nil, out _, out string? error) ? null : error;
     }
 
     private static byte[] Small() => LuaBytecode.CompilePuc(Encoding.UTF8.GetBytes("local a = ... return a, 'k', 1.5"), "=small");
@@ -58,8 +58,8 @@ public sealed unsafe class PucChunkTests
         // Line deltas, absolute line entries, string tags and sizes are written as luac5.4 writes them.
         byte[] luac = Fixture(chunk);
         using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
-        Assert.True(lua.Runtime.TryLoad(luac, "=x", "b", Value.Nil, out Value fn, out string? error), error);
-        Assert.Equal(luac, lua.Runtime.Dump(fn.R, strip));
+        Assert.True(lua.Runtime.Chunks.TryLoad(luac, "=x", "b", Value.Nil, out Value fn, out string? error), error);
+        Assert.Equal(luac, lua.Runtime.Chunks.Dump(fn.R, strip));
     }
 
     [Fact]

@@ -68,8 +68,8 @@ public sealed class RoundTripTests
             foreach (byte[] chunk in new[] { LuaBytecode.Compile(source, "@" + script, strip), puc })
             {
                 using var lua = new LuaState(new LuaOptions { Libraries = LuaLibraries.All, Compiler = LuaCompiler.Instance });
-                Assert.True(lua.Runtime.TryLoad(chunk, "=x", "b", MicroLua.Core.Value.Nil, out var fn, out string? error), error);
-                Assert.Equal(puc, lua.Runtime.Dump(fn.R, strip));
+                Assert.True(lua.Runtime.Chunks.TryLoad(chunk, "=x", "b", MicroLua.Core.Value.Nil, out var fn, out string? error), error);
+                Assert.Equal(puc, lua.Runtime.Chunks.Dump(fn.R, strip));
             }
         }
     }
