@@ -47,10 +47,22 @@ public sealed class LuaTableRef : LuaReference
     /// </summary>
     public IEnumerable<KeyValuePair<LuaValue, LuaValue>> Pairs()
     {
-        Value key = default;
-        while (State.Next(Value, ref key, out LuaValue k, out LuaValue v))
+        // The key the traversal goes on from is a host root, so it stays alive and stays right
+        // when the heap is compacted between two steps.
+        int keySlot = State.Root(default);
+        try
         {
-            yield return new KeyValuePair<LuaValue, LuaValue>(k, v);
+            while (State.Next(Value, keySlot, out LuaValue k, out LuaValue v))
+            {
+                yield return new KeyValuePair<LuaValue, LuaValue>(k, v);
+            }
+        }
+        finally
+        {
+            if (!State.IsDisposed)
+            {
+                State.Unroot(keySlot);
+            }
         }
     }
 }

@@ -115,6 +115,7 @@ internal sealed unsafe partial class Collector
         _heap = g.Heap;
         _modeString = s.ModeString;
         _gcString = s.GcString;
+        g.Relocating += Relocate;
         // Work lists start empty and grow at the first cycle: an idle state holds no buffers.
         _gray = new(0);
         _grayAgain = new(0);
@@ -149,6 +150,8 @@ internal sealed unsafe partial class Collector
     /// <summary>The finalizer lists, modes, colours and pacing a snapshot recorded (the lists must be empty).</summary>
     private void LoadLasting(Saved s)
     {
+        _modeString = s.ModeString; // where the snapshot's heap bytes have them
+        _gcString = s.GcString;
         foreach (uint r in s.Finalizable)
         {
             _finobj.Add(r);

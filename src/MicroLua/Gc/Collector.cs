@@ -78,8 +78,8 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     private readonly Heap _heap;
 
     /// <summary>Interned, fixed "__mode" and "__gc".</summary>
-    private readonly uint _modeString;
-    private readonly uint _gcString;
+    private uint _modeString;
+    private uint _gcString;
 
     // The work lists are made by the constructors (a state made from a snapshot starts them empty).
     private RefList _gray;
@@ -127,6 +127,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _heap.NewSubBlockGc = _white;
         _modeString = InternFixed(g, "__mode"u8);
         _gcString = InternFixed(g, "__gc"u8);
+        g.Relocating += Relocate;
     }
 
     /// <summary>Creates the collector of <paramref name="g"/> and installs it.</summary>

@@ -25,7 +25,7 @@ public enum LuaOutputKind
 /// </summary>
 internal sealed unsafe partial class LuaRuntime
 {
-    private readonly Value[] _typeNames;
+    private Value[] _typeNames;
 
     public LuaRuntime(LuaGlobal g, Interpreter vm, uint globals)
     {
@@ -40,6 +40,24 @@ internal sealed unsafe partial class LuaRuntime
             ((ObjHeader*)g.Heap.Ptr(s.R))->Gc |= GcBits.Fixed;
             _typeNames[t + 1] = s;
         }
+
+        g.Relocating += Relocate;
+    }
+
+    /// <summary>Rewrites, for the compactor, the references the libraries keep (the type names in a new array: the old one may be shared with snapshots).</summary>
+    private void Relocate(Func<uint, uint> map)
+    {
+        Globals = map(Globals);
+        var names = new Value[_typeNames.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = _typeNames[i];
+            LuaGlobal.Relocate(ref names[i], map);
+        }
+
+        _typeNames = names;
+        LuaGlobal.Relocate(ref IPairsIterator, map);
+        LuaGlobal.Relocate(ref NextFunction, map);
     }
 
     public static LuaRuntime Of(Interpreter vm) => (LuaRuntime)vm.Runtime!;
@@ -48,7 +66,7 @@ internal sealed unsafe partial class LuaRuntime
 
     public Interpreter Vm { get; }
 
-    public uint Globals { get; }
+    public uint Globals { get; private set; }
 
     public Value IPairsIterator;
 

@@ -36,7 +36,14 @@ internal sealed unsafe partial class Interpreter
 {
     public readonly LuaGlobal G;
     private readonly byte* _hb;
-    private readonly uint[] _tmNames;
+    private uint[] _tmNames;
+
+    /// <summary>
+    /// Identifies the states that share this interpreter's origin (one state and those made from
+    /// its snapshots): <see cref="SharesNamesWith"/> compares it, since the name arrays themselves
+    /// are replaced when a state's heap is compacted.
+    /// </summary>
+    private readonly object _family;
 
     /// <summary>Nested host-to-Lua activations (Lua's nCcalls); "C stack overflow" past the limit.</summary>
     public int CCalls;
@@ -46,6 +53,7 @@ internal sealed unsafe partial class Interpreter
         G = g;
         _hb = g.Heap.Base;
         _tmNames = new uint[(int)TM.Count];
+        _family = new object();
         string[] names = TmNameList;
         for (int i = 0; i < names.Length; i++)
         {
@@ -60,6 +68,7 @@ internal sealed unsafe partial class Interpreter
         ThreadObj(Main)->Handle = LuaThread.MainHandle;
         g.MainCoroutine = Main;
         Running = Main;
+        g.Relocating += Relocate;
     }
 
     /// <summary>The metamethod names, in <see cref="TM"/> order (fixed strings of every state).</summary>
