@@ -42,7 +42,11 @@ public sealed partial class LuaState
 
     private LuaCompactionResult CompactNow()
     {
-        Compactor.Result r = Compactor.Compact(_g);
+        Compactor.Result r = Compactor.Compact(_g, map =>
+        {
+            _vm.Relocate(map);
+            _rt.Relocate(map);
+        });
         Compactions++;
         AfterCompaction?.Invoke();
         return new LuaCompactionResult(r.BytesMoved, r.LargestFreeBefore, r.LargestFreeAfter, r.FreeBlocksBefore);

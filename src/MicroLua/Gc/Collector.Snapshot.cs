@@ -115,7 +115,6 @@ internal sealed unsafe partial class Collector
         _heap = g.Heap;
         _modeString = s.ModeString;
         _gcString = s.GcString;
-        g.Relocating += Relocate;
         // Work lists start empty and grow at the first cycle: an idle state holds no buffers.
         _gray = new(0);
         _grayAgain = new(0);

@@ -127,7 +127,6 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _heap.NewSubBlockGc = _white;
         _modeString = InternFixed(g, "__mode"u8);
         _gcString = InternFixed(g, "__gc"u8);
-        g.Relocating += Relocate;
     }
 
     /// <summary>Creates the collector of <paramref name="g"/> and installs it.</summary>

@@ -17,8 +17,8 @@ namespace MicroLua.Gc;
 /// the heap plans where each block goes (<see cref="Heap.Relocation"/>: the old offset minus
 /// the free bytes below it); every reference is rewritten through the plan while all blocks
 /// are still in place (inside objects, walked here type by type as the heap verifier checks
-/// them, then the managed roots: <see cref="LuaGlobal.RelocateRoots"/> and the layers above
-/// through <see cref="LuaGlobal.Relocating"/>); the blocks are moved, ascending, each with one
+/// them, then the managed roots: <see cref="LuaGlobal.RelocateRoots"/>, the collector's, and the
+/// layers above through the caller's callback and <see cref="LuaGlobal.Relocating"/>); the blocks are moved, ascending, each with one
 /// memmove; the free lists are rebuilt with the one free block. Last, tables with keys hashed by
 /// their reference (tables, functions, userdata and threads as keys) are rehashed in place,
 /// since their keys' main positions changed. String hashes are of the bytes and do not change.
@@ -36,8 +36,11 @@ internal static unsafe class Compactor
     /// <summary>
     /// Compacts the heap of <paramref name="g"/>. The caller guarantees a safe point: no Lua
     /// frame active, no collection running. The cycle under way, if any, is finished first.
+    /// <paramref name="relocateAbove"/> rewrites the references the layers above keep (the
+    /// interpreter's, the libraries'): called, like <see cref="LuaGlobal.Relocating"/>, before
+    /// anything moves.
     /// </summary>
-    public static Result Compact(LuaGlobal g)
+    public static Result Compact(LuaGlobal g, Action<Func<uint, uint>> relocateAbove)
     {
         if (g.InCollection)
         {
@@ -60,8 +63,11 @@ internal static unsafe class Compactor
 
         var rehash = new List<uint>();
         RewriteObjects(g, plan, rehash);
-        g.RelocateRoots(plan.Map);
-        g.Relocating?.Invoke(plan.Map);
+        Func<uint, uint> map = plan.Map;
+        g.RelocateRoots(map);
+        (g.Collector as Collector)?.Relocate(map);
+        relocateAbove(map);
+        g.Relocating?.Invoke(map);
         long moved = heap.Slide(plan);
         Rehash(g, rehash);
         return new Result(moved, largestBefore, heap.LargestFreeBlock(), freeBlocksBefore);
@@ -310,7 +316,7 @@ internal sealed unsafe partial class Collector
     /// (the next cycle starts by emptying them), so they are emptied now rather than rewritten; the
     /// finalizers already called (before the head of the due list) are not read again and are dropped.
     /// </summary>
-    private void Relocate(Func<uint, uint> map)
+    public void Relocate(Func<uint, uint> map)
     {
         System.Diagnostics.Debug.Assert(_phase == GcPhase.Pause && !_runningFinalizers);
         ClearWorkLists();

@@ -36,7 +36,6 @@ internal sealed unsafe partial class LuaRuntime
         vm.Runtime = this;
         _typeNames = s.TypeNames;
         Load(s);
-        g.Relocating += Relocate;
     }
 
     public void Load(Saved s)

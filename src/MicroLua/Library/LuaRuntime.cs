@@ -40,12 +40,10 @@ internal sealed unsafe partial class LuaRuntime
             ((ObjHeader*)g.Heap.Ptr(s.R))->Gc |= GcBits.Fixed;
             _typeNames[t + 1] = s;
         }
-
-        g.Relocating += Relocate;
     }
 
     /// <summary>Rewrites, for the compactor, the references the libraries keep (the type names in a new array: the old one may be shared with snapshots).</summary>
-    private void Relocate(Func<uint, uint> map)
+    public void Relocate(Func<uint, uint> map)
     {
         Globals = map(Globals);
         var names = new Value[_typeNames.Length];

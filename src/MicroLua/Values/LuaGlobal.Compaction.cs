@@ -4,9 +4,10 @@ namespace MicroLua.Values;
 internal sealed unsafe partial class LuaGlobal
 {
     /// <summary>
-    /// Called by the compactor, before the blocks move, with the map from old to new references:
-    /// the layers above (the collector, the interpreter, the libraries, host libraries) rewrite
-    /// every reference they keep in managed fields. Whoever adds such a field subscribes here.
+    /// Called by the compactor, before the blocks move, with the map from old to new references,
+    /// for code outside the runtime's own layers that keeps references in managed fields (host
+    /// libraries; the collector, interpreter and libraries are called by LuaState directly, so an
+    /// idle state holds no delegate for them). Null unless such code subscribed.
     /// </summary>
     public Action<Func<uint, uint>>? Relocating;
 

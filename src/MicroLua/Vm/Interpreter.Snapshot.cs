@@ -15,8 +15,8 @@ internal sealed unsafe partial class Interpreter
         public required int XPCallHandle { get; init; }
         /// <summary>A copy of the main coroutine (no frames: snapshots are taken where no Lua code runs).</summary>
         public required Coroutine Main { get; init; }
-        /// <summary>The family the snapshot's state belongs to (see <see cref="_family"/>); a new one for a snapshot read from an image.</summary>
-        public object Family { get; init; } = new();
+        /// <summary>The family the snapshot's state belongs to (see <see cref="_family"/>); for a snapshot read from an image, its own name array.</summary>
+        public required object Family { get; init; }
     }
 
     /// <summary>Whether no Lua code runs: the main coroutine runs, without frames, and no host call is active.</summary>
@@ -48,7 +48,6 @@ internal sealed unsafe partial class Interpreter
         Main = s.Main.Clone();
         g.MainCoroutine = Main;
         Running = Main;
-        g.Relocating += Relocate;
     }
 
     /// <summary>Puts the main coroutine back to the snapshot's (Restore of the same state).</summary>
@@ -67,7 +66,7 @@ internal sealed unsafe partial class Interpreter
     /// arrays: the old ones may be shared with snapshots and their other states) and every
     /// coroutine's thread, frames' closures and hook.
     /// </summary>
-    private void Relocate(Func<uint, uint> map)
+    public void Relocate(Func<uint, uint> map)
     {
         _tmNames = Array.ConvertAll(_tmNames, r => map(r));
         _hookNames = Array.ConvertAll(_hookNames, r => map(r));

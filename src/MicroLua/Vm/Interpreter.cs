@@ -40,8 +40,8 @@ internal sealed unsafe partial class Interpreter
 
     /// <summary>
     /// Identifies the states that share this interpreter's origin (one state and those made from
-    /// its snapshots): <see cref="SharesNamesWith"/> compares it, since the name arrays themselves
-    /// are replaced when a state's heap is compacted.
+    /// its snapshots): the first name array, which <see cref="SharesNamesWith"/> compares, since
+    /// <see cref="_tmNames"/> is replaced when a state's heap is compacted.
     /// </summary>
     private readonly object _family;
 
@@ -53,7 +53,7 @@ internal sealed unsafe partial class Interpreter
         G = g;
         _hb = g.Heap.Base;
         _tmNames = new uint[(int)TM.Count];
-        _family = new object();
+        _family = _tmNames;
         string[] names = TmNameList;
         for (int i = 0; i < names.Length; i++)
         {
@@ -68,7 +68,6 @@ internal sealed unsafe partial class Interpreter
         ThreadObj(Main)->Handle = LuaThread.MainHandle;
         g.MainCoroutine = Main;
         Running = Main;
-        g.Relocating += Relocate;
     }
 
     /// <summary>The metamethod names, in <see cref="TM"/> order (fixed strings of every state).</summary>
