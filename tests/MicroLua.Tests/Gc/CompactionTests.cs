@@ -115,7 +115,8 @@ public sealed class CompactionTests
               local k
               if i % 4 == 0 then k = {i}
               elseif i % 4 == 1 then k = function() return i end
-              elseif i % 4 == 2 then k = coroutine.create(function() return i end)
+              elseif i % 8 == 2 then k = coroutine.create(function() return i end)
+              elseif i % 4 == 2 then k = coroutine.wrap(function() return i end) -- a host closure
               else k = string.rep("k", 50) .. i end
               keys[i] = k
               byObject[k] = i
@@ -321,5 +322,69 @@ public sealed class CompactionTests
         Assert.True(lua.Compactions >= after + 3);
         Assert.Equal(lua.Compactions, verified);
         Assert.Equal(1, lua.MemoryStats.FreeBlocks);
+    }
+
+    [Fact]
+    public void RandomGraphs_ReadTheSameAfterEachCompaction()
+    {
+        using LuaState lua = NewLua();
+        lua.DoString("""
+            local seed = 12345
+            local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n + 1 end
+            nodes = {}
+            for i = 1, 400 do nodes[i] = {id = i, name = string.rep("n", rnd(60)) .. i, edges = {}, byNode = {}} end
+            function mutate()
+              for k = 1, 400 do
+                local a, b = nodes[rnd(#nodes)], nodes[rnd(#nodes)]
+                local r = rnd(5)
+                if r == 1 then a.edges[#a.edges + 1] = b
+                elseif r == 2 then a.byNode[b] = b.id
+                elseif r == 3 then local id = b.id a.byNode[function() return id end] = b
+                elseif r == 4 then a.byNode[b] = nil
+                else nodes[rnd(#nodes)] = {id = 1000 + k, name = tostring(k), edges = {a}, byNode = {[a] = k}} end
+              end
+            end
+            -- Sums are order-free: a rehash may change the order of pairs, never what it visits.
+            function checksum()
+              local sum, m = 0, 1000000007
+              for _, n in ipairs(nodes) do
+                sum = (sum + n.id * 31 + #n.name) % m
+                for _, e in ipairs(n.edges) do sum = (sum + e.id) % m end
+                for k, v in pairs(n.byNode) do
+                  assert(n.byNode[k] == v, "a key is not found")
+                  if type(k) == "table" then sum = (sum + k.id * 7 + v) % m
+                  else sum = (sum + k() * 13 + v.id) % m end
+                end
+              end
+              return sum
+            end
+            """);
+        for (int round = 0; round < 6; round++)
+        {
+            lua.DoString("mutate()");
+            lua.CollectGarbage();
+            long before = lua.DoString("return checksum()")[0].ToInteger();
+            LuaCompactionResult r = lua.Compact();
+            Assert.True(r.BytesMoved > 0);
+            AssertCompacted(lua, r);
+            HeapVerifier.Check(lua.Global, afterFullCollection: true);
+            Assert.Equal(before, lua.DoString("return checksum()")[0].ToInteger());
+        }
+    }
+    [Fact]
+    public void HookOfASuspendedCoroutine_FollowsTheMove()
+    {
+        using LuaState lua = new(new LuaOptions { Compiler = LuaCompiler.Instance, HashSeed = 7, Libraries = LuaLibraries.Safe | LuaLibraries.Debug });
+        lua.DoString(Fragment + """
+            calls = 0
+            co = coroutine.create(function() for i = 1, 3 do coroutine.yield(i) end return "done" end)
+            debug.sethook(co, function() calls = calls + 1 end, "l")
+            coroutine.resume(co)
+            """);
+        long calls = lua.DoString("return calls")[0].ToInteger();
+        lua.CollectGarbage();
+        AssertCompacted(lua, lua.Compact());
+        Assert.Equal(2, lua.DoString("return select(2, coroutine.resume(co))")[0].ToInteger());
+        Assert.True(lua.DoString("return calls")[0].ToInteger() > calls);
     }
 }
