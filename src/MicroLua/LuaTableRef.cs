@@ -43,7 +43,9 @@ public sealed class LuaTableRef : LuaReference
     /// <summary>
     /// The key-value pairs in <c>next</c> order (raw, no __pairs). As in Lua, assigning
     /// existing fields (or nil to them) while iterating is allowed; adding new keys is not.
-    /// Keys and values that are objects come as new handles: dispose those you keep.
+    /// Keys and values that are objects come as new handles: dispose those you keep. The key a
+    /// traversal goes on from is held as a root until the enumerator is disposed (foreach and
+    /// LINQ dispose it), so it survives collections and compactions between steps.
     /// </summary>
     public IEnumerable<KeyValuePair<LuaValue, LuaValue>> Pairs()
     {
