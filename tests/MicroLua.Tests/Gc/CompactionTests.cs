@@ -127,6 +127,13 @@ public sealed class CompactionTests
         byObject[udKey] = "userdata";
         lua.CollectGarbage();
 
+        // Every kind of block is in the heap, so every case of the rewrite runs here.
+        var present = lua.MemoryStats.ByType().Select(t => t.Type).ToHashSet();
+        foreach (ObjType type in Enum.GetValues<ObjType>().Where(t => t != ObjType.None))
+        {
+            Assert.Contains(type.ToString(), present);
+        }
+
         AssertCompacted(lua, lua.Compact());
 
         Assert.Equal("userdata", byObject[udKey].ToString());
