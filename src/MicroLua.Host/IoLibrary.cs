@@ -28,6 +28,7 @@ internal static unsafe class IoLibrary
         uint mt = LuaTable.New(g, 0, 8);
         rt.SetField(g.Registry.R, "FILE*", Value.Object(Tag.Table, mt));
         hs.FileMetatable = mt;
+        hs.FollowCompaction(g);
         rt.SetField(mt, "__name", g.NewString("FILE*"));
         uint methods = LuaTable.New(g, 0, 8);
         rt.SetField(mt, "__index", Value.Object(Tag.Table, methods));

@@ -176,6 +176,18 @@ internal sealed class HostState
     /// <summary>The FILE* metatable (also registry["FILE*"], which keeps it alive).</summary>
     public uint FileMetatable;
 
+    private bool _followsCompaction;
+
+    /// <summary>Keeps <see cref="FileMetatable"/> right when the heap is compacted (once, however often io is opened).</summary>
+    public void FollowCompaction(LuaGlobal g)
+    {
+        if (!_followsCompaction)
+        {
+            _followsCompaction = true;
+            g.Relocating += map => FileMetatable = map(FileMetatable);
+        }
+    }
+
     /// <summary>Open files of the io library, flushed by os.exit.</summary>
     public readonly List<LuaFile> OpenFiles = [];
 

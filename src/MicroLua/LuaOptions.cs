@@ -41,6 +41,14 @@ public sealed record LuaOptions
     /// <summary>Debug aid: run a full collection before every allocation. Very slow; finds unanchored objects.</summary>
     public bool GcStress { get; init; }
 
+    /// <summary>
+    /// Debug aid: compact the heap (<see cref="LuaState.Compact"/>) each time the outermost call of
+    /// the embedding API returns to the host, where no Lua code runs. Slow (a heap walk and a copy
+    /// each time); with it, a reference some code kept across an API call without a root points at
+    /// the wrong object at once, which the tests and the heap verifier then find.
+    /// </summary>
+    public bool CompactAtSafePoints { get; init; }
+
     /// <summary>Collector pause in percent (Lua's <c>setpause</c>): a cycle starts when memory in use reaches this share of the use after the last cycle.</summary>
     public int GcPause { get; init; } = LuaLimits.GcPause;
 

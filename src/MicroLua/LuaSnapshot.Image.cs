@@ -355,6 +355,7 @@ public sealed unsafe partial class LuaSnapshot
 
             var main = new Coroutine(mainThread.R) { Status = CoStatus.Running, Started = true };
             var stats = heap.Stats.Save();
+            uint[] tmNames = checks.Names(Interpreter.TmNameList);
             return new LuaSnapshot
             {
                 Options = new LuaOptions
@@ -375,7 +376,8 @@ public sealed unsafe partial class LuaSnapshot
                 Global = saved,
                 Vm = new Interpreter.Saved
                 {
-                    TmNames = checks.Names(Interpreter.TmNameList),
+                    TmNames = tmNames,
+                    Family = tmNames,
                     HookNames = checks.Names(Interpreter.HookNameList),
                     PCallHandle = pcall,
                     XPCallHandle = xpcall,

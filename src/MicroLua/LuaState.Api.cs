@@ -110,6 +110,11 @@ public sealed unsafe partial class LuaState
             Close(); // Dispose was called during this call: its frames are gone now (still the owner)
         }
 
+        if (_apiDepth == 1)
+        {
+            CompactAtSafePoint(); // results are converted already: nothing below holds a heap reference
+        }
+
         if (--_apiDepth == 0)
         {
             Volatile.Write(ref _owner, 0);
@@ -533,21 +538,21 @@ public sealed unsafe partial class LuaState
         return LuaTable.Length(_g, t.R);
     }
 
-    /// <summary>One step of <c>next</c>: false at the end.</summary>
-    internal bool Next(Value t, ref Value key, out LuaValue k, out LuaValue v)
+    /// <summary>One step of <c>next</c> from the key in the host root <paramref name="keySlot"/>, which gets the next key: false at the end.</summary>
+    internal bool Next(Value t, int keySlot, out LuaValue k, out LuaValue v)
     {
         ApiScope s = Enter();
         LuaException failure;
         try
         {
-            if (!LuaTable.Next(_g, t.R, key, out Value nk, out Value nv))
+            if (!LuaTable.Next(_g, t.R, _g.HostRoots[keySlot], out Value nk, out Value nv))
             {
                 k = default;
                 v = default;
                 return false;
             }
 
-            key = nk;
+            _g.HostRoots[keySlot] = nk;
             k = ToPublic(nk);
             v = ToPublic(nv);
             return true;

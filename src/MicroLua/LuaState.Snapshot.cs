@@ -76,7 +76,7 @@ public sealed unsafe partial class LuaState
         CheckSnapshotPoint("restored");
         Gc.Collector.Saved gc = snapshot.Gc;
         if (snapshot.HeapLength != _g.Heap.Length || !_vm.SharesNamesWith(snapshot.Vm)
-            || snapshot.Global.Seed != _g.Seed || snapshot.Runtime.Globals != _rt.Globals)
+            || snapshot.Global.Seed != _g.Seed)
         {
             throw new ArgumentException("The snapshot is not of this state, nor of the state or snapshot it was made from.", nameof(snapshot));
         }

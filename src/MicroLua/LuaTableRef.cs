@@ -43,14 +43,28 @@ public sealed class LuaTableRef : LuaReference
     /// <summary>
     /// The key-value pairs in <c>next</c> order (raw, no __pairs). As in Lua, assigning
     /// existing fields (or nil to them) while iterating is allowed; adding new keys is not.
-    /// Keys and values that are objects come as new handles: dispose those you keep.
+    /// Keys and values that are objects come as new handles: dispose those you keep. The key a
+    /// traversal goes on from is held as a root until the enumerator is disposed (foreach and
+    /// LINQ dispose it), so it survives collections and compactions between steps.
     /// </summary>
     public IEnumerable<KeyValuePair<LuaValue, LuaValue>> Pairs()
     {
-        Value key = default;
-        while (State.Next(Value, ref key, out LuaValue k, out LuaValue v))
+        // The key the traversal goes on from is a host root, so it stays alive and stays right
+        // when the heap is compacted between two steps.
+        int keySlot = State.Root(default);
+        try
         {
-            yield return new KeyValuePair<LuaValue, LuaValue>(k, v);
+            while (State.Next(Value, keySlot, out LuaValue k, out LuaValue v))
+            {
+                yield return new KeyValuePair<LuaValue, LuaValue>(k, v);
+            }
+        }
+        finally
+        {
+            if (!State.IsDisposed)
+            {
+                State.Unroot(keySlot);
+            }
         }
     }
 }

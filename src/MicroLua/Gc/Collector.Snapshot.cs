@@ -149,6 +149,8 @@ internal sealed unsafe partial class Collector
     /// <summary>The finalizer lists, modes, colours and pacing a snapshot recorded (the lists must be empty).</summary>
     private void LoadLasting(Saved s)
     {
+        _modeString = s.ModeString; // where the snapshot's heap bytes have them
+        _gcString = s.GcString;
         foreach (uint r in s.Finalizable)
         {
             _finobj.Add(r);

@@ -79,8 +79,8 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     private readonly Heap _heap;
 
     /// <summary>Interned, fixed "__mode" and "__gc".</summary>
-    private readonly uint _modeString;
-    private readonly uint _gcString;
+    private uint _modeString;
+    private uint _gcString;
 
     // The work lists are made by the constructors (a state made from a snapshot starts them empty).
     private RefList _gray;

@@ -43,6 +43,8 @@ internal sealed unsafe partial class LuaRuntime
 
     public void Load(Saved s)
     {
+        Globals = s.Globals; // where the snapshot's heap bytes have them (a compaction may have moved them since)
+        _typeNames = s.TypeNames;
         IPairsIterator = s.IPairsIterator;
         NextFunction = s.NextFunction;
         Random = s.Random;

@@ -26,7 +26,7 @@ public enum LuaOutputKind
 /// </summary>
 internal sealed unsafe partial class LuaRuntime
 {
-    private readonly Value[] _typeNames;
+    private Value[] _typeNames;
 
     public LuaRuntime(LuaGlobal g, Interpreter vm, uint globals)
     {
@@ -44,13 +44,29 @@ internal sealed unsafe partial class LuaRuntime
         }
     }
 
+    /// <summary>Rewrites, for the compactor, the references the libraries keep (the type names in a new array: the old one may be shared with snapshots).</summary>
+    public void Relocate(Func<uint, uint> map)
+    {
+        Globals = map(Globals);
+        var names = new Value[_typeNames.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = _typeNames[i];
+            LuaGlobal.Relocate(ref names[i], map);
+        }
+
+        _typeNames = names;
+        LuaGlobal.Relocate(ref IPairsIterator, map);
+        LuaGlobal.Relocate(ref NextFunction, map);
+    }
+
     public static LuaRuntime Of(Interpreter vm) => (LuaRuntime)vm.Runtime!;
 
     public LuaGlobal G { get; }
 
     public Interpreter Vm { get; }
 
-    public uint Globals { get; }
+    public uint Globals { get; private set; }
 
     public Value IPairsIterator;
 

@@ -678,6 +678,31 @@ internal static unsafe class LuaTable
         }
     }
 
+    /// <summary>
+    /// Places every entry of the hash part again, in the same nodes block: for the compactor,
+    /// after keys hashed by their reference (tables, functions, userdata, threads) moved and so
+    /// changed main position. Entries whose value is nil are dropped, as a resize drops them.
+    /// Allocates nothing; <paramref name="scratch"/> holds at least the part's nodes.
+    /// </summary>
+    public static void RehashInPlace(LuaGlobal g, uint t, Span<Node> scratch)
+    {
+        TableObj* to = Obj(g, t);
+        int count = NodeCount(to);
+        var part = new Span<Node>(NodeBase(g, to), count);
+        part.CopyTo(scratch);
+        part.Clear();
+        to->LastFree = (uint)count;
+        for (int i = 0; i < count; i++)
+        {
+            ref Node n = ref scratch[i];
+            if (!n.Val.IsNil)
+            {
+                bool ok = TryInsertNode(g, to, new Value { I = n.KeyI, Tag = n.KeyTag }, n.Val);
+                Debug.Assert(ok, "a part of the same size has room for every entry");
+            }
+        }
+    }
+
     private static void Reinsert(LuaGlobal g, TableObj* to, in Value key, in Value value)
     {
         if (key.Tag == Tag.Integer && (ulong)(key.I - 1) < to->ArraySize)

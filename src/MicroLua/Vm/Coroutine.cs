@@ -32,7 +32,7 @@ internal sealed class Coroutine
     }
 
     /// <summary>The ThreadObj this coroutine runs on.</summary>
-    public uint Thread { get; }
+    public uint Thread { get; set; }
 
     public CallFrame[] Frames;
     public int FrameCount;

@@ -27,7 +27,14 @@ internal sealed unsafe partial class Interpreter
 {
     public readonly LuaGlobal G;
     private readonly byte* _hb;
-    private readonly uint[] _tmNames;
+    private uint[] _tmNames;
+
+    /// <summary>
+    /// Identifies the states that share this interpreter's origin (one state and those made from
+    /// its snapshots): the first name array, which <see cref="SharesNamesWith"/> compares, since
+    /// <see cref="_tmNames"/> is replaced when a state's heap is compacted.
+    /// </summary>
+    private readonly object _family;
 
     /// <summary>Nested host-to-Lua activations (Lua's nCcalls); "C stack overflow" past the limit.</summary>
     public int CCalls;
@@ -37,6 +44,7 @@ internal sealed unsafe partial class Interpreter
         G = g;
         _hb = g.Heap.Base;
         _tmNames = new uint[(int)TM.Count];
+        _family = _tmNames;
         string[] names = TmNameList;
         for (int i = 0; i < names.Length; i++)
         {

@@ -113,6 +113,29 @@ public sealed class GoldenScriptTests
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>
+    /// The same scripts with the heap compacted each time the API returns to the host
+    /// (<see cref="LuaOptions.CompactAtSafePoints"/>: after the chunk is loaded, after it ran, after
+    /// the runner's collection) and the heap verifier after each compaction; the io library's cached
+    /// file metatable and everything the runner then reads must have followed the moves.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_WithCompactionAtSafePoints_MatchesLua54(string script)
+    {
+        string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+        long compactions = 0;
+        string actual = RunWith(new LuaOptions { MemoryLimit = 64L * 1024 * 1024, CompactAtSafePoints = true }, lua =>
+        {
+            lua.AfterCompaction = () => MicroLua.Gc.HeapVerifier.Check(lua.Global);
+            lua.DoBuffer(File.ReadAllBytes(Path.Combine(ScriptDirectory, script)), "@" + script);
+            lua.DoString("io.write('')"); // the io library again, after its metatable moved
+            compactions = lua.Compactions;
+        });
+        Assert.Equal(expected, actual);
+        Assert.True(compactions >= 2);
+    }
+
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Script_Output_MatchesLua54(string script)
