@@ -23,9 +23,12 @@ for name in customer-a customer-b runaway; do
     echo "FAIL sample $name: exit $rc, expected ${want_exit[$name]}"; fail=1
   elif ! diff <(printf '%s\n' "$out" | grep -v '^heap: ') "$here/expected/$name.txt" >"$work/diff"; then
     cat "$work/diff"; echo "FAIL sample $name: output differs"; fail=1
+  elif ! grep -q '<svg' "$work/heap-before.svg" 2>/dev/null || ! grep -q '<svg' "$work/heap-after.svg" 2>/dev/null; then
+    echo "FAIL sample $name: no heap maps before and after compaction"; fail=1
   else
     echo "PASS sample $name ${heap:+($heap)}"
   fi
+  rm -f "$work/heap-before.svg" "$work/heap-after.svg"
   # The development host runs the chunk once and ships the state as an image; the device
   # boots from it (verified, no initialisation) and must behave the same.
   if ! (cd "$work" && dotnet bin/DeviceHost.dll --make-image "$name.mlu" "$name.img" >"$work/make.log"); then
