@@ -48,19 +48,34 @@ internal static class FileLoading
             return false;
         }
 
-        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+        ReadOnlySpan<byte> chunk = SkipPreamble(bytes);
+        if (chunk.Length != bytes.Length)
         {
-            bytes = bytes[3..]; // a UTF-8 byte-order mark is not part of the chunk
-        }
-
-        if (bytes.Length > 0 && bytes[0] == '#')
-        {
-            int nl = Array.IndexOf(bytes, (byte)'\n');
-            // keep the newline so that line numbers stay right, unless a binary chunk follows
-            bytes = nl < 0 ? [] : nl + 1 < bytes.Length && bytes[nl + 1] == 0x1B ? bytes[(nl + 1)..] : bytes[nl..];
+            bytes = chunk.ToArray();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// What luaL_loadfile skips before a chunk: a UTF-8 byte-order mark (not part of the chunk)
+    /// and a first line starting with '#' (its newline stays, keeping line numbers right,
+    /// unless a binary chunk follows it).
+    /// </summary>
+    internal static ReadOnlySpan<byte> SkipPreamble(ReadOnlySpan<byte> s)
+    {
+        if (s.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            s = s[3..];
+        }
+
+        if (s.Length > 0 && s[0] == '#')
+        {
+            int nl = s.IndexOf((byte)'\n');
+            s = nl < 0 ? [] : nl + 1 < s.Length && s[nl + 1] == 0x1B ? s[(nl + 1)..] : s[nl..];
+        }
+
+        return s;
     }
 
     private static int LoadFile(ref CallContext c)

@@ -114,7 +114,7 @@ internal static class FileRequirer
         }
 
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        if (!rt.Chunks.TryLoad(SkipComment(bytes), "@" + file, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error))
+        if (!rt.Chunks.TryLoad(FileLoading.SkipPreamble(bytes), "@" + file, "bt", Value.Object(Tag.Table, rt.Globals), out Value fn, out string? error))
         {
             throw PackageLibrary.LoadError(name, file, error!);
         }
@@ -122,24 +122,6 @@ internal static class FileRequirer
         c.Push(fn);
         c.Push(c.G.NewString(file));
         return 2;
-    }
-
-    /// <summary>As luaL_loadfile: a UTF-8 byte-order mark and a first line starting with '#' are skipped (the line's newline stays, keeping line numbers).</summary>
-    private static ReadOnlySpan<byte> SkipComment(byte[] bytes)
-    {
-        ReadOnlySpan<byte> s = bytes;
-        if (s.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            s = s[3..];
-        }
-
-        if (s.Length > 0 && s[0] == '#')
-        {
-            int nl = s.IndexOf((byte)'\n');
-            s = nl < 0 ? [] : s[nl..];
-        }
-
-        return s;
     }
 
     private static int SearcherC(ref CallContext c)

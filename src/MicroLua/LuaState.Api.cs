@@ -151,7 +151,38 @@ public sealed unsafe partial class LuaState
             _g.PopTemp();
         }
 
-        return new LuaException(ErrorMessage(err), traceback, ToPublic(err), e.InnerException);
+        return new LuaException(ErrorMessage(co, err), traceback, ToPublic(err), e.InnerException);
+    }
+
+    /// <summary>
+    /// The message of an error value as lua.c's message handler makes it: an error object
+    /// whose <c>__tostring</c> gives a string is that string; otherwise <see cref="ErrorMessage(in Value)"/>.
+    /// A <c>__tostring</c> that fails or gives no string leaves the plain description.
+    /// </summary>
+    private string ErrorMessage(Coroutine co, in Value err)
+    {
+        if (!err.IsString && !err.IsNumber && _rt.ToStringMetamethod(err) != null)
+        {
+            _g.PushTemp(err);
+            try
+            {
+                Value text = _rt.ToStringMeta(co, err);
+                if (text.IsString)
+                {
+                    return _g.ToHostString(text);
+                }
+            }
+            catch (LuaError)
+            {
+                // as lua.c: the description of the value stands when its __tostring fails
+            }
+            finally
+            {
+                _g.PopTemp();
+            }
+        }
+
+        return ErrorMessage(err);
     }
 
     /// <summary>The message of an error value, as lua.c prints it.</summary>
@@ -741,7 +772,7 @@ public sealed unsafe partial class LuaState
             {
                 _vm.Push(s.Co, error);
                 string? traceback = co.DiedWithError ? _vm.Traceback(co, null, 0, hostBoundary: false) : null;
-                throw new LuaException(ErrorMessage(error), traceback, ToPublic(error));
+                throw new LuaException(ErrorMessage(s.Co, error), traceback, ToPublic(error));
             }
 
             return Results(s.Co, _vm.GetTop(s.Co) - n);

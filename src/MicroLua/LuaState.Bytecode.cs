@@ -20,6 +20,20 @@ public sealed unsafe partial class LuaState
     }
 
     /// <summary>
+    /// <see cref="DoBytecode(ReadOnlySpan{byte}, string)"/> with arguments: the chunk sees
+    /// <paramref name="args"/> as <c>...</c>.
+    /// </summary>
+    /// <exception cref="LuaException">The chunk is not a valid chunk, or raised an error.</exception>
+    public LuaValue[] DoBytecode(ReadOnlySpan<byte> chunk, string chunkName, params ReadOnlySpan<LuaValue> args)
+    {
+        ArgumentNullException.ThrowIfNull(chunkName);
+        fixed (byte* data = chunk)
+        {
+            return RunBytecode(data, (nuint)chunk.Length, false, chunkName, args);
+        }
+    }
+
+    /// <summary>
     /// Loads a binary chunk in place and runs it: its instructions and line information are
     /// executed from <paramref name="chunk"/> (pinned until the state is disposed) instead of
     /// being copied, when the chunk is little-endian (on a little-endian host) and 8-byte
@@ -109,13 +123,13 @@ public sealed unsafe partial class LuaState
         throw failure;
     }
 
-    private LuaValue[] RunBytecode(byte* chunk, nuint length, bool inPlace, string chunkName)
+    private LuaValue[] RunBytecode(byte* chunk, nuint length, bool inPlace, string chunkName, ReadOnlySpan<LuaValue> args = default)
     {
         ApiScope s = Enter();
         LuaException failure;
         try
         {
-            return RunMain(s, LoadBytecode(chunk, length, inPlace, chunkName), null);
+            return RunMain(s, LoadBytecode(chunk, length, inPlace, chunkName), null, args);
         }
         catch (LuaError e)
         {

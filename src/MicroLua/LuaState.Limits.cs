@@ -7,7 +7,7 @@ public sealed partial class LuaState
     /// Instructions the state may still run; null (the default) means unlimited. It counts
     /// down as Lua code runs, at loop back edges and calls (see docs/architecture.md, "Stopping
     /// runaway scripts", for the exact rule). When it reaches zero the running
-    /// <see cref="DoString"/>/<see cref="DoBuffer(ReadOnlySpan{byte}, string)"/> throws
+    /// <see cref="DoString(string, string?)"/>/<see cref="DoBuffer(ReadOnlySpan{byte}, string)"/> throws
     /// <see cref="LuaBudgetExceededException"/>, which Lua code cannot catch; the state stays
     /// usable once a new budget is set.
     /// </summary>

@@ -186,16 +186,37 @@ public sealed unsafe partial class LuaState : IDisposable
     /// the kind: 0x1B (ESC) starts a binary chunk, anything else is source text (UTF-8).
     /// </summary>
     /// <exception cref="LuaException">The chunk did not load or raised an error.</exception>
-    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName) => DoBuffer(chunk, chunkName, null);
+    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName) => RunChunk(chunk, chunkName, null, default);
+
+    /// <summary>
+    /// <see cref="DoString(string, string?)"/> with arguments: the chunk sees <paramref name="args"/>
+    /// as <c>...</c> (as lua.c passes a script its command-line arguments).
+    /// </summary>
+    /// <exception cref="LuaException">The chunk did not compile or raised an error.</exception>
+    public LuaValue[] DoString(string code, string? chunkName, params ReadOnlySpan<LuaValue> args)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return RunChunk(System.Text.Encoding.UTF8.GetBytes(code), chunkName ?? code, null, args);
+    }
+
+    /// <summary>
+    /// <see cref="DoBuffer(ReadOnlySpan{byte}, string)"/> with arguments: the chunk sees
+    /// <paramref name="args"/> as <c>...</c>.
+    /// </summary>
+    /// <exception cref="LuaException">The chunk did not load or raised an error.</exception>
+    public LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, params ReadOnlySpan<LuaValue> args) => RunChunk(chunk, chunkName, null, args);
 
     /// <summary>Loads and runs a chunk with string arguments (what a script sees as <c>...</c>).</summary>
-    internal LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? args)
+    internal LuaValue[] DoBuffer(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? args) => RunChunk(chunk, chunkName, args, default);
+
+    private LuaValue[] RunChunk(ReadOnlySpan<byte> chunk, string chunkName, IReadOnlyList<string>? strings, ReadOnlySpan<LuaValue> args)
     {
+        ArgumentNullException.ThrowIfNull(chunkName);
         ApiScope s = Enter();
         LuaException failure;
         try
         {
-            return RunMain(s, LoadCore(chunk, chunkName), args);
+            return RunMain(s, LoadCore(chunk, chunkName), strings, args);
         }
         catch (LuaError e)
         {
@@ -278,16 +299,21 @@ public sealed unsafe partial class LuaState : IDisposable
     /// <summary>The traceback mark of an error that has none (<see cref="Fail"/> reports it as null).</summary>
     private const string NoTraceback = "";
 
-    /// <summary>Calls a loaded main chunk with string arguments (what it sees as <c>...</c>) and returns its results.</summary>
-    private LuaValue[] RunMain(in ApiScope s, Value fn, IReadOnlyList<string>? args)
+    /// <summary>Calls a loaded main chunk with arguments (what it sees as <c>...</c>: the strings, then the values) and returns its results.</summary>
+    private LuaValue[] RunMain(in ApiScope s, Value fn, IReadOnlyList<string>? strings, ReadOnlySpan<LuaValue> args)
     {
         _vm.Push(s.Co, fn);
-        if (args != null)
+        if (strings != null)
         {
-            foreach (string a in args)
+            foreach (string a in strings)
             {
                 _vm.Push(s.Co, _g.NewStringFromHost(a));
             }
+        }
+
+        foreach (LuaValue a in args)
+        {
+            Push(s.Co, a);
         }
 
         _vm.Call(s.Co, s.Top, -1);

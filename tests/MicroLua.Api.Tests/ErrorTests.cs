@@ -28,6 +28,29 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void ErrorObjectWithToString_MessageIsItsText()
+    {
+        // lua.c's message handler: an error object's __tostring gives the message.
+        using var lua = new Lua();
+        var e = Assert.Throws<LuaException>(() => lua.Do("error(setmetatable({code = 7}, {__tostring = function(t) return 'E' .. t.code end}))"));
+        Assert.Equal("E7", e.Message);
+        Assert.Equal(7L, e.Value.AsTable()["code"].ToInteger());
+
+        // a __tostring that fails or gives no string leaves the plain description
+        e = Assert.Throws<LuaException>(() => lua.Do("error(setmetatable({}, {__tostring = function() error('inner') end}))"));
+        Assert.Equal("(error object is a table value)", e.Message);
+        e = Assert.Throws<LuaException>(() => lua.Do("error(setmetatable({}, {__tostring = function() return {} end}))"));
+        Assert.Equal("(error object is a table value)", e.Message);
+
+        // a coroutine that dies with such an object, resumed from the host
+        lua.Do("co = coroutine.create(function() error(setmetatable({}, {__tostring = function() return 'from co' end})) end)");
+        using LuaCoroutine co = lua.State["co"].AsCoroutine();
+        e = Assert.Throws<LuaException>(() => co.Resume());
+        Assert.Equal("from co", e.Message);
+        Assert.Equal(1L, lua.Do("return 1")[0].ToInteger()); // the state stays usable
+    }
+
+    [Fact]
     public void DotNetException_InHostFunction_IsTheInnerException()
     {
         using var lua = new Lua();

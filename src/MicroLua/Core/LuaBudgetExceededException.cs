@@ -1,7 +1,7 @@
 namespace MicroLua;
 
 /// <summary>
-/// Thrown by <see cref="LuaState.DoString"/> and <see cref="LuaState.DoBuffer(ReadOnlySpan{byte}, string)"/>
+/// Thrown by <see cref="LuaState.DoString(string, string?)"/> and <see cref="LuaState.DoBuffer(ReadOnlySpan{byte}, string)"/>
 /// when the state's <see cref="LuaState.InstructionBudget"/> runs out. Lua code cannot catch it
 /// (pcall, xpcall, coroutine.resume, __close and __gc handlers let it pass); the state stays
 /// usable: set a new budget and run again.

@@ -224,28 +224,32 @@ internal sealed unsafe partial class LuaRuntime
 
     // ---- conversions ----
 
+    /// <summary>The <c>__tostring</c> field of <paramref name="v"/>'s metatable, or null when it has none.</summary>
+    public Value* ToStringMetamethod(in Value v)
+    {
+        uint mt = Vm.GetMetatable(v);
+        Value* f = mt == 0 ? null : LuaTable.FindShortString(G, mt, G.NewString("__tostring"u8).R);
+        return f != null && !f->IsNil ? f : null;
+    }
+
     /// <summary>tostring: __tostring, __name, numbers as %.14g, addresses for the rest.</summary>
     public Value ToStringMeta(Coroutine co, in Value v)
     {
-        uint mt = Vm.GetMetatable(v);
-        if (mt != 0)
+        Value* f = ToStringMetamethod(v);
+        if (f != null)
         {
-            Value* f = LuaTable.FindShortString(G, mt, G.NewString("__tostring"u8).R);
-            if (f != null && !f->IsNil)
+            Value r = Vm.CallTM(co, *f, v, v);
+            if (!r.IsString)
             {
-                Value r = Vm.CallTM(co, *f, v, v);
-                if (!r.IsString)
+                if (r.IsNumber && Vm.ToStringCoerce(r, out Value rs))
                 {
-                    if (r.IsNumber && Vm.ToStringCoerce(r, out Value rs))
-                    {
-                        return rs;
-                    }
-
-                    throw new LuaError("'__tostring' must return a string");
+                    return rs;
                 }
 
-                return r;
+                throw new LuaError("'__tostring' must return a string");
             }
+
+            return r;
         }
 
         switch (v.Tag)
