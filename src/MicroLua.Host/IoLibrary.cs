@@ -43,7 +43,7 @@ internal static unsafe class IoLibrary
         rt.Register(methods, "setvbuf", FileSetVBuf, "?");
         rt.Register(methods, "write", FileWrite, "?");
 
-        uint io = rt.NewLibraryTable("io");
+        uint io = rt.NewLibraryTable("io", 14);
         rt.Register(io, "close", IoClose, "io.close");
         rt.Register(io, "flush", IoFlush, "io.flush");
         rt.Register(io, "input", IoInput, "io.input");

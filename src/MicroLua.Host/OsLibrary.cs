@@ -13,7 +13,7 @@ internal static unsafe class OsLibrary
     public static void Open(LuaRuntime rt, LuaHostOptions options)
     {
         HostState.Of(rt).Options = options;
-        uint os = rt.NewLibraryTable("os");
+        uint os = rt.NewLibraryTable("os", 10);
         rt.Register(os, "clock", Clock, "os.clock");
         rt.Register(os, "date", Date, "os.date");
         rt.Register(os, "difftime", DiffTime, "os.difftime");

@@ -446,7 +446,7 @@ public sealed unsafe partial class LuaState
         LuaException failure;
         try
         {
-            uint t = _rt.NewLibraryTable(name);
+            uint t = _rt.NewLibraryTable(name, functions.TryGetNonEnumeratedCount(out int count) ? count : 0);
             foreach (KeyValuePair<string, LuaCallback> f in functions)
             {
                 _rt.Register(t, f.Key, Adapt(f.Value), name + "." + f.Key);

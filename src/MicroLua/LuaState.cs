@@ -29,6 +29,7 @@ public sealed unsafe partial class LuaState : IDisposable
 
     /// <summary>Creates a state whose heap is a block of <see cref="LuaOptions.MemoryLimit"/> bytes it allocates.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit in the options is out of its range.</exception>
+    /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (8 KiB) but too small for the libraries in the options (the Safe libraries need about 12 KiB).</exception>
     public LuaState(LuaOptions options)
         : this(options, new Heap(CheckLimit(CheckOptions(options).MemoryLimit)))
     {
@@ -40,6 +41,7 @@ public sealed unsafe partial class LuaState : IDisposable
     /// state is disposed. <see cref="LuaOptions.MemoryLimit"/> is ignored: the block is the limit.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The block or a limit in the options is out of its range.</exception>
+    /// <exception cref="LuaException">"not enough memory": the block is too small for the libraries in the options.</exception>
     public LuaState(LuaOptions options, byte* memory, nuint length)
         : this(CheckOptions(options), new Heap(memory, CheckLimit((long)length), ownsMemory: false))
     {
@@ -54,40 +56,50 @@ public sealed unsafe partial class LuaState : IDisposable
             GcPause = options.GcPause,
             GcStepMul = options.GcStepMultiplier,
         };
-        Gc.Collector.Attach(_g);
-        _g.Registry = Value.Object(Tag.Table, LuaTable.New(_g, 2, 0));
-        _g.MainThread = Value.Object(Tag.Thread, LuaThread.New(_g, 64));
-        LuaTable.SetInt(_g, _g.Registry.R, 1, _g.MainThread);
-        uint globals = LuaTable.New(_g, 0, 64);
-        LuaTable.SetInt(_g, _g.Registry.R, 2, Value.Object(Tag.Table, globals));
-        _vm = new Interpreter(_g)
+        try
         {
-            MaxCCalls = options.MaxCallDepth,
-            MaxStack = options.MaxStackSize,
-        };
-        _rt = new LuaRuntime(_g, _vm, globals)
-        {
-            Output = options.Output,
-            Owner = this,
-        };
-        _rt.Chunks.Compiler = options.Compiler;
-        _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
-        foreach (var (flag, open) in s_libraries)
-        {
-            if ((options.Libraries & flag) != 0)
+            Gc.Collector.Attach(_g);
+            _g.Registry = Value.Object(Tag.Table, LuaTable.New(_g, 2, (options.Libraries & LuaLibraries.Package) != 0 ? 2 : 0));
+            _g.MainThread = Value.Object(Tag.Thread, LuaThread.New(_g, LuaLimits.BasicStackSize));
+            LuaTable.SetInt(_g, _g.Registry.R, 1, _g.MainThread);
+            uint globals = LuaTable.New(_g, 0, GlobalCount(options.Libraries));
+            LuaTable.SetInt(_g, _g.Registry.R, 2, Value.Object(Tag.Table, globals));
+            _vm = new Interpreter(_g)
             {
-                open(_rt);
+                MaxCCalls = options.MaxCallDepth,
+                MaxStack = options.MaxStackSize,
+            };
+            _rt = new LuaRuntime(_g, _vm, globals)
+            {
+                Output = options.Output,
+                Owner = this,
+            };
+            _rt.Chunks.Compiler = options.Compiler;
+            _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
+            foreach (var (flag, open) in s_libraries)
+            {
+                if ((options.Libraries & flag) != 0)
+                {
+                    open(_rt);
+                }
             }
-        }
 
-        // package last: it records the libraries opened before it in package.loaded.
-        if ((options.Libraries & LuaLibraries.Package) != 0)
+            // package last: it records the libraries opened before it in package.loaded.
+            if ((options.Libraries & LuaLibraries.Package) != 0)
+            {
+                PackageLibrary.Open(_rt, HostSearcher(options.Require));
+            }
+
+            _rt.WireCollector();
+            _rt.Collector.UserdataFreed = OnUserdataFreed;
+        }
+        catch (LuaError e)
         {
-            PackageLibrary.Open(_rt, HostSearcher(options.Require));
+            // The libraries did not fit in the heap: the state never existed, so its block goes back now.
+            _g.Dispose();
+            throw new LuaException(LuaErrors.NotEnoughMemory, e);
         }
 
-        _rt.WireCollector();
-        _rt.Collector.UserdataFreed = OnUserdataFreed;
         _g.GcStress = options.GcStress;
     }
 
@@ -117,6 +129,23 @@ public sealed unsafe partial class LuaState : IDisposable
         (LuaLibraries.Utf8, Utf8Library.Open),
         (LuaLibraries.Debug, DebugLibrary.Open),
     ];
+
+    /// <summary>
+    /// The globals the libraries define (base: 23 names with _G and _VERSION; package: package
+    /// and require; every other library its table), so that the globals table is created at
+    /// its final size: the host's and the script's globals grow it later.
+    /// </summary>
+    private static int GlobalCount(LuaLibraries libraries)
+    {
+        int n = (libraries & LuaLibraries.Base) != 0 ? 23 : 0;
+        n += (libraries & LuaLibraries.Package) != 0 ? 2 : 0;
+        foreach (var (flag, _) in s_libraries)
+        {
+            n += flag != LuaLibraries.Base && (libraries & flag) != 0 ? 1 : 0;
+        }
+
+        return n;
+    }
 
     private static nuint CheckLimit(long limit)
     {

@@ -114,6 +114,7 @@ internal static partial class Program
                     Environment.Exit(code);
                 },
             });
+            CreateArgTable(lua, args, o.Script); // part of the setup: a heap too small for it is reported the same way
         }
         catch (Exception e) when (e is OutOfMemoryException or LuaException or Core.LuaError)
         {
@@ -133,7 +134,6 @@ internal static partial class Program
                 Console.Out.WriteLine(Version);
             }
 
-            CreateArgTable(lua, args, o.Script);
             lua.AllocationProfiling = o.AllocProfile;
             int status = RunAll(lua, args, o) ? 0 : 1;
             if (o.Dump)

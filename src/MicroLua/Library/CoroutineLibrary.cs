@@ -9,7 +9,7 @@ internal static unsafe class CoroutineLibrary
 {
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("coroutine");
+        uint t = rt.NewLibraryTable("coroutine", 8);
         rt.Register(t, "create", Create, "coroutine.create");
         rt.Register(t, "resume", Resume, "coroutine.resume");
         rt.Register(t, "yield", Yield, "coroutine.yield");

@@ -13,7 +13,7 @@ internal static unsafe class DebugLibrary
 {
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("debug");
+        uint t = rt.NewLibraryTable("debug", 15);
         rt.Register(t, "gethook", GetHook, "debug.gethook");
         rt.Register(t, "getinfo", GetInfo, "debug.getinfo");
         rt.Register(t, "getlocal", GetLocal, "debug.getlocal");

@@ -214,10 +214,14 @@ internal sealed unsafe partial class LuaRuntime
         }
     }
 
-    /// <summary>A new table stored as global <paramref name="name"/>.</summary>
-    public uint NewLibraryTable(string name)
+    /// <summary>
+    /// A new table stored as global <paramref name="name"/>, with a hash part for exactly
+    /// <paramref name="fields"/> keys: a fresh state's tables are their final size (no part
+    /// allocated twice, no node a library never fills beyond the power of two).
+    /// </summary>
+    public uint NewLibraryTable(string name, int fields)
     {
-        uint t = LuaTable.New(G, 0, 16);
+        uint t = LuaTable.New(G, 0, fields);
         SetField(Globals, name, Value.Object(Tag.Table, t));
         return t;
     }

@@ -13,7 +13,7 @@ internal static class MathLibrary
 {
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("math");
+        uint t = rt.NewLibraryTable("math", 27);
         rt.Register(t, "abs", Abs, "math.abs");
         rt.Register(t, "ceil", Ceil, "math.ceil");
         rt.Register(t, "floor", Floor, "math.floor");

@@ -33,17 +33,27 @@ internal static unsafe class PackageLibrary
     private const string LoadedKey = "_LOADED";
     private const string PreloadKey = "_PRELOAD";
 
+    /// <summary>The runtime's libraries, recorded in package.loaded when package opens (after them).</summary>
+    private static readonly string[] LoadedLibraries = ["_G", "coroutine", "string", "table", "math", "utf8", "debug", "package"];
+
     /// <summary>Opens the library; <paramref name="searcher"/> is the host's require handler, or null.</summary>
     public static void Open(LuaRuntime rt, HostModuleSearcher? searcher)
     {
         LuaGlobal g = rt.G;
-        uint pkg = rt.NewLibraryTable("package");
+        uint pkg = rt.NewLibraryTable("package", 7);
         Value pkgV = Value.Object(Tag.Table, pkg);
 
-        uint loaded = LuaTable.New(g, 0, 16);
+        // package.loaded holds the libraries opened so far (the list below) and grows for later ones.
+        int opened = 1;
+        foreach (string name in LoadedLibraries)
+        {
+            opened += name != "package" && LuaTable.Get(g, rt.Globals, g.NewString(name)).Tag == Tag.Table ? 1 : 0;
+        }
+
+        uint loaded = LuaTable.New(g, 0, opened);
         rt.SetField(g.Registry.R, LoadedKey, Value.Object(Tag.Table, loaded));
         rt.SetField(pkg, "loaded", Value.Object(Tag.Table, loaded));
-        uint preload = LuaTable.New(g, 0, 4);
+        uint preload = LuaTable.New(g, 0, 0);
         rt.SetField(g.Registry.R, PreloadKey, Value.Object(Tag.Table, preload));
         rt.SetField(pkg, "preload", Value.Object(Tag.Table, preload));
 
@@ -63,7 +73,7 @@ internal static unsafe class PackageLibrary
         }
 
         // The libraries opened so far are already loaded modules, as in lua.
-        foreach (string name in (ReadOnlySpan<string>)["_G", "coroutine", "string", "table", "math", "utf8", "debug", "package"])
+        foreach (string name in LoadedLibraries)
         {
             AddLoaded(rt, name);
         }

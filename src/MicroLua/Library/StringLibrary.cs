@@ -16,7 +16,7 @@ internal static unsafe partial class StringLibrary
 
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("string");
+        uint t = rt.NewLibraryTable("string", 17);
         rt.Register(t, "byte", Byte, "string.byte");
         rt.Register(t, "char", Char, "string.char");
         rt.Register(t, "dump", Dump, "string.dump");
@@ -29,7 +29,7 @@ internal static unsafe partial class StringLibrary
         OpenEngines(rt, t);
 
         // The metatable of strings: string methods through __index.
-        uint mt = LuaTable.New(rt.G, 0, 2);
+        uint mt = LuaTable.New(rt.G, 0, 1);
         rt.G.TypeMetatables[(int)LuaType.String] = mt;
         rt.SetField(mt, "__index", Value.Object(Tag.Table, t));
     }

@@ -24,7 +24,7 @@ internal static unsafe class TableLibrary
 
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("table");
+        uint t = rt.NewLibraryTable("table", 7);
         rt.Register(t, "concat", Concat, "table.concat");
         rt.Register(t, "insert", Insert, "table.insert");
         rt.Register(t, "move", Move, "table.move");

@@ -20,7 +20,7 @@ internal static class Utf8Library
 
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("utf8");
+        uint t = rt.NewLibraryTable("utf8", 6);
         rt.Register(t, "char", Char, "utf8.char");
         Value strict = rt.NewHostFunction("for iterator", (ref CallContext c) => CodesStep(ref c, strict: true));
         Value lax = rt.NewHostFunction("for iterator", (ref CallContext c) => CodesStep(ref c, strict: false));

@@ -366,10 +366,8 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     {
         uint r = Allocate((nuint)(StringObj.DataOffset - sizeof(ObjHeader) + (long)length + 1), ObjType.LongString);
         var so = (StringObj*)Heap.Ptr(r);
-        so->Length = (uint)length;
+        so->LongLength = (uint)length;
         so->Hash = 0;
-        so->Next = 0;
-        so->Reserved = 0;
         StringObj.Data(so)[length] = 0;
         return r;
     }

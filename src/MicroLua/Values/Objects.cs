@@ -43,25 +43,43 @@ internal static class GcBits
 }
 
 /// <summary>
-/// A string: bytes inline after this header, followed by a zero byte. Short strings (up to
-/// <see cref="LuaLimits.MaxShortStringLength"/> bytes) are interned, so two short strings are
+/// A string: bytes inline after this 16-byte header, followed by a zero byte. Short strings (up
+/// to <see cref="LuaLimits.MaxShortStringLength"/> bytes) are interned, so two short strings are
 /// equal exactly when they are the same block; <see cref="Next"/> chains them in their
-/// string-table bucket. Long strings hash lazily (<see cref="HasHash"/> in Extra).
+/// string-table bucket, and their length is in the header's Extra (high byte). A long string
+/// is never chained, so the same word holds its length (<see cref="LongLength"/>); it hashes
+/// lazily (<see cref="HasHash"/> in Extra). Why not one length field for both: every Lua name
+/// is a short string (a fresh state holds about 140), and the header's third word would make
+/// each 8 bytes larger.
 /// </summary>
-[StructLayout(LayoutKind.Sequential, Size = 24)]
+[StructLayout(LayoutKind.Explicit, Size = 16)]
 internal struct StringObj
 {
-    public ObjHeader H;
-    public uint Length;
-    public uint Hash;
-    public uint Next;
-    public uint Reserved;
+    [FieldOffset(0)] public ObjHeader H;
+    /// <summary>A short string's chain link in its string-table bucket (0 = end).</summary>
+    [FieldOffset(8)] public uint Next;
+    /// <summary>A long string's length in bytes.</summary>
+    [FieldOffset(8)] public uint LongLength;
+    [FieldOffset(12)] public uint Hash;
 
-    public const int DataOffset = 24;
+    public const int DataOffset = 16;
     /// <summary>Extra bit: <see cref="Hash"/> is valid (always set for short strings).</summary>
     public const ushort HasHash = 1;
     /// <summary>Extra bit: the string is a reserved word of the lexer (unused by the runtime).</summary>
     public const ushort Reserved_ = 2;
+    /// <summary>Extra holds a short string's length from this bit up (at most 255; short strings are at most 40 bytes).</summary>
+    public const int ShortLengthShift = 8;
+
+    /// <summary>The length in bytes: in Extra for a short string, <see cref="LongLength"/> for a long one.</summary>
+    public readonly uint Length
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => H.Type == ObjType.ShortString ? (uint)(H.Extra >> ShortLengthShift) : LongLength;
+    }
+
+    /// <summary>The Extra of a short string of <paramref name="length"/> bytes (its hash is always set).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ushort ShortExtra(int length) => (ushort)(HasHash | (length << ShortLengthShift));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe byte* Data(StringObj* s) => (byte*)s + DataOffset;

@@ -63,17 +63,15 @@ internal sealed unsafe partial class StringTable
             r = so->Next;
         }
 
-        if (Count >= _size && _size < (1 << 30))
+        if (Count >= _size * LuaLimits.StringTableLoad && _size < (1 << 30))
         {
             Resize(_size * 2); // may collect: the new string is not allocated yet, so nothing dangles
         }
 
         uint nr = _g.Allocate((nuint)(StringObj.DataOffset - sizeof(ObjHeader) + s.Length + 1), ObjType.ShortString);
         var ns = (StringObj*)_g.Heap.Ptr(nr);
-        ns->Length = (uint)s.Length;
         ns->Hash = h;
-        ns->Reserved = 0;
-        ns->H.Extra = StringObj.HasHash;
+        ns->H.Extra = StringObj.ShortExtra(s.Length);
         byte* data = StringObj.Data(ns);
         s.CopyTo(new Span<byte>(data, s.Length));
         data[s.Length] = 0;
@@ -134,10 +132,10 @@ internal sealed unsafe partial class StringTable
         }
     }
 
-    /// <summary>Shrinks the table when it is at most a quarter full (after a collection).</summary>
+    /// <summary>Shrinks the table when it holds under a quarter of what it may (after a collection).</summary>
     public void ShrinkIfSparse()
     {
-        if (Count < _size / 4 && _size > LuaLimits.MinStringTableSize)
+        if (Count < _size * LuaLimits.StringTableLoad / 4 && _size > LuaLimits.MinStringTableSize)
         {
             Resize(_size / 2);
         }

@@ -156,12 +156,11 @@ public sealed unsafe class HeapVerifierTests
     {
         using LuaState s = NewState();
         LuaGlobal g = s.Global;
-        uint r = g.Allocate(24, ObjType.ShortString);
+        uint r = g.Allocate(16, ObjType.ShortString);
         var so = (StringObj*)g.Heap.Ptr(r);
-        so->Length = 1;
         so->Hash = LuaGlobal.HashBytes("z"u8, g.Seed);
         so->Next = 0;
-        so->H.Extra = StringObj.HasHash;
+        so->H.Extra = StringObj.ShortExtra(1);
         StringObj.Data(so)[0] = (byte)'z';
         StringObj.Data(so)[1] = 0;
         Assert.Contains("not interned", Broken(s));
