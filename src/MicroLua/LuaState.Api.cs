@@ -157,16 +157,19 @@ public sealed unsafe partial class LuaState
     /// <summary>
     /// The message of an error value as lua.c's message handler makes it: an error object
     /// whose <c>__tostring</c> gives a string is that string; otherwise <see cref="ErrorMessage(in Value)"/>.
-    /// A <c>__tostring</c> that fails or gives no string leaves the plain description.
+    /// A <c>__tostring</c> that fails or gives anything but a string (a number too) leaves the plain description.
     /// </summary>
     private string ErrorMessage(Coroutine co, in Value err)
     {
-        if (!err.IsString && !err.IsNumber && _rt.ToStringMetamethod(err) != null)
+        Value* tostring = err.IsString || err.IsNumber ? null : _rt.ToStringMetamethod(err);
+        if (tostring != null)
         {
+            Value tm = *tostring;
             _g.PushTemp(err);
             try
             {
-                Value text = _rt.ToStringMeta(co, err);
+                // as luaL_callmeta in lua.c's handler: only a string result counts (a number is not converted)
+                Value text = _vm.CallTM(co, tm, err, err);
                 if (text.IsString)
                 {
                     return _g.ToHostString(text);

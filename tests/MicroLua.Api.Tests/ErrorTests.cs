@@ -41,6 +41,8 @@ public sealed class ErrorTests
         Assert.Equal("(error object is a table value)", e.Message);
         e = Assert.Throws<LuaException>(() => lua.Do("error(setmetatable({}, {__tostring = function() return {} end}))"));
         Assert.Equal("(error object is a table value)", e.Message);
+        e = Assert.Throws<LuaException>(() => lua.Do("error(setmetatable({}, {__tostring = function() return 1 end}))"));
+        Assert.Equal("(error object is a table value)", e.Message); // lua5.4 prints the same: a number is no string here
 
         // a coroutine that dies with such an object, resumed from the host
         lua.Do("co = coroutine.create(function() error(setmetatable({}, {__tostring = function() return 'from co' end})) end)");

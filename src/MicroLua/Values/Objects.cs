@@ -77,6 +77,13 @@ internal struct StringObj
         get => H.Type == ObjType.ShortString ? (uint)(H.Extra >> ShortLengthShift) : LongLength;
     }
 
+    /// <summary>The length of a string known to be short (a string-table chain holds only short strings): no test of its type.</summary>
+    public readonly uint ShortLength
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint)(H.Extra >> ShortLengthShift);
+    }
+
     /// <summary>The Extra of a short string of <paramref name="length"/> bytes (its hash is always set).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort ShortExtra(int length) => (ushort)(HasHash | (length << ShortLengthShift));

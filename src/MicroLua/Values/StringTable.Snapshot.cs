@@ -17,7 +17,7 @@ internal sealed partial class StringTable
         for (uint r = Buckets()[h & (uint)(_size - 1)]; r != 0;)
         {
             var so = (StringObj*)_g.Heap.Ptr(r);
-            if (so->Hash == h && so->Length == (uint)s.Length && StringObj.Span(so).SequenceEqual(s))
+            if (so->Hash == h && so->ShortLength == (uint)s.Length && new ReadOnlySpan<byte>(StringObj.Data(so), s.Length).SequenceEqual(s))
             {
                 return r;
             }
