@@ -418,10 +418,30 @@ public sealed unsafe partial class LuaState : IDisposable
         {
             _disposed = true; // from now on every API call is refused
             _vm.RequestStop(new StateDisposedStop());
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.KeepStopping(), this, preferLocal: false);
             return;
         }
 
         Close();
+    }
+
+    /// <summary>
+    /// After a Dispose from another thread: the loop counts its fuel with a plain load, add
+    /// and store at each back edge (no interlocked operation on the hot path), so the zero that
+    /// <see cref="Interpreter.RequestStop"/> stored is lost when it lands between the running
+    /// thread's load and store, and the script would run on. Store it again, once a
+    /// millisecond, until the running call has stopped and the state closes.
+    /// </summary>
+    private void KeepStopping()
+    {
+        while (!Volatile.Read(ref _closing) && Volatile.Read(ref _owner) != 0)
+        {
+            Thread.Sleep(1);
+            if (!Volatile.Read(ref _closing))
+            {
+                Volatile.Write(ref _vm.Fuel, 0);
+            }
+        }
     }
 
     /// <summary>

@@ -231,17 +231,7 @@ internal sealed unsafe partial class Interpreter
             return;
         }
 
-        int s = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
-        EnsureStack(co, s + 4);
-        Value* stack = StackOf(co);
-        stack[s] = tm;
-        stack[s + 1] = t;
-        stack[s + 2] = key;
-        stack[s + 3] = v;
-        int oldTop = GetTop(co);
-        SetTop(co, s + 4);
-        Call(co, s, 0);
-        SetTop(co, oldTop);
+        CallTMDiscard(co, tm, t, key, v, 3);
     }
 
     // ---- arithmetic ----
@@ -843,17 +833,25 @@ internal sealed unsafe partial class Interpreter
         return !errored;
     }
 
-    private void CallTMDiscard(Coroutine co, in Value tm, in Value a, in Value b)
+    private void CallTMDiscard(Coroutine co, in Value tm, in Value a, in Value b) => CallTMDiscard(co, tm, a, b, default, 2);
+
+    /// <summary>Calls metamethod <paramref name="tm"/> from host code with two or three arguments (<paramref name="count"/>) and drops its results.</summary>
+    private void CallTMDiscard(Coroutine co, in Value tm, in Value a, in Value b, in Value c, int count)
     {
-        Value f = tm, x = a, y = b;
+        Value f = tm, x = a, y = b, z = c; // copies: growing the stack may move what the arguments point at
         int slot = Math.Max(GetTop(co), co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
-        EnsureStack(co, slot + 3);
+        EnsureStack(co, slot + 1 + count);
         Value* stack = StackOf(co);
         stack[slot] = f;
         stack[slot + 1] = x;
         stack[slot + 2] = y;
+        if (count == 3)
+        {
+            stack[slot + 3] = z;
+        }
+
         int oldTop = GetTop(co);
-        SetTop(co, slot + 3);
+        SetTop(co, slot + 1 + count);
         Call(co, slot, 0);
         SetTop(co, oldTop);
     }

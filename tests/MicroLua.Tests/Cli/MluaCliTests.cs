@@ -5,7 +5,8 @@ namespace MicroLua.Tests.Cli;
 /// <summary>The mlua command run as a process, as a user runs it.</summary>
 public sealed class MluaCliTests
 {
-    private static (int Exit, string Out, string Err) Run(string? stdin, params string[] args)
+    /// <summary>Runs the built mlua with <paramref name="args"/> (standard input <paramref name="stdin"/>, or closed) from the temp directory.</summary>
+    internal static (int Exit, string Out, string Err) Run(string? stdin, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "mlua.dll");
         var psi = new ProcessStartInfo("dotnet")
@@ -29,10 +30,10 @@ public sealed class MluaCliTests
         }
 
         p.StandardInput.Close();
+        Task<string> e = p.StandardError.ReadToEndAsync(); // both pipes at once: a full one cannot block the other
         string o = p.StandardOutput.ReadToEnd();
-        string e = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        return (p.ExitCode, o, e);
+        return (p.ExitCode, o, e.Result);
     }
 
     [Fact]

@@ -9,30 +9,7 @@ public sealed class MluaHeapMapTests
 {
     private static readonly XNamespace SvgNs = "http://www.w3.org/2000/svg";
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "mlua.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        string o = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, o, err.Result);
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => MluaCliTests.Run(null, args);
 
     private static long Count(string text, string pattern) =>
         long.Parse(Regex.Match(text, pattern, RegexOptions.Multiline).Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
