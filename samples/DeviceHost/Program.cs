@@ -9,7 +9,6 @@
 // no initialisation at all. Its host functions are rebound by the names they were registered under.
 using System.Runtime.InteropServices;
 using System.Text;
-using MicroLua.Core;
 using MicroLua;
 
 const int HeapSize = 32 * 1024;

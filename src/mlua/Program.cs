@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using MicroLua.Core;
 using MicroLua;
+using MicroLua.Core;
 #if !MLUA_NO_COMPILER
 using MicroLua.Bytecode;
 using MicroLua.Compiler;

@@ -1,5 +1,3 @@
-using MicroLua.Core;
-
 namespace MicroLua.Api.Tests;
 
 public sealed class ErrorTests

@@ -1,5 +1,3 @@
-using MicroLua.Core;
-
 namespace MicroLua.Api.Tests;
 
 /// <summary>The API's conversions anchor what they allocate: everything works with a collection before every allocation.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using MicroLua.Core;
 
 namespace MicroLua.Api.Tests;
 

@@ -57,18 +57,29 @@ internal sealed unsafe partial class Interpreter
     /// current instruction. A Lua metamethod runs as a FinishOp frame (the loop reloads and
     /// runs it); a host one runs now. Either way the instruction is finished by FinishOp.
     /// </summary>
-    private bool CallTMForOp(Coroutine co, in Value tm, in Value a, in Value b)
+    private bool CallTMForOp(Coroutine co, in Value tm, in Value a, in Value b) => CallTMForOp(co, tm, a, b, default, 2, 1);
+
+    /// <summary>
+    /// <see cref="CallTMForOp(Coroutine, in Value, in Value, in Value)"/> with two or three
+    /// arguments (<paramref name="count"/>) and <paramref name="results"/> results (__newindex: three, none).
+    /// </summary>
+    private bool CallTMForOp(Coroutine co, in Value tm, in Value a, in Value b, in Value c, int count, int results)
     {
-        Value f = tm, x = a, y = b;
+        Value f = tm, x = a, y = b, z = c; // copies: growing the stack may move what the arguments point at
         ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
         int slot = fr.Top;
-        EnsureStack(co, slot + 3);
+        EnsureStack(co, slot + 1 + count);
         Value* stack = StackOf(co);
         stack[slot] = f;
         stack[slot + 1] = x;
         stack[slot + 2] = y;
-        SetTop(co, slot + 3);
-        PreCall(co, slot, 1, FrameFlags.FinishOp);
+        if (count == 3)
+        {
+            stack[slot + 3] = z;
+        }
+
+        SetTop(co, slot + 1 + count);
+        PreCall(co, slot, results, FrameFlags.FinishOp);
         return true;
     }
 
@@ -205,22 +216,8 @@ internal sealed unsafe partial class Interpreter
     /// <summary>t[key] = v with __newindex, for the loop; true when a metamethod frame was pushed.</summary>
     private bool FinishSet(Coroutine co, Value t, Value key, Value v)
     {
-        if (ResolveNewIndex(co, ref t, key, v, fromLoop: true, out Value tm))
-        {
-            return false;
-        }
-
-        ref CallFrame fr = ref co.Frames[co.FrameCount - 1];
-        int s = fr.Top;
-        EnsureStack(co, s + 4);
-        Value* stack = StackOf(co);
-        stack[s] = tm;
-        stack[s + 1] = t;
-        stack[s + 2] = key;
-        stack[s + 3] = v;
-        SetTop(co, s + 4);
-        PreCall(co, s, 0, FrameFlags.FinishOp);
-        return true;
+        return !ResolveNewIndex(co, ref t, key, v, fromLoop: true, out Value tm)
+            && CallTMForOp(co, tm, t, key, v, 3, 0);
     }
 
     /// <summary>t[key] = v with __newindex from host code.</summary>
