@@ -63,7 +63,7 @@ internal enum GcPhase
 /// What the interpreter must keep true at every allocation and <see cref="LuaGlobal.CheckGC"/>:
 /// each thread's <see cref="ThreadObj.Top"/> covers every live slot (slots above it are
 /// cleared to nil by each traversal); open upvalues point below the top; objects held only in C#
-/// locals are anchored (temps, pending blocks, or <see cref="LuaGlobal.MarkExtraRoots"/>);
+/// locals are anchored (temps, pending blocks, or <see cref="IRuntimeServices.MarkExtraRoots"/>);
 /// every store of a reference into an existing object goes through a write barrier. Steps run
 /// only at <see cref="LuaGlobal.CheckGC"/> (safe points); allocations may run full collections.
 /// </summary>
@@ -560,11 +560,11 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     /// <summary>
     /// Runs every due finalizer, in order. Does nothing while finalizers already run (a
-    /// finalizer that collects) or before the interpreter installs <see cref="LuaGlobal.CallFinalizer"/>.
+    /// finalizer that collects) or before the interpreter installs <see cref="LuaGlobal.Services"/>.
     /// </summary>
     public void RunPendingFinalizers()
     {
-        if (_runningFinalizers || _g.CallFinalizer == null || _tobefnzHead == _tobefnz.Count)
+        if (_runningFinalizers || _g.Services == null || _tobefnzHead == _tobefnz.Count)
         {
             return;
         }
@@ -623,13 +623,13 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         _g.PushTemp(gc);
         try
         {
-            _g.CallFinalizer!(gc, o);
+            _g.Services!.CallFinalizer(gc, o);
         }
-        catch (Exception e) when (_g.IsStop?.Invoke(e) != true)
+        catch (Exception e) when (!_g.Services!.IsStop(e))
         {
             // Lua: an error in a finalizer becomes a warning; the collection goes on.
             // A stop (instruction budget, cancellation) is no error: it goes on to the host.
-            _g.Warn?.Invoke($"error in __gc ({e.Message})");
+            _g.Services!.Warn($"error in __gc ({e.Message})");
         }
         finally
         {
@@ -819,7 +819,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             MarkObject(_tobefnz[i]); // due finalizers keep their objects alive until they run
         }
 
-        _g.MarkExtraRoots?.Invoke(this);
+        _g.Services?.MarkExtraRoots(this);
     }
 
     void IRootMarker.MarkValue(in Value v) => MarkValue(v);

@@ -35,7 +35,6 @@ internal sealed unsafe partial class LuaRuntime
         G = g;
         Vm = vm;
         Globals = s.Globals;
-        vm.Runtime = this;
         Chunks = new ChunkLoader(g, vm);
         _typeNames = s.TypeNames;
         Load(s);

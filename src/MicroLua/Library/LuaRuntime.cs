@@ -24,7 +24,7 @@ public enum LuaOutputKind
 /// The services the standard libraries share: registering host functions, tostring with
 /// metamethods, the output callback, loading chunks, the collector's controls. One per state.
 /// </summary>
-internal sealed unsafe partial class LuaRuntime
+internal sealed unsafe partial class LuaRuntime : IRuntimeServices
 {
     private Value[] _typeNames;
 
@@ -33,7 +33,6 @@ internal sealed unsafe partial class LuaRuntime
         G = g;
         Vm = vm;
         Globals = globals;
-        vm.Runtime = this;
         Chunks = new ChunkLoader(g, vm);
         _typeNames = new Value[10];
         for (int t = -1; t <= 8; t++)
@@ -60,7 +59,12 @@ internal sealed unsafe partial class LuaRuntime
         LuaGlobal.Relocate(ref NextFunction, map);
     }
 
-    public static LuaRuntime Of(Interpreter vm) => (LuaRuntime)vm.Runtime!;
+    /// <summary>
+    /// The services of the state a library function runs in. The interpreter knows them only as
+    /// the <see cref="IRuntimeServices"/> its layer declares; this is the one place that turns
+    /// them back into the library's own object (the only implementation).
+    /// </summary>
+    public static LuaRuntime Of(Interpreter vm) => (LuaRuntime)vm.G.Services!;
 
     public LuaGlobal G { get; }
 
@@ -314,51 +318,56 @@ internal sealed unsafe partial class LuaRuntime
         }
     }
 
-    /// <summary>Connects the collector to the interpreter: running coroutines as roots, __gc calls, warnings.</summary>
+    /// <summary>Connects the collector to the interpreter: running coroutines as roots, __gc calls, warnings (<see cref="IRuntimeServices"/>).</summary>
     public void WireCollector()
     {
-        G.MarkExtraRoots = marker =>
-        {
-            for (Coroutine? co = Vm.Running; co != null; co = co.Resumer)
-            {
-                marker.MarkObject(co.Thread);
-                if (co.Resumer == co)
-                {
-                    break;
-                }
-            }
-        };
-        G.CallFinalizer = (gc, obj) =>
-        {
-            Coroutine co = Vm.Running;
-            int top = Vm.GetTop(co);
-            int slot = Math.Max(top, co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
-            int frames = co.FrameCount;
-            try
-            {
-                Vm.EnsureStack(co, slot + 2);
-                Vm.StackOf(co)[slot] = gc;
-                Vm.StackOf(co)[slot + 1] = obj;
-                Vm.SetTop(co, slot + 2);
-                Vm.Call(co, slot, 0, FrameFlags.Finalizer);
-            }
-            catch (LuaError e)
-            {
-                Value err = Vm.ErrorValue(co, e);
-                string msg = err.IsString ? G.ToDotNetString(err) : $"error object is a {LuaTypeNames.Name(err.Type)} value";
-                co.FrameCount = frames;
-                throw new LuaError(msg, e);
-            }
-            finally
-            {
-                co.FrameCount = frames;
-                Vm.SetTop(co, top);
-            }
-        };
-        G.IsStop = Interpreter.IsStop;
-        G.Warn = Warning;
+        G.Services = this;
         Collector.DeadKeysInStrongTables = true;
     }
+
+    void IRuntimeServices.MarkExtraRoots(IRootMarker marker)
+    {
+        for (Coroutine? co = Vm.Running; co != null; co = co.Resumer)
+        {
+            marker.MarkObject(co.Thread);
+            if (co.Resumer == co)
+            {
+                break;
+            }
+        }
+    }
+
+    void IRuntimeServices.CallFinalizer(Value gc, Value obj)
+    {
+        Coroutine co = Vm.Running;
+        int top = Vm.GetTop(co);
+        int slot = Math.Max(top, co.FrameCount > 0 ? co.Frames[co.FrameCount - 1].Top : 0);
+        int frames = co.FrameCount;
+        try
+        {
+            Vm.EnsureStack(co, slot + 2);
+            Vm.StackOf(co)[slot] = gc;
+            Vm.StackOf(co)[slot + 1] = obj;
+            Vm.SetTop(co, slot + 2);
+            Vm.Call(co, slot, 0, FrameFlags.Finalizer);
+        }
+        catch (LuaError e)
+        {
+            Value err = Vm.ErrorValue(co, e);
+            string msg = err.IsString ? G.ToDotNetString(err) : $"error object is a {LuaTypeNames.Name(err.Type)} value";
+            co.FrameCount = frames;
+            throw new LuaError(msg, e);
+        }
+        finally
+        {
+            co.FrameCount = frames;
+            Vm.SetTop(co, top);
+        }
+    }
+
+    bool IRuntimeServices.IsStop(Exception e) => Interpreter.IsStop(e);
+
+    void IRuntimeServices.Warn(string message) => Warning(message);
 
     public void CheckFinalizer(in Value obj, uint mt) => G.CheckFinalizer(obj.R, mt);
 

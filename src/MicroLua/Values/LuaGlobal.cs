@@ -34,7 +34,7 @@ internal interface IGarbageCollector
     void Barrier(uint owner, uint r);
 }
 
-/// <summary>What a collector offers to code that reports extra roots (<see cref="LuaGlobal.MarkExtraRoots"/>).</summary>
+/// <summary>What a collector offers to code that reports extra roots (<see cref="IRuntimeServices.MarkExtraRoots"/>).</summary>
 internal interface IRootMarker
 {
     /// <summary>Keeps the object a value references (if any) alive in this cycle.</summary>
@@ -139,28 +139,11 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     public readonly List<Value> HostRoots = [];
 
     /// <summary>
-    /// Extra roots the interpreter reports at each collection (threads being resumed, values
-    /// held by running host code...). Called at the start of each cycle and again in its atomic
-    /// phase; must not allocate in the heap.
+    /// The libraries' services the layers below call upward (roots, finalizers, warnings).
+    /// Installed by the runtime when it wires the collector; until then objects due for
+    /// finalization stay pending (and alive) and warnings are dropped.
     /// </summary>
-    public Action<IRootMarker>? MarkExtraRoots;
-
-    /// <summary>
-    /// Calls a finalizer: (the __gc value, the object). Installed by the interpreter; until then
-    /// objects due for finalization stay pending (and alive). Errors it throws become warnings.
-    /// </summary>
-    public Action<Value, Value>? CallFinalizer;
-
-    /// <summary>
-    /// Whether an exception thrown by <see cref="CallFinalizer"/> is a stop (instruction budget,
-    /// cancellation, a disposed state) that goes on to the host rather than becoming a warning.
-    /// Installed by the interpreter with CallFinalizer, so the collector needs nothing from the
-    /// layer above it; null: every exception is an error.
-    /// </summary>
-    public Func<Exception, bool>? IsStop;
-
-    /// <summary>Receives warnings (Lua's lua_WarnFunction without the continuation flag), e.g. "error in __gc (msg)".</summary>
-    public Action<string>? Warn;
+    public IRuntimeServices? Services;
 
     /// <summary>Called by setmetatable: marks the object for finalization when the metatable has __gc.</summary>
     public void CheckFinalizer(uint obj, uint metatable) => Collector?.CheckFinalizer(obj, metatable);

@@ -71,9 +71,6 @@ internal sealed unsafe partial class Interpreter
 
     public Coroutine Main { get; private set; }
 
-    /// <summary>The library services of the state (Library.LuaRuntime), set by it.</summary>
-    public object? Runtime { get; set; }
-
     public Coroutine Running { get; set; }
 
     public uint TMName(TM e) => _tmNames[(int)e];

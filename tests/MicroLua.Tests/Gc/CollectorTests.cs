@@ -465,7 +465,7 @@ public sealed unsafe class CollectorTests
         Set(g, held, "x", Str(g, new string('e', 64)));
         g.PopTemp();
         int calls = 0;
-        g.MarkExtraRoots = m =>
+        g.Hooks().MarkExtraRoots = m =>
         {
             calls++;
             m.MarkValue(held);
@@ -474,7 +474,7 @@ public sealed unsafe class CollectorTests
         AssertHeapOk(g);
         Assert.Equal(2, calls); // at the start of the cycle and in its atomic phase
         Assert.Equal(new string('e', 64), g.ToDotNetString(Get(g, held, "x")));
-        g.MarkExtraRoots = null;
+        g.Hooks().MarkExtraRoots = null;
         Assert.Equal(baseline, Settle(s));
     }
 }

@@ -10,7 +10,7 @@ public sealed class FinalizerTests
     private static List<long> RecordCalls(LuaGlobal g, Action<Value, Value>? also = null)
     {
         var calls = new List<long>();
-        g.CallFinalizer = (gc, o) =>
+        g.Hooks().CallFinalizer = (gc, o) =>
         {
             calls.Add(gc.I);
             also?.Invoke(gc, o);
@@ -162,7 +162,7 @@ public sealed class FinalizerTests
         using LuaState s = NewState();
         LuaGlobal g = s.Global;
         var warnings = new List<string>();
-        g.Warn = warnings.Add;
+        g.Hooks().Warn = warnings.Add;
         List<long> calls = RecordCalls(g, (gc, _) =>
         {
             if (gc.I == 2)

@@ -44,7 +44,7 @@ public sealed class GcStressTests
         LuaGlobal g = s.Global;
         var calls = new List<long>();
         bool inAllocation = false;
-        g.CallFinalizer = (gc, _) =>
+        g.Hooks().CallFinalizer = (gc, _) =>
         {
             Assert.False(inAllocation);
             calls.Add(gc.I);

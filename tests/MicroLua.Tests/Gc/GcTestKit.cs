@@ -19,15 +19,41 @@ internal static unsafe class GcTestKit
     public static LuaState NewState(long limit = 16L * 1024 * 1024, bool stress = false)
     {
         var s = new LuaState(new LuaOptions { MemoryLimit = limit, HashSeed = 12345, GcStress = stress, Libraries = LuaLibraries.None });
-        s.Global.CallFinalizer = null;
-        s.Global.MarkExtraRoots = null;
-        s.Global.Warn = null;
+        s.Global.Services = null;
         s.Gc().DeadKeysInStrongTables = false;
         s.Global.Strings.Resize(128); // room for the tests' strings: no bucket growth inside a measurement
         return s;
     }
 
     public static Collector Gc(this LuaState s) => (Collector)s.Global.Collector!;
+
+    /// <summary>The test's own runtime services (installed on first use; none before, so finalizers stay pending).</summary>
+    public static TestServices Hooks(this LuaGlobal g)
+    {
+        if (g.Services is not TestServices hooks)
+        {
+            hooks = new TestServices();
+            g.Services = hooks;
+        }
+
+        return hooks;
+    }
+
+    /// <summary>Runtime services a test sets piece by piece; a hook left null does nothing.</summary>
+    internal sealed class TestServices : IRuntimeServices
+    {
+        public Action<Value, Value>? CallFinalizer;
+        public Action<IRootMarker>? MarkExtraRoots;
+        public Action<string>? Warn;
+
+        void IRuntimeServices.MarkExtraRoots(IRootMarker marker) => MarkExtraRoots?.Invoke(marker);
+
+        void IRuntimeServices.CallFinalizer(Value gc, Value obj) => CallFinalizer?.Invoke(gc, obj);
+
+        bool IRuntimeServices.IsStop(Exception e) => false;
+
+        void IRuntimeServices.Warn(string message) => Warn?.Invoke(message);
+    }
 
     public static void AssertHeapOk(LuaGlobal g)
     {
@@ -360,7 +386,7 @@ internal static unsafe class GcTestKit
         List<uint> held = s_held.GetValue(g, gg =>
         {
             var list = new List<uint>();
-            gg.MarkExtraRoots = m =>
+            gg.Hooks().MarkExtraRoots = m =>
             {
                 foreach (uint x in list)
                 {
