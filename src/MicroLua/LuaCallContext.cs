@@ -1,4 +1,5 @@
 using MicroLua.Core;
+using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua;
@@ -130,6 +131,35 @@ public readonly ref struct LuaCallContext
 
     /// <summary>Returns a boolean.</summary>
     public int Return(bool value) => _c.Return(value);
+
+    /// <summary>
+    /// Returns <c>rawget(table, argument i)</c> straight from the table to Lua: no handle and
+    /// nothing on the managed heap, whatever the field holds. The <c>__index</c> function of a
+    /// userdata type returns its methods this way (<c>ctx.ReturnRawGet(methods, 2)</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The table is of another state.</exception>
+    public int ReturnRawGet(LuaTableRef table, int i)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.State != State)
+        {
+            throw LuaState.ForeignHandle(nameof(table));
+        }
+
+        Value key = i < 1 ? default : _c.Arg(i);
+        _c.Push(LuaTable.Get(State.Global, table.Value.R, key));
+        return 1;
+    }
+
+    /// <summary>Pushes a string of exactly these bytes (nothing allocated on the managed heap).</summary>
+    public void Push(ReadOnlySpan<byte> bytes) => _c.Push(State.Global.NewString(bytes));
+
+    /// <summary>Returns a string of exactly these bytes (nothing allocated on the managed heap).</summary>
+    public int Return(ReadOnlySpan<byte> bytes)
+    {
+        Push(bytes);
+        return 1;
+    }
 
     /// <summary>Returns a string (UTF-8); null returns nil.</summary>
     public int Return(string? value)

@@ -6,8 +6,9 @@ namespace MicroLua;
 /// A handle on a Lua object (table, function, full userdata, coroutine) held by the host.
 /// While the handle is alive the object is a root: the collector keeps it. Dispose releases
 /// the root (the object is collected once nothing else references it); disposing the state
-/// releases every handle. A handle belongs to one state and, like the state, to one thread
-/// at a time.
+/// releases every handle. A handle dropped without Dispose is released too, later: its .NET
+/// finalizer queues the root, and the next API call on the state (on the state's thread)
+/// releases it. A handle belongs to one state and, like the state, to one thread at a time.
 /// </summary>
 public abstract class LuaReference : IDisposable
 {
@@ -60,5 +61,17 @@ public abstract class LuaReference : IDisposable
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Runs on the finalizer thread for a handle dropped without <see cref="Dispose"/>: hands the
+    /// root to the state, which releases it at its next API call (the heap is never touched here).
+    /// </summary>
+    ~LuaReference()
+    {
+        if (_slot >= 0)
+        {
+            State.Dropped(_slot);
+        }
     }
 }

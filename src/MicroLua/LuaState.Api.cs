@@ -69,6 +69,11 @@ public sealed unsafe partial class LuaState
             throw new LuaException(LuaErrors.CStackOverflow);
         }
 
+        if (_apiDepth == 0 && !_dropped.IsEmpty)
+        {
+            ReleaseDropped();
+        }
+
         _apiDepth++;
         Coroutine co = _vm.Running;
         return new ApiScope(co, _vm.GetTop(co), co.FrameCount, _vm.CCalls);
@@ -219,6 +224,11 @@ public sealed unsafe partial class LuaState
     /// <summary>Makes <paramref name="v"/> a root; returns its slot.</summary>
     internal int Root(in Value v)
     {
+        if (!_dropped.IsEmpty)
+        {
+            ReleaseDropped();
+        }
+
         if (_freeRoots.TryPop(out int slot))
         {
             _g.HostRoots[slot] = v;
@@ -237,6 +247,30 @@ public sealed unsafe partial class LuaState
 
     internal Value Rooted(int slot) => _g.HostRoots[slot];
 
+    /// <summary>Roots of handles the .NET collector found dropped (queued by their finalizers, any thread).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _dropped = new();
+
+    /// <summary>Called by a handle's finalizer: the root is released at the next API call.</summary>
+    internal void Dropped(int slot)
+    {
+        if (!_disposed)
+        {
+            _dropped.Enqueue(slot);
+        }
+    }
+
+    /// <summary>Releases the roots of dropped handles; only on the thread inside the state (or before any is).</summary>
+    private void ReleaseDropped()
+    {
+        while (_dropped.TryDequeue(out int slot))
+        {
+            Unroot(slot);
+        }
+    }
+
+    /// <summary>How many dropped handles wait for their roots to be released (tests).</summary>
+    internal int DroppedHandleCount => _dropped.Count;
+
     /// <summary>A new handle on the object <paramref name="v"/> references.</summary>
     internal LuaReference Handle(in Value v)
     {
@@ -251,7 +285,7 @@ public sealed unsafe partial class LuaState
         };
     }
 
-    /// <summary>A Lua value as a host value: inline for nil, booleans, numbers; a .NET string; a new handle for objects. Never allocates in the heap.</summary>
+    /// <summary>A Lua value as a host value: inline for nil, booleans, numbers; a .NET string (or the bytes, when not UTF-8); a new handle for objects. Never allocates in the heap.</summary>
     internal LuaValue ToPublic(in Value v) => v.Tag switch
     {
         Tag.Nil => default,
@@ -260,7 +294,7 @@ public sealed unsafe partial class LuaState
         Tag.Integer => LuaValue.FromInteger(v.I),
         Tag.Float => LuaValue.FromNumber(v.D),
         Tag.LightUserdata => LuaValue.FromLightUserdata((nint)v.I),
-        Tag.ShortString or Tag.LongString => LuaValue.FromString(_g.ToHostString(v)),
+        Tag.ShortString or Tag.LongString => LuaValue.FromBytes(_g.StringSpan(v)),
         _ => LuaValue.FromReference(Handle(v)),
     };
 
@@ -279,17 +313,21 @@ public sealed unsafe partial class LuaState
             case LuaType.LightUserdata:
                 return Value.LightUserdata(v.ToPointer());
             case LuaType.String:
-                return _g.NewStringFromHost(v.AsString()!);
+                return v.ByteString is { } bytes ? _g.NewString(bytes) : _g.NewStringFromHost(v.AsString()!);
             default:
                 LuaReference r = v.Reference!;
                 if (r.State != this)
                 {
-                    throw new ArgumentException("A handle of another state was passed to this one.");
+                    throw ForeignHandle(null);
                 }
 
                 return r.Value;
         }
     }
+
+    /// <summary>The error for a handle of another state passed to this one.</summary>
+    internal static ArgumentException ForeignHandle(string? paramName) =>
+        new("A handle of another state was passed to this one.", paramName);
 
     /// <summary>Pushes a host value on the coroutine's stack.</summary>
     private void Push(Coroutine co, in LuaValue v) => _vm.Push(co, ToInternal(v));

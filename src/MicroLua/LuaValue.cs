@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
 using MicroLua.Core;
 using MicroLua.Library;
 
@@ -6,8 +8,9 @@ namespace MicroLua;
 
 /// <summary>
 /// A Lua value on the host side. Nil, booleans, numbers and light userdata are held inline
-/// (a LuaValue of them allocates nothing); strings as .NET strings (the Lua bytes decoded as
-/// UTF-8); tables, functions, full userdata and coroutines as a <see cref="LuaReference"/>
+/// (a LuaValue of them allocates nothing); strings as .NET strings when their bytes are valid
+/// UTF-8 (decoded), and as the bytes themselves otherwise, so no Lua string loses a byte on its
+/// way to the host and back (<see cref="FromBytes"/>, <see cref="AsBytes"/>); tables, functions, full userdata and coroutines as a <see cref="LuaReference"/>
 /// handle, which keeps the object alive until it is disposed.
 /// </summary>
 public readonly struct LuaValue : IEquatable<LuaValue>
@@ -27,6 +30,14 @@ public readonly struct LuaValue : IEquatable<LuaValue>
 
     /// <summary>nil.</summary>
     public static LuaValue Nil => default;
+
+    /// <summary>
+    /// A Lua string of exactly these bytes (copied). Valid UTF-8 is held as its .NET string, so
+    /// such a value equals <c>FromString</c> of the same text; any other byte string is held as
+    /// bytes, and <see cref="AsString"/> shows it decoded (invalid sequences as U+FFFD).
+    /// </summary>
+    public static LuaValue FromBytes(ReadOnlySpan<byte> bytes) =>
+        new(LuaType.String, false, 0, Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : bytes.ToArray());
 
     /// <summary>true.</summary>
     public static LuaValue True => new(LuaType.Boolean, false, 1, null);
@@ -124,7 +135,22 @@ public readonly struct LuaValue : IEquatable<LuaValue>
     public nint ToPointer() => _type == LuaType.LightUserdata ? (nint)_bits : throw new InvalidCastException($"{LuaTypeNames.Name(_type)} is not a light userdata");
 
     /// <summary>The string, or null when the value is not a string.</summary>
-    public string? AsString() => _ref as string;
+    public string? AsString() => _ref as string ?? (_ref is byte[] b ? Encoding.UTF8.GetString(b) : null);
+
+    /// <summary>
+    /// A string's bytes exactly as Lua holds them (the UTF-8 of a .NET string; a byte string as
+    /// it is, without decoding).
+    /// </summary>
+    /// <exception cref="InvalidCastException">The value is not a string.</exception>
+    public ReadOnlyMemory<byte> AsBytes() => _ref switch
+    {
+        byte[] b => b,
+        string s => Encoding.UTF8.GetBytes(s),
+        _ => throw Cast("string"),
+    };
+
+    /// <summary>The bytes of a string held as bytes (not valid UTF-8), or null.</summary>
+    internal byte[]? ByteString => _ref as byte[];
 
     /// <summary>The table handle.</summary>
     /// <exception cref="InvalidCastException">The value is not a table.</exception>
@@ -154,7 +180,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
         LuaType.Boolean => _bits != 0 ? "true" : "false",
         LuaType.Number when _isInteger => _bits.ToString(CultureInfo.InvariantCulture),
         LuaType.Number => BaseLibrary.FormatNumber(Value.Float(BitConverter.Int64BitsToDouble(_bits))),
-        LuaType.String => (string)_ref!,
+        LuaType.String => AsString()!,
         LuaType.LightUserdata => "userdata",
         _ => LuaTypeNames.Name(_type),
     };
@@ -174,7 +200,7 @@ public readonly struct LuaValue : IEquatable<LuaValue>
         {
             LuaType.Nil => true,
             LuaType.Number => _isInteger && other._isInteger ? _bits == other._bits : ToNumber() == other.ToNumber() && (_isInteger == other._isInteger || LuaEqualMixed(other)),
-            LuaType.String => (string)_ref! == (string)other._ref!,
+            LuaType.String => _ref is string s ? s == other._ref as string : other._ref is byte[] b && ((byte[])_ref!).AsSpan().SequenceEqual(b),
             LuaType.Boolean or LuaType.LightUserdata => _bits == other._bits,
             _ => ((LuaReference)_ref!).SameObject((LuaReference)other._ref!),
         };
@@ -197,10 +223,17 @@ public readonly struct LuaValue : IEquatable<LuaValue>
         LuaType.Number when _isInteger => _bits.GetHashCode(),
         LuaType.Number when LuaNumber.FloatToInteger(BitConverter.Int64BitsToDouble(_bits), out long i) => i.GetHashCode(), // 1.0 hashes as 1: they are equal
         LuaType.Number => BitConverter.Int64BitsToDouble(_bits).GetHashCode(),
-        LuaType.String => _ref!.GetHashCode(),
+        LuaType.String => _ref is byte[] b ? ByteHash(b) : _ref!.GetHashCode(),
         LuaType.Table or LuaType.Function or LuaType.Userdata or LuaType.Thread => ((LuaReference)_ref!).ObjectHashCode(),
         _ => HashCode.Combine(_type, _bits),
     };
+
+    private static int ByteHash(byte[] b)
+    {
+        var h = new HashCode();
+        h.AddBytes(b);
+        return h.ToHashCode();
+    }
 
     /// <summary>Raw equality (see <see cref="Equals(LuaValue)"/>).</summary>
     public static bool operator ==(LuaValue left, LuaValue right) => left.Equals(right);
