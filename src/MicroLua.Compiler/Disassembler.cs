@@ -12,7 +12,7 @@ namespace MicroLua.Compiler;
 /// instruction with pc (1-based), line, opcode name and operands, nested functions after
 /// their parent. Meant for tests and debugging.
 /// </summary>
-public static class Disassembler
+internal static class Disassembler
 {
     private static readonly string[] s_names =
     [

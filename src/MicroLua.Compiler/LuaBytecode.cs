@@ -22,7 +22,7 @@ public static class LuaBytecode
     /// <param name="proto">The main function of the chunk.</param>
     /// <param name="strip">Leave out debug information.</param>
     /// <param name="bigEndian">Write the big-endian form.</param>
-    public static byte[] Write(FunctionProto proto, bool strip = false, bool bigEndian = false)
+    internal static byte[] Write(FunctionProto proto, bool strip = false, bool bigEndian = false)
     {
         ArgumentNullException.ThrowIfNull(proto);
         return ChunkWriter.Write(proto, strip, bigEndian);
@@ -41,7 +41,7 @@ public static class LuaBytecode
     /// <param name="proto">The main function of the chunk.</param>
     /// <param name="strip">Leave out debug information.</param>
     /// <param name="bigEndian">Write the big-endian form.</param>
-    public static byte[] WritePuc(FunctionProto proto, bool strip = false, bool bigEndian = false)
+    internal static byte[] WritePuc(FunctionProto proto, bool strip = false, bool bigEndian = false)
     {
         ArgumentNullException.ThrowIfNull(proto);
         return PucChunkWriter.Write(proto, strip, bigEndian);

@@ -16,13 +16,17 @@ public sealed class LuaCompiler : ILuaCompiler
     /// <summary>The shared instance (the compiler keeps no state between calls).</summary>
     public static LuaCompiler Instance { get; } = new();
 
-    /// <inheritdoc/>
-    public FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName)
+    /// <summary>Compiles <paramref name="source"/> as the main function of a chunk named <paramref name="chunkName"/>.</summary>
+    /// <exception cref="LuaCompileException">The text is not a valid Lua 5.4 chunk.</exception>
+    internal FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName)
     {
         ArgumentNullException.ThrowIfNull(chunkName);
         return Parser.Parse(source, chunkName);
     }
 
     /// <inheritdoc/>
-    public byte[]? Dump(FunctionProto proto, bool strip) => PucChunkWriter.Write(proto, strip, bigEndian: false);
+    FunctionProto ILuaCompiler.Compile(ReadOnlySpan<byte> source, string chunkName) => Compile(source, chunkName);
+
+    /// <inheritdoc/>
+    byte[]? ILuaCompiler.Dump(FunctionProto proto, bool strip) => PucChunkWriter.Write(proto, strip, bigEndian: false);
 }

@@ -58,14 +58,14 @@ public sealed record LuaOptions
     /// The compiler that turns source text into chunks (MicroLua.Compiler's LuaCompiler.Instance).
     /// Without one the state runs only bytecode and rejects source with a clear message.
     /// </summary>
-    public Bytecode.ILuaCompiler? Compiler { get; init; }
+    public ILuaCompiler? Compiler { get; init; }
 
     /// <summary>
     /// Where print and warnings write: the bytes (Lua strings are bytes, usually UTF-8) and
     /// their kind. Null writes standard output to the process's standard output and warnings
     /// to its standard error. Can be changed later through <see cref="LuaState.Output"/>.
     /// </summary>
-    public Library.LuaOutputHandler? Output { get; init; }
+    public LuaOutputHandler? Output { get; init; }
 
     /// <summary>Collector step multiplier in percent (Lua's <c>setstepmul</c>).</summary>
     public int GcStepMultiplier { get; init; } = LuaLimits.GcStepMul;

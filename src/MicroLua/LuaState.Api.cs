@@ -69,7 +69,7 @@ public sealed unsafe partial class LuaState
             throw new LuaException(LuaErrors.CStackOverflow);
         }
 
-        if (_apiDepth == 0 && !_dropped.IsEmpty)
+        if (_apiDepth == 0 && HasDropped)
         {
             ReleaseDropped();
         }
@@ -224,7 +224,7 @@ public sealed unsafe partial class LuaState
     /// <summary>Makes <paramref name="v"/> a root; returns its slot.</summary>
     internal int Root(in Value v)
     {
-        if (!_dropped.IsEmpty)
+        if (HasDropped)
         {
             ReleaseDropped();
         }
@@ -247,29 +247,40 @@ public sealed unsafe partial class LuaState
 
     internal Value Rooted(int slot) => _g.HostRoots[slot];
 
-    /// <summary>Roots of handles the .NET collector found dropped (queued by their finalizers, any thread).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _dropped = new();
+    /// <summary>
+    /// Roots of handles the .NET collector found dropped, queued by their finalizers (any
+    /// thread); made by the first one, so an idle state does not carry it.
+    /// </summary>
+    private System.Collections.Concurrent.ConcurrentQueue<int>? _dropped;
+
+    /// <summary>Whether dropped handles wait for their roots to be released: one read on the API's way in.</summary>
+    private bool HasDropped => Volatile.Read(ref _dropped) is { IsEmpty: false };
 
     /// <summary>Called by a handle's finalizer: the root is released at the next API call.</summary>
     internal void Dropped(int slot)
     {
-        if (!_disposed)
+        if (_disposed)
         {
-            _dropped.Enqueue(slot);
+            return;
         }
+
+        if (Volatile.Read(ref _dropped) is not { } queue)
+        {
+            Interlocked.CompareExchange(ref _dropped, new(), null);
+            queue = _dropped!;
+        }
+
+        queue.Enqueue(slot);
     }
 
     /// <summary>Releases the roots of dropped handles; only on the thread inside the state (or before any is).</summary>
     private void ReleaseDropped()
     {
-        while (_dropped.TryDequeue(out int slot))
+        while (_dropped!.TryDequeue(out int slot))
         {
             Unroot(slot);
         }
     }
-
-    /// <summary>How many dropped handles wait for their roots to be released (tests).</summary>
-    internal int DroppedHandleCount => _dropped.Count;
 
     /// <summary>A new handle on the object <paramref name="v"/> references.</summary>
     internal LuaReference Handle(in Value v)

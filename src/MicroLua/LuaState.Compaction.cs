@@ -7,7 +7,7 @@ public sealed partial class LuaState
 {
     /// <summary>
     /// Slides every live object toward the start of the heap so that all free memory becomes one
-    /// block at the end: after it, an allocation of up to <see cref="Memory.MemoryStats.FreeBytes"/>
+    /// block at the end: after it, an allocation of up to <see cref="MemoryStats.FreeBytes"/>
     /// minus the block header succeeds whatever the heap's history. A collection cycle under way is
     /// finished first (what it found dead is freed; no finalizer runs). Handles the host holds
     /// (<see cref="LuaValue"/>, <see cref="LuaTableRef"/>, <see cref="LuaFunction"/>...) stay valid,

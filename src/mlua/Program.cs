@@ -3,11 +3,9 @@ using System.Text;
 using MicroLua;
 using MicroLua.Core;
 #if !MLUA_NO_COMPILER
-using MicroLua.Bytecode;
 using MicroLua.Compiler;
 #endif
 using MicroLua.Host;
-using MicroLua.Library;
 using MicroLua.Values;
 
 namespace MicroLua.Cli;

@@ -1,5 +1,4 @@
 using System.Text;
-using MicroLua.Bytecode;
 using MicroLua.Compiler;
 
 namespace MicroLua.Cli;

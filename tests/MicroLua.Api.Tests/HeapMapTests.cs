@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using MicroLua.Memory;
 
 namespace MicroLua.Api.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using MicroLua.Compiler;
-using MicroLua.Library;
 
 namespace MicroLua.Api.Tests;
 

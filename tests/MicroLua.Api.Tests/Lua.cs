@@ -16,7 +16,7 @@ internal sealed class Lua : IDisposable
             Compiler = LuaCompiler.Instance,
             HashSeed = options.HashSeed ?? 42,
             MemoryLimit = options.MemoryLimit == new LuaOptions().MemoryLimit ? 32L * 1024 * 1024 : options.MemoryLimit,
-            Output = (bytes, kind) => _out.Append(kind == Library.LuaOutputKind.Warning ? "[warn]" : "").Append(Encoding.UTF8.GetString(bytes)),
+            Output = (bytes, kind) => _out.Append(kind == LuaOutputKind.Warning ? "[warn]" : "").Append(Encoding.UTF8.GetString(bytes)),
         });
     }
 

@@ -5,7 +5,7 @@ namespace MicroLua.Bytecode;
 /// from a .mlu file. It holds no heap references; a state turns it into heap prototypes when
 /// it loads it, after the verifier has checked it.
 /// </summary>
-public sealed unsafe class FunctionProto
+internal sealed unsafe class FunctionProto
 {
     /// <summary>The chunk name as given to load ("@file.lua", "=stdin", or the source text).</summary>
     public string Source { get; set; } = "?";
@@ -63,7 +63,7 @@ public sealed unsafe class FunctionProto
 }
 
 /// <summary>The kind of a constant.</summary>
-public enum ConstantKind : byte
+internal enum ConstantKind : byte
 {
     /// <summary>nil</summary>
     Nil,
@@ -80,7 +80,7 @@ public enum ConstantKind : byte
 }
 
 /// <summary>One entry of a function's constant table.</summary>
-public readonly struct Constant : IEquatable<Constant>
+internal readonly struct Constant : IEquatable<Constant>
 {
     /// <summary>What the constant is.</summary>
     public ConstantKind Kind { get; }
@@ -147,7 +147,7 @@ public readonly struct Constant : IEquatable<Constant>
 }
 
 /// <summary>How a closure captures one upvalue.</summary>
-public readonly record struct UpvalueDesc(string? Name, bool InStack, byte Index, byte Kind);
+internal readonly record struct UpvalueDesc(string? Name, bool InStack, byte Index, byte Kind);
 
 /// <summary>A local variable's name and the instruction range [StartPc, EndPc) where it is live.</summary>
-public readonly record struct LocalVarInfo(string Name, int StartPc, int EndPc);
+internal readonly record struct LocalVarInfo(string Name, int StartPc, int EndPc);

@@ -1,4 +1,6 @@
-namespace MicroLua.Bytecode;
+namespace MicroLua;
+
+using MicroLua.Bytecode;
 
 /// <summary>
 /// Turns Lua source text into a chunk. The runtime has no parser of its own: a state can
@@ -11,14 +13,14 @@ public interface ILuaCompiler
     /// <paramref name="chunkName"/> ("@file.lua", "=stdin", or the source itself).
     /// </summary>
     /// <exception cref="LuaCompileException">The text is not a valid Lua 5.4 chunk.</exception>
-    FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName);
+    internal FunctionProto Compile(ReadOnlySpan<byte> source, string chunkName);
 
     /// <summary>
     /// Writes <paramref name="proto"/> as a binary chunk (string.dump; MicroLua's compiler writes
     /// PUC Lua 5.4's format, which lua5.4 also loads), without debug
     /// information when <paramref name="strip"/> is set; null when this compiler has no writer.
     /// </summary>
-    byte[]? Dump(FunctionProto proto, bool strip) => null;
+    internal byte[]? Dump(FunctionProto proto, bool strip) => null;
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace MicroLua.Core;
 /// text shown as <c>[string "first line..."]</c>. The result is at most
 /// <see cref="IdSize"/> - 1 characters, as Lua's LUA_IDSIZE buffer allows.
 /// </summary>
-public static class ChunkId
+internal static class ChunkId
 {
     /// <summary>Lua's LUA_IDSIZE: the buffer size for a chunk id, terminator included.</summary>
     public const int IdSize = 60;

@@ -8,18 +8,6 @@ using MicroLua.Vm;
 
 namespace MicroLua.Library;
 
-/// <summary>Where print and warnings write: the bytes and what kind of output they are.</summary>
-public delegate void LuaOutputHandler(ReadOnlySpan<byte> bytes, LuaOutputKind kind);
-
-/// <summary>What a piece of output is.</summary>
-public enum LuaOutputKind
-{
-    /// <summary>Output of print and io.write to standard output.</summary>
-    Standard,
-    /// <summary>A warning (warn) or an error report.</summary>
-    Warning,
-}
-
 /// <summary>
 /// The services the standard libraries share: registering host functions, tostring with
 /// metamethods, the output callback, loading chunks, the collector's controls. One per state.

@@ -1,4 +1,6 @@
-namespace MicroLua.Memory;
+using MicroLua.Memory;
+
+namespace MicroLua;
 
 /// <summary>
 /// Exact counts of a heap, updated on every allocation and free. Bytes are block sizes,

@@ -257,8 +257,8 @@ public sealed class ParserErrorTests
         byte[] src = "x = = 1"u8.ToArray();
         var c = MicroLua.Compiler.LuaCompiler.Instance;
         Assert.Equal("file.lua:1: unexpected symbol near '='",
-            Assert.Throws<MicroLua.Bytecode.LuaCompileException>(() => c.Compile(src, "@file.lua")).Message);
+            Assert.Throws<LuaCompileException>(() => c.Compile(src, "@file.lua")).Message);
         Assert.Equal("stdin:1: unexpected symbol near '='",
-            Assert.Throws<MicroLua.Bytecode.LuaCompileException>(() => c.Compile(src, "=stdin")).Message);
+            Assert.Throws<LuaCompileException>(() => c.Compile(src, "=stdin")).Message);
     }
 }
