@@ -493,6 +493,12 @@ internal static class LuaNumber
             return 1;
         }
         Decompose(a, out ulong m, out int e2);
+#if NET8_0_OR_GREATER
+        if (TryFixedDigits128(m, e2, frac, dest, out int written))
+        {
+            return written;
+        }
+#endif
         if (e2 >= 0)
         {
             BigInteger big = (new BigInteger(m) << e2) * BigInteger.Pow(10, frac);
@@ -508,6 +514,67 @@ internal static class LuaNumber
         }
         return WriteBigDigits(q, dest);
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// <see cref="FixedDigits"/> in 128-bit integers when m * 10^frac (shifted left by a
+    /// positive e2) fits: the common %f / %.2f cases, exact and without BigInteger's
+    /// allocations. Rounding is the same half-to-even on the exact remainder.
+    /// </summary>
+    private static bool TryFixedDigits128(ulong m, int e2, int frac, Span<byte> dest, out int written)
+    {
+        written = 0;
+        if (frac > 22 || e2 < -127 || (e2 >= 0 && 53 + e2 + ((frac * 10) + 2) / 3 > 127))
+        {
+            return false; // m (53 bits) * 10^frac (frac * log2(10) bits), shifted by a positive e2, might not fit
+        }
+
+        UInt128 num = m;
+        for (int i = 0; i < frac; i++)
+        {
+            num *= 10;
+        }
+
+        UInt128 q;
+        if (e2 >= 0)
+        {
+            q = num << e2;
+        }
+        else
+        {
+            int shift = -e2;
+            q = num >> shift;
+            UInt128 r = num & ((UInt128.One << shift) - 1);
+            UInt128 half = UInt128.One << (shift - 1);
+            if (r > half || (r == half && (q & 1) != 0))
+            {
+                q++;
+            }
+        }
+
+        written = WriteDigits128(q, dest);
+        return true;
+    }
+
+    private static int WriteDigits128(UInt128 q, Span<byte> dest)
+    {
+        Span<byte> rev = stackalloc byte[40];
+        int n = 0;
+        do
+        {
+            UInt128 d = q / 10;
+            rev[n++] = (byte)('0' + (int)(ulong)(q - (d * 10)));
+            q = d;
+        }
+        while (q != 0);
+        for (int i = 0; i < n; i++)
+        {
+            dest[i] = rev[n - 1 - i];
+        }
+
+        return n;
+    }
+#endif
 
     private static int WriteBigDigits(BigInteger q, Span<byte> dest)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MicroLua.Core;
+using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua.Library;
@@ -81,14 +82,23 @@ internal interface IGsubReplacement
 /// <summary>gsub with a replacement string: "%0"-"%9" and "%%".</summary>
 internal readonly struct StringReplacement : IGsubReplacement
 {
-    private readonly byte[] _replacement;
+    private readonly byte[]? _replacement;
+    private readonly LuaGlobal? _g;
+    private readonly Value _string;
 
     /// <summary>Wraps the replacement string bytes.</summary>
     public StringReplacement(byte[] replacement) => _replacement = replacement;
 
+    /// <summary>Reads the replacement from a Lua string in place (it is an argument, so it stays put): no copy per call.</summary>
+    public StringReplacement(LuaGlobal g, Value s)
+    {
+        _g = g;
+        _string = s;
+    }
+
     /// <inheritdoc/>
     public void Append(ReadOnlySpan<byte> subject, PatternMatch m, ByteBuilder output) =>
-        LuaPattern.AppendReplacement(subject, _replacement, m, output);
+        LuaPattern.AppendReplacement(subject, _replacement ?? _g!.StringSpan(_string), m, output);
 }
 
 /// <summary>

@@ -37,7 +37,7 @@ internal enum FormatArgKind
 /// string.format is #1, its first value #2), so the adapter can build "bad argument #n to
 /// 'format' (...)" itself, including the method-call renumbering luaL_argerror does.
 /// </summary>
-internal interface IFormatArguments
+internal interface IFormatArguments : IArgumentErrors
 {
     /// <summary>Index of the last argument (Lua's top).</summary>
     int Count { get; }
@@ -59,9 +59,6 @@ internal interface IFormatArguments
 
     /// <summary>lua_topointer: the identity of a table, function, userdata, thread or string; 0 for values without one.</summary>
     ulong ToPointer(int arg);
-
-    /// <summary>The error luaL_argerror raises for <paramref name="arg"/> with <paramref name="message"/> (for example "no value").</summary>
-    Exception ArgumentError(int arg, string message);
 
     /// <summary>Charges <paramref name="bytes"/> bytes of output to the instruction budget before they are produced (may stop the script).</summary>
     void ChargeBytes(long bytes);

@@ -33,8 +33,13 @@ internal static unsafe partial class StringLibrary
     private static int PackSize(ref CallContext c)
     {
         Value fmt = c.CheckStringValue(1);
-        CallContext copy = c;
-        return c.Return(StringPack.PackSize(c.G.StringSpan(fmt), message => copy.ArgError(1, message)));
+        var errors = new PackSizeErrors(c);
+        return c.Return(StringPack.PackSize(c.G.StringSpan(fmt), ref errors));
+    }
+
+    private readonly struct PackSizeErrors(CallContext c) : IArgumentErrors
+    {
+        public Exception ArgumentError(int arg, string message) => c.ArgError(arg, message);
     }
 
     /// <summary>Unpacked values go straight onto the Lua stack.</summary>

@@ -295,7 +295,7 @@ internal static unsafe partial class StringLibrary
             bool changed;
             if (repl.IsString)
             {
-                var r = new StringReplacement(c.G.StringSpan(repl).ToArray());
+                var r = new StringReplacement(c.G, repl);
                 count = LuaPattern.Gsub(c.G.StringSpan(sv), c.G.StringSpan(pv), max, ref r, m, output, c.Vm);
                 changed = count > 0;
             }

@@ -2,8 +2,15 @@ using MicroLua.Core;
 
 namespace MicroLua.Library;
 
+/// <summary>Builds a library's bad-argument errors (luaL_argerror): a struct, so reporting costs nothing until it happens.</summary>
+internal interface IArgumentErrors
+{
+    /// <summary>The error luaL_argerror raises for <paramref name="arg"/> with <paramref name="message"/>.</summary>
+    Exception ArgumentError(int arg, string message);
+}
+
 /// <summary>Receives the values string.unpack produces, and raises its argument errors.</summary>
-internal interface IUnpackResults
+internal interface IUnpackResults : IArgumentErrors
 {
     /// <summary>An integer result.</summary>
     void PushInteger(long value);
@@ -13,9 +20,6 @@ internal interface IUnpackResults
 
     /// <summary>A string result (a slice of the data).</summary>
     void PushString(ReadOnlySpan<byte> value);
-
-    /// <summary>The error luaL_argerror raises (arg 1 format, 2 data, 3 init).</summary>
-    Exception ArgumentError(int arg, string message);
 }
 
 /// <summary>
@@ -126,7 +130,8 @@ internal static class StringPack
         }
 
         // Option, its size and the padding needed before it at offset totalSize.
-        public Kind GetDetails(long totalSize, out int size, out int toAlign, Func<string, Exception> formatError)
+        public Kind GetDetails<TErrors>(long totalSize, out int size, out int toAlign, ref TErrors errors)
+            where TErrors : IArgumentErrors
         {
             Kind k = GetOption(out size);
             int align = size;
@@ -134,12 +139,12 @@ internal static class StringPack
             {
                 if (_pos >= _fmt.Length)
                 {
-                    throw formatError("invalid next option for option 'X'");
+                    throw errors.ArgumentError(1, "invalid next option for option 'X'");
                 }
                 Kind next = GetOption(out align);
                 if (next == Kind.Char || align == 0)
                 {
-                    throw formatError("invalid next option for option 'X'");
+                    throw errors.ArgumentError(1, "invalid next option for option 'X'");
                 }
             }
             toAlign = 0;
@@ -151,7 +156,7 @@ internal static class StringPack
                 }
                 if ((align & (align - 1)) != 0)
                 {
-                    throw formatError("format asks for alignment not power of 2");
+                    throw errors.ArgumentError(1, "format asks for alignment not power of 2");
                 }
                 toAlign = (align - (int)(totalSize & (align - 1))) & (align - 1);
             }
@@ -166,12 +171,10 @@ internal static class StringPack
         var r = new FormatReader(format);
         int arg = 1;
         long total = 0;
-        TArgs a = args;
-        Func<string, Exception> formatError = m => a.ArgumentError(1, m);
         Span<byte> buf = stackalloc byte[MaxIntSize];
         while (!r.AtEnd)
         {
-            Kind k = r.GetDetails(total, out int size, out int toAlign, formatError);
+            Kind k = r.GetDetails(total, out int size, out int toAlign, ref args);
             total += toAlign + size;
             args.ChargeBytes(toAlign + size + LuaLimits.WorkBytesPerUnit); // each item counts one unit and its bytes
             output.Append(0, toAlign);
@@ -262,22 +265,23 @@ internal static class StringPack
         }
     }
 
-    /// <summary>string.packsize: the size of a fixed-size format. <paramref name="formatError"/> builds the bad-argument #1 error.</summary>
-    public static long PackSize(ReadOnlySpan<byte> format, Func<string, Exception> formatError)
+    /// <summary>string.packsize: the size of a fixed-size format. <paramref name="errors"/> builds the bad-argument #1 error.</summary>
+    public static long PackSize<TErrors>(ReadOnlySpan<byte> format, ref TErrors errors)
+        where TErrors : IArgumentErrors
     {
         var r = new FormatReader(format);
         long total = 0;
         while (!r.AtEnd)
         {
-            Kind k = r.GetDetails(total, out int size, out int toAlign, formatError);
+            Kind k = r.GetDetails(total, out int size, out int toAlign, ref errors);
             if (k is Kind.String or Kind.Zstr)
             {
-                throw formatError("variable-length format");
+                throw errors.ArgumentError(1, "variable-length format");
             }
             size += toAlign;
             if (total > MaxSize - size)
             {
-                throw formatError("format result too large");
+                throw errors.ArgumentError(1, "format result too large");
             }
             total += size;
         }
@@ -293,12 +297,10 @@ internal static class StringPack
             throw results.ArgumentError(3, "initial position out of string");
         }
         var r = new FormatReader(format);
-        TResults res = results;
-        Func<string, Exception> formatError = m => res.ArgumentError(1, m);
         int pos = position;
         while (!r.AtEnd)
         {
-            Kind k = r.GetDetails(pos, out int size, out int toAlign, formatError);
+            Kind k = r.GetDetails(pos, out int size, out int toAlign, ref results);
             if ((long)toAlign + size > data.Length - pos)
             {
                 throw results.ArgumentError(2, "data string too short");

@@ -135,40 +135,52 @@ internal static unsafe class TableLibrary
     {
         long last = LengthArg(ref c, 1, Needs.Read);
         Value t = c.Arg(1);
-        byte[] sep = c.IsNoneOrNil(2) ? [] : c.CheckString(2).ToArray();
+        bool hasSep = !c.IsNoneOrNil(2);
+        int sepLength = hasSep ? c.CheckString(2).Length : 0;
         long i = c.OptInteger(3, 1);
         last = c.OptInteger(4, last);
 
-        var buffer = new List<byte>();
-        Span<byte> number = stackalloc byte[64];
-        for (; i <= last; i++)
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        ByteBuilder buffer = rt.RentBuilder(); // reused per state: no managed garbage per call
+        try
         {
-            Value v = Get(ref c, t, i);
-            c.ChargeWork(1); // an element
-            if (v.IsString)
+            Span<byte> number = stackalloc byte[64];
+            for (; i <= last; i++)
             {
-                c.ChargeBytes(c.G.StringSpan(v).Length + sep.Length);
-                buffer.AddRange(c.G.StringSpan(v));
-            }
-            else if (v.IsNumber)
-            {
-                int len = LuaConvert.FormatNumber(v, number);
-                buffer.AddRange(number[..len]);
-            }
-            else
-            {
-                throw new LuaError($"invalid value ({c.Vm.TypeName(v)}) at index {i} in table for 'concat'");
+                Value v = Get(ref c, t, i);
+                c.ChargeWork(1); // an element
+                if (v.IsString)
+                {
+                    c.ChargeBytes(c.G.StringSpan(v).Length + sepLength);
+                    buffer.Append(c.G.StringSpan(v));
+                }
+                else if (v.IsNumber)
+                {
+                    int len = LuaConvert.FormatNumber(v, number);
+                    buffer.Append(number[..len]);
+                }
+                else
+                {
+                    throw new LuaError($"invalid value ({c.Vm.TypeName(v)}) at index {i} in table for 'concat'");
+                }
+
+                if (i == last)
+                {
+                    break; // last may be maxinteger: never step past it
+                }
+
+                if (hasSep)
+                {
+                    buffer.Append(c.G.StringSpan(c.Arg(2))); // read again: an __index call may have run
+                }
             }
 
-            if (i == last)
-            {
-                break; // last may be maxinteger: never step past it
-            }
-
-            buffer.AddRange(sep);
+            return c.Return(buffer.WrittenSpan);
         }
-
-        return c.Return(CollectionsMarshal.AsSpan(buffer));
+        finally
+        {
+            rt.ReturnBuilder(buffer);
+        }
     }
 
     private static int Insert(ref CallContext c)

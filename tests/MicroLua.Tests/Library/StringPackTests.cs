@@ -135,7 +135,8 @@ public sealed class StringPackTests
         string actual;
         try
         {
-            actual = StringPack.PackSize(FakeArguments.Bytes(format), m => new LuaError($"bad argument #1 to 'packsize' ({m})"))
+            var errors = new PackSizeErrors();
+            actual = StringPack.PackSize(FakeArguments.Bytes(format), ref errors)
                 .ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (LuaError e)
@@ -143,5 +144,10 @@ public sealed class StringPackTests
             actual = "error: " + e.Message;
         }
         Assert.Equal(expected, actual);
+    }
+
+    private struct PackSizeErrors : IArgumentErrors
+    {
+        public readonly Exception ArgumentError(int arg, string message) => new LuaError($"bad argument #{arg} to 'packsize' ({message})");
     }
 }
