@@ -39,4 +39,33 @@ public sealed class AllocationTests
         Assert.Equal(0, allocated);
         Assert.Equal((0.5 * 1_000_000 * 1_000_001 / 2) + 1_000_000, r.ToNumber());
     }
+
+    [Fact]
+    public void TableFieldSetAndGet_ThroughTheApi_AllocatesNothing()
+    {
+        using var lua = new Lua();
+        using LuaTableRef t = lua.State.CreateTable();
+        string longKey = new('k', 100);
+        long sum = 0;
+        for (int i = 0; i < 1_000; i++)
+        {
+            t["x"] = i;
+            t[longKey] = i;
+            sum += t["x"].ToInteger() + t[longKey].ToInteger();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100_000; i++)
+        {
+            t["x"] = i;
+            t["é"] = i;
+            sum += t["x"].ToInteger() + t["é"].ToInteger();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(2 * 99_999, t["x"].ToInteger() + t["é"].ToInteger());
+        Assert.Equal(999, t[longKey].ToInteger());
+        Assert.True(sum > 0);
+    }
 }

@@ -338,8 +338,24 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
         return NewString(System.Text.Encoding.Latin1.GetBytes(s));
     }
 
-    /// <summary>A Lua string from host text, encoded as UTF-8 (the embedding API's convention).</summary>
-    public Value NewStringFromHost(string s) => NewString(System.Text.Encoding.UTF8.GetBytes(s));
+    /// <summary>
+    /// A Lua string from host text, encoded as UTF-8 (the embedding API's convention). Encoded
+    /// on the stack when short, straight into the new block when long: nothing on the managed heap.
+    /// </summary>
+    public Value NewStringFromHost(string s)
+    {
+        // 3 UTF-8 bytes at most per UTF-16 unit: a short text needs no count first
+        int length = s.Length <= LuaLimits.MaxShortStringLength / 3 ? 0 : System.Text.Encoding.UTF8.GetByteCount(s);
+        if (length <= LuaLimits.MaxShortStringLength)
+        {
+            Span<byte> buf = stackalloc byte[LuaLimits.MaxShortStringLength];
+            return NewString(buf[..System.Text.Encoding.UTF8.GetBytes(s, buf)]);
+        }
+
+        uint r = NewLongString(length);
+        System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(StringObj.Data((StringObj*)Heap.Ptr(r)), length));
+        return Value.Object(Tag.LongString, r);
+    }
 
     /// <summary>
     /// Allocates a long string of <paramref name="length"/> bytes for the caller to fill
