@@ -56,9 +56,22 @@ internal sealed unsafe partial class Collector
         };
     }
 
-    /// <summary>Runs the incremental cycle under way, if any, to its end (what it found dead is freed).</summary>
+    /// <summary>
+    /// Runs the incremental cycle under way, if any, to its end (what it found dead is freed); in
+    /// generational mode, leaves the generational representation until the next step.
+    /// </summary>
     public void FinishCycle()
     {
+        if (_gen)
+        {
+            // The lists of young and remembered objects are not kept: the heap goes back to
+            // the incremental representation, and the generational one is entered again at the
+            // next step (everything then in the heap becomes old).
+            LeaveGenerational();
+            SetThreshold();
+            return;
+        }
+
         if (_phase == GcPhase.Pause)
         {
             return;

@@ -247,6 +247,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return false;
         }
 
+        if (Mode == GcMode.Generational)
+        {
+            // A minor collection is atomic: a step is one (or a major one past the threshold), a whole cycle.
+            GenerationalStep();
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return true;
+        }
+
         long debt = 1;
         if (kbytes <= 0)
         {
@@ -276,6 +285,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         if (_runningFinalizers || _g.InCollection)
         {
             return false;
+        }
+
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep();
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return true;
         }
 
         bool ended = RunWork(Math.Max(1, work));
@@ -347,6 +364,12 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             SetStepSize(stepSize);
         }
 
+        if (_gen && !_g.InCollection)
+        {
+            LeaveGenerational();
+            SetThreshold();
+        }
+
         Mode = GcMode.Incremental;
         return old;
     }
@@ -366,6 +389,17 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
 
         Mode = GcMode.Generational;
+        if (!_gen && !_g.InCollection)
+        {
+            // As Lua: entering the mode collects fully (not while finalizers run: the collector is not reentrant).
+            EnterGenerational(collect: !_runningFinalizers);
+            if (!_runningFinalizers)
+            {
+                _g.Strings.ShrinkIfSparse();
+                RunPendingFinalizers();
+            }
+        }
+
         return old;
     }
 
@@ -379,6 +413,19 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return;
         }
 
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep(forceMajor: IncrementalStress && StressMajorDue());
+            if (IncrementalStress)
+            {
+                _g.GcDebt = 1; // every safe point steps
+            }
+
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return;
+        }
+
         if (IncrementalStress)
         {
             FinishStep(RunWork(64));
@@ -389,11 +436,19 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         IncrementalStep();
     }
 
+
     public void StressCollect()
     {
         if (!IncrementalStress)
         {
             FullCollect(emergency: true);
+            return;
+        }
+
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep(forceMajor: StressMajorDue());
+            AfterStep?.Invoke();
             return;
         }
 
@@ -479,19 +534,18 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         long t0 = Stopwatch.GetTimestamp();
         try
         {
-            if (_phase != GcPhase.Pause)
+            if (_gen)
+            {
+                MajorInCollection();
+            }
+            else
             {
                 // Finish the cycle under way (what it found dead goes), then a whole new one.
-                while (_phase != GcPhase.Pause)
+                RunFullCycle();
+                if (Mode == GcMode.Generational)
                 {
-                    SingleStep(long.MaxValue);
+                    MakeAllOld(); // a snapshot or compaction had left the mode
                 }
-            }
-
-            SingleStep(long.MaxValue);
-            while (_phase != GcPhase.Pause)
-            {
-                SingleStep(long.MaxValue);
             }
         }
         finally
@@ -500,7 +554,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             TimeTicks += Stopwatch.GetTimestamp() - t0;
         }
 
-        SetThreshold();
+        if (_gen)
+        {
+            SetMinorDebt();
+        }
+        else
+        {
+            SetThreshold();
+        }
+
         if (!emergency)
         {
             _g.Strings.ShrinkIfSparse(); // may allocate a smaller bucket array, never collects
@@ -510,6 +572,12 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     public void Barrier(uint owner, uint r)
     {
+        if (_gen)
+        {
+            GenerationalBarrier(owner, r);
+            return;
+        }
+
         byte* h = _heap.Ptr(owner);
         if (r != 0 && IsMarked(r))
         {
@@ -901,15 +969,18 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// <summary>Traverses every gray object (the atomic phase, and ephemeron convergence).</summary>
     private void Propagate()
     {
+        long work = 0;
         if (_sliceTable != 0)
         {
-            ContinueSlice(long.MaxValue);
+            work += ContinueSlice(long.MaxValue);
         }
 
         while (_gray.Count > 0)
         {
-            TraverseOne(_gray.Pop());
+            work += TraverseOne(_gray.Pop());
         }
+
+        WorkDone += work;
     }
 
     /// <summary>Traverses gray objects until about <paramref name="budget"/> work is done; returns the work.</summary>
@@ -932,6 +1003,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             }
         }
 
+        WorkDone += work;
         return work;
     }
 
@@ -1329,6 +1401,10 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         {
             _grayAgain.Add(r);
         }
+        else if (_minor)
+        {
+            _genThreadsNext.Add(r);
+        }
 
         return work;
     }
@@ -1608,6 +1684,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             _heap.SweepCursor = b;
         }
 
+        WorkDone += work;
         return work;
     }
 
