@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics.X86;
 using MicroLua.Memory;
 using MicroLua.Values;
 
@@ -136,14 +137,13 @@ internal sealed unsafe partial class Collector
         {
             if (collect)
             {
-                RunFullCycle();
+                RunFullCycle(toOld: true);
             }
             else
             {
                 FinishCycleInCollection();
+                MakeAllOld();
             }
-
-            MakeAllOld();
         }
         finally
         {
@@ -203,36 +203,54 @@ internal sealed unsafe partial class Collector
     private void MakeAllOld()
     {
         Debug.Assert(_phase == GcPhase.Pause);
-        _gens ??= new Generations();
-        ClearWorkLists();
-        ClearGenerationalLists();
-        _survival.Clear();
+        BeginMakingOld();
         byte* baseP = _heap.Base;
         uint end = _heap.PoolEnd;
         long work = 0;
         for (uint b = Heap.FirstBlock; b < end; b += _heap.SizeAt(b))
         {
             work++;
-            if (_heap.IsFreeAt(b))
+            if (!_heap.IsFreeAt(b))
             {
-                continue;
+                MakeOld(baseP + b, b >> 3);
             }
-
-            byte* h = baseP + b;
-            byte gc = (byte)((h[5] & ~(GcBits.Whites | GcBits.OpenUpvalSeen)) | GcBits.Marked);
-            var type = (ObjType)h[4];
-            if (type == ObjType.Thread)
-            {
-                _genThreads.Add(b >> 3);
-            }
-            else if (type < ObjType.TableArray)
-            {
-                gc |= GcBits.Black;
-            }
-
-            h[5] = gc;
         }
 
+        WorkDone += work;
+        EndMakingOld();
+    }
+
+    /// <summary>Empties the lists before every block is made old (by <see cref="MakeAllOld"/> or by the sweep of a full cycle).</summary>
+    private void BeginMakingOld()
+    {
+        _gens ??= new Generations();
+        ClearGenerationalLists();
+        _survival.Clear();
+    }
+
+    /// <summary>One block becomes old: marked; black unless it is a thread (listed instead) or a sub-block.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void MakeOld(byte* h, uint r)
+    {
+        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        byte gc = (byte)((h[5] & ~cycleBits) | GcBits.Marked);
+        var type = (ObjType)h[4];
+        if (type == ObjType.Thread)
+        {
+            _genThreads.Add(r);
+        }
+        else if (type < ObjType.TableArray)
+        {
+            gc |= GcBits.Black;
+        }
+
+        h[5] = gc;
+    }
+
+    /// <summary>After every block became old: blocks still being built are remembered, and the mode is in force.</summary>
+    private void EndMakingOld()
+    {
+        ClearWorkLists();
         foreach (uint r in _g.PendingBlocks)
         {
             byte* h = _heap.Ptr(r);
@@ -243,7 +261,6 @@ internal sealed unsafe partial class Collector
             }
         }
 
-        WorkDone += work;
         _gen = true;
         _heap.NewObjects ??= new uint[1024];
         _heap.NewObjectCount = 0;
@@ -252,10 +269,15 @@ internal sealed unsafe partial class Collector
         _gens!.MajorBase = _heap.Stats.BytesInUse;
     }
 
-    /// <summary>The next minor collection comes after MinorMul % of the heap after the last major one is allocated.</summary>
+    /// <summary>
+    /// The next minor collection comes after MinorMul % of the memory in use now (after this
+    /// collection) is allocated. In use now, not after the last major collection: between two
+    /// major collections the heap holds the old garbage that waits for the next one, and a minor
+    /// collection's cost does not grow with it.
+    /// </summary>
     private void SetMinorDebt()
     {
-        long step = Math.Max(1L << StepSize, _gens!.MajorBase / 100 * MinorMul);
+        long step = Math.Max(1L << StepSize, _heap.Stats.BytesInUse / 100 * MinorMul);
         _g.GcDebt = -step;
     }
 
@@ -316,20 +338,44 @@ internal sealed unsafe partial class Collector
     {
         _gens!.Majors++;
         LeaveGenerational();
-        RunFullCycle();
-        MakeAllOld();
+        RunFullCycle(toOld: true);
     }
 
-    /// <summary>Runs a whole cycle from the pause (finishing one under way first), inside a collection.</summary>
-    private void RunFullCycle()
+    /// <summary>
+    /// Runs a whole cycle from the pause (finishing one under way first), inside a collection.
+    /// With <paramref name="toOld"/>, its sweep makes the survivors old and the generational
+    /// representation is in force after it.
+    /// </summary>
+    private void RunFullCycle(bool toOld = false)
     {
         FinishCycleInCollection();
         SingleStep(long.MaxValue);
-        while (_phase != GcPhase.Pause)
+        if (toOld)
         {
-            SingleStep(long.MaxValue);
+            BeginMakingOld();
+            _sweepToOld = true;
+        }
+
+        try
+        {
+            while (_phase != GcPhase.Pause)
+            {
+                SingleStep(long.MaxValue);
+            }
+        }
+        finally
+        {
+            _sweepToOld = false;
+        }
+
+        if (toOld)
+        {
+            EndMakingOld();
         }
     }
+
+    /// <summary>The sweep under way makes the survivors old (the last step of a major collection).</summary>
+    private bool _sweepToOld;
 
     private void FinishCycleInCollection()
     {
@@ -427,10 +473,16 @@ internal sealed unsafe partial class Collector
     {
         const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
         byte* baseP = _heap.Base;
-        for (int i = 0; i < _survival.Count; i++)
+        int ns = _survival.Count;
+        for (int i = 0; i < ns; i++)
         {
             uint r = _survival[i];
             byte* h = baseP + ((ulong)r << 3);
+            if (Sse.IsSupported && i + PrefetchDistance < ns)
+            {
+                Sse.Prefetch0(baseP + ((ulong)_survival[i + PrefetchDistance] << 3)); // the list jumps about the heap
+            }
+
             byte gc = h[5];
             if ((gc & GcBits.Marked) == 0)
             {
@@ -464,6 +516,11 @@ internal sealed unsafe partial class Collector
         {
             uint r = news[i];
             byte* h = baseP + ((ulong)r << 3);
+            if (Sse.IsSupported && i + PrefetchDistance < n)
+            {
+                Sse.Prefetch0(baseP + ((ulong)news[i + PrefetchDistance] << 3));
+            }
+
             byte gc = h[5];
             if ((gc & GcBits.Marked) == 0)
             {
@@ -478,6 +535,9 @@ internal sealed unsafe partial class Collector
         WorkDone += n;
         _heap.NewObjectCount = 0;
     }
+
+    /// <summary>How many list entries ahead the sweep of the young lists prefetches a header.</summary>
+    private const int PrefetchDistance = 8;
 
     /// <summary>Frees a dead young object and the sub-blocks it owns (no sweep walks the heap in this mode).</summary>
     private void FreeYoung(byte* h, uint r)
@@ -514,6 +574,7 @@ internal sealed unsafe partial class Collector
         if (r != 0)
         {
             _heap.Free(r);
+            WorkDone++; // as the incremental sweep counts every block it frees
         }
     }
 

@@ -541,11 +541,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             else
             {
                 // Finish the cycle under way (what it found dead goes), then a whole new one.
-                RunFullCycle();
-                if (Mode == GcMode.Generational)
-                {
-                    MakeAllOld(); // a snapshot or compaction had left the mode
-                }
+                RunFullCycle(toOld: Mode == GcMode.Generational); // a snapshot or compaction had left the mode
             }
         }
         finally
@@ -1658,7 +1654,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             byte gc = h[5];
             if ((gc & dead) == 0 || (gc & GcBits.Fixed) != 0)
             {
-                h[5] = (byte)((gc & ~cycleBits) | white);
+                if (_sweepToOld)
+                {
+                    MakeOld(h, b >> 3);
+                }
+                else
+                {
+                    h[5] = (byte)((gc & ~cycleBits) | white);
+                }
+
                 b += size;
                 continue;
             }
