@@ -251,6 +251,22 @@ public sealed class GenerationalTests
     }
 
     [Fact]
+    public void Restore_OfAGenerationalState_DropsItsYoungListsAndGoesOn()
+    {
+        using LuaState lua = NewGenerational();
+        lua.DoString("keep = {} for i = 1, 2000 do keep[i] = { i } end minor(2)");
+        LuaSnapshot snap = lua.Snapshot();
+        lua.DoString("for i = 1, 3000 do keep[i] = { -i } end minor(1) for i = 1, 100 do local t = {} end");
+        Assert.True(Gc(lua).GenerationalActive);
+        lua.Restore(snap);
+        HeapVerifier.Check(lua.Global);
+        LuaValue[] r = lua.DoString("local a = keep[5][1] for i = 1, 5000 do keep[i % 2000 + 1] = { i } end minor(3) return a, keep[1][1]");
+        Assert.Equal(5, r[0].ToInteger());
+        Assert.Equal(4000, r[1].ToInteger());
+        Assert.True(Gc(lua).GenerationalActive);
+    }
+
+    [Fact]
     public void Compaction_InGenerationalMode_KeepsTheHeapSound()
     {
         using LuaState lua = NewGenerational();
