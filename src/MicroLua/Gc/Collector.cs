@@ -152,7 +152,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// </summary>
     public Action<int>? UserdataFreed { get; set; }
 
-    /// <summary>The mode last selected (generational mode collects incrementally for now).</summary>
+    /// <summary>The mode last selected (see Collector.Generational.cs for the generational one).</summary>
     public GcMode Mode { get; private set; } = GcMode.Incremental;
 
     /// <summary>Where the current cycle is.</summary>
@@ -167,10 +167,10 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// <summary>Step size: a step is due after 2^StepSize bytes of allocation (Lua's stepsize, default 13: 8 KiB).</summary>
     public int StepSize { get; private set; } = LuaLimits.GcStepSize;
 
-    /// <summary>Minor multiplier recorded for the generational mode.</summary>
+    /// <summary>Generational mode's minor multiplier: a minor collection after this % of the memory in use is allocated (default 20).</summary>
     public int MinorMul { get; private set; } = 20;
 
-    /// <summary>Major multiplier recorded for the generational mode.</summary>
+    /// <summary>Generational mode's major multiplier: a major collection once the heap is this % above its use after the last one (default 100).</summary>
     public int MajorMul { get; private set; } = 100;
 
     /// <summary>

@@ -12,7 +12,11 @@ namespace MicroLua.Gc;
 /// owned at most once; the string table's chains holding exactly the live short strings;
 /// the sum of live blocks equal to the statistics; outside a cycle, no block left marked;
 /// and, while a cycle marks (outside its atomic phase), the tri-colour invariant: no black
-/// object references a white one (the sub-blocks of a black object are marked too). While
+/// object references a white one (the sub-blocks of a black object are marked too). In
+/// generational mode, between collections: the young objects are exactly the collector's new
+/// and survival lists (white), every other object is old (marked), every sub-block is marked,
+/// and an old object refers to a young one only if the next minor collection traverses it
+/// (touched, just promoted, touched before the last one, or a thread). While
 /// the sweep runs, dead objects not yet swept are skipped. Slow (it builds managed indexes of the heap): for tests and <c>mlua -d</c>.
 /// </summary>
 internal static unsafe class HeapVerifier
