@@ -11,8 +11,10 @@ public enum LuaGcMode
     Incremental,
 
     /// <summary>
-    /// What <c>collectgarbage("generational")</c> selects. The mode is recorded and reported;
-    /// the collector still runs incrementally (see docs/memory.md).
+    /// Lua 5.4's generational mode (<c>collectgarbage("generational")</c>): frequent minor
+    /// collections of the young objects, each done at once, and a full (major) collection when
+    /// the heap grows past its threshold. Less collector work for programs whose objects mostly
+    /// die young, but a major collection is one long pause (see docs/memory.md).
     /// </summary>
     Generational,
 

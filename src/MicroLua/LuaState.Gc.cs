@@ -58,6 +58,22 @@ public sealed partial class LuaState
         set => _rt.Collector.SetStepSize(value);
     }
 
+    /// <summary>What the collector has done since the state was made: work, time, longest pause, collections.</summary>
+    public LuaGcStatistics GcStatistics
+    {
+        get
+        {
+            Gc.Collector c = _rt.Collector;
+            return new LuaGcStatistics(
+                c.WorkDone,
+                Stopwatch.GetElapsedTime(0, c.TimeTicks),
+                Stopwatch.GetElapsedTime(0, c.MaxStepTicks),
+                c.Steps,
+                c.MinorCollections,
+                c.MajorCollections);
+        }
+    }
+
     /// <summary>Whether a collection cycle is under way (false between cycles).</summary>
     public bool GcCycleInProgress => _rt.Collector.Phase != Gc.GcPhase.Pause;
 

@@ -523,6 +523,9 @@ internal static partial class Program
         err.WriteLine($"  free             {s.FreeBytes,14:N0} bytes in {s.FreeBlocks:N0} blocks");
         err.WriteLine($"  allocations      {s.TotalAllocations,14:N0}");
         err.WriteLine($"  collections      {s.Collections,14:N0}");
+        LuaGcStatistics gc = lua.GcStatistics;
+        err.WriteLine($"  collector work   {gc.Work,14:N0} units in {gc.Time.TotalMilliseconds:N1} ms (longest pause {gc.LongestStep.TotalMilliseconds:N2} ms)");
+        err.WriteLine($"  collector steps  {gc.Steps,14:N0} ({gc.MinorCollections:N0} minor, {gc.MajorCollections:N0} major collections)");
         foreach (var (type, blocks, bytes) in s.ByType())
         {
             err.WriteLine($"  {type,-16} {bytes,14:N0} bytes in {blocks:N0} blocks");

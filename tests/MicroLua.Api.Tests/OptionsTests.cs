@@ -143,4 +143,23 @@ public sealed class OptionsTests
         Assert.Equal(400, lua.State.Options.GcStepMultiplier);
         Assert.True(lua.Eval("collectgarbage('count')").ToNumber() > 0);
     }
+
+    [Fact]
+    public void GcStatistics_CountMinorCollectionsInGenerationalMode()
+    {
+        using var lua = new Lua();
+        LuaGcStatistics before = lua.State.GcStatistics;
+        Assert.Equal(0, before.MinorCollections);
+        lua.State.GcMode = LuaGcMode.Generational;
+        Assert.Equal(LuaGcMode.Generational, lua.State.GcMode);
+        lua.Do("for i = 1, 50000 do local t = { i } end");
+        Assert.True(lua.State.GcStep(1));
+        LuaGcStatistics after = lua.State.GcStatistics;
+        Assert.True(after.MinorCollections > 0);
+        Assert.True(after.Work > before.Work);
+        Assert.True(after.Steps > before.Steps);
+        Assert.True(after.Time > TimeSpan.Zero);
+        Assert.Equal("generational", lua.Eval("collectgarbage('incremental')").ToString());
+        Assert.Equal(LuaGcMode.Incremental, lua.State.GcMode);
+    }
 }

@@ -56,9 +56,22 @@ internal sealed unsafe partial class Collector
         };
     }
 
-    /// <summary>Runs the incremental cycle under way, if any, to its end (what it found dead is freed).</summary>
+    /// <summary>
+    /// Runs the incremental cycle under way, if any, to its end (what it found dead is freed); in
+    /// generational mode, leaves the generational representation until the next step.
+    /// </summary>
     public void FinishCycle()
     {
+        if (_gen)
+        {
+            // The lists of young and remembered objects are not kept: the heap goes back to
+            // the incremental representation, and the generational one is entered again at the
+            // next step (everything then in the heap becomes old).
+            LeaveGenerational();
+            SetThreshold();
+            return;
+        }
+
         if (_phase == GcPhase.Pause)
         {
             return;
@@ -83,6 +96,20 @@ internal sealed unsafe partial class Collector
     /// <summary>The colours and pacing of a collector whose heap is a snapshot's copy, taken between cycles.</summary>
     private void StartBetweenCycles(Saved s)
     {
+        // A snapshot's heap is in the incremental representation (FinishCycle left generational
+        // mode): a generational state being restored drops its young and remembered lists, and
+        // enters the mode again at its next step.
+        _gen = false;
+        _minor = false;
+        _sweepToOld = false;
+        _heap.NewObjects = null;
+        _heap.NewObjectCount = 0;
+        if (_gens != null)
+        {
+            _gens.Survival.Clear();
+            ClearGenerationalLists();
+        }
+
         _phase = GcPhase.Pause;
         _atomic = false;
         _sliceTable = 0;

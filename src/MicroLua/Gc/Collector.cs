@@ -152,7 +152,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// </summary>
     public Action<int>? UserdataFreed { get; set; }
 
-    /// <summary>The mode last selected (generational mode collects incrementally for now).</summary>
+    /// <summary>The mode last selected (see Collector.Generational.cs for the generational one).</summary>
     public GcMode Mode { get; private set; } = GcMode.Incremental;
 
     /// <summary>Where the current cycle is.</summary>
@@ -167,10 +167,10 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// <summary>Step size: a step is due after 2^StepSize bytes of allocation (Lua's stepsize, default 13: 8 KiB).</summary>
     public int StepSize { get; private set; } = LuaLimits.GcStepSize;
 
-    /// <summary>Minor multiplier recorded for the generational mode.</summary>
+    /// <summary>Generational mode's minor multiplier: a minor collection after this % of the memory in use is allocated (default 20).</summary>
     public int MinorMul { get; private set; } = 20;
 
-    /// <summary>Major multiplier recorded for the generational mode.</summary>
+    /// <summary>Generational mode's major multiplier: a major collection once the heap is this % above its use after the last one (default 100).</summary>
     public int MajorMul { get; private set; } = 100;
 
     /// <summary>
@@ -247,6 +247,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return false;
         }
 
+        if (Mode == GcMode.Generational)
+        {
+            // A minor collection is atomic: a step is one (or a major one past the threshold), a whole cycle.
+            GenerationalStep();
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return true;
+        }
+
         long debt = 1;
         if (kbytes <= 0)
         {
@@ -276,6 +285,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         if (_runningFinalizers || _g.InCollection)
         {
             return false;
+        }
+
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep();
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return true;
         }
 
         bool ended = RunWork(Math.Max(1, work));
@@ -347,6 +364,12 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             SetStepSize(stepSize);
         }
 
+        if (_gen && !_g.InCollection)
+        {
+            LeaveGenerational();
+            SetThreshold();
+        }
+
         Mode = GcMode.Incremental;
         return old;
     }
@@ -366,6 +389,17 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         }
 
         Mode = GcMode.Generational;
+        if (!_gen && !_g.InCollection)
+        {
+            // As Lua: entering the mode collects fully (not while finalizers run: the collector is not reentrant).
+            EnterGenerational(collect: !_runningFinalizers);
+            if (!_runningFinalizers)
+            {
+                _g.Strings.ShrinkIfSparse();
+                RunPendingFinalizers();
+            }
+        }
+
         return old;
     }
 
@@ -379,6 +413,19 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             return;
         }
 
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep(forceMajor: IncrementalStress && StressMajorDue());
+            if (IncrementalStress)
+            {
+                _g.GcDebt = 1; // every safe point steps
+            }
+
+            AfterStep?.Invoke();
+            RunPendingFinalizers();
+            return;
+        }
+
         if (IncrementalStress)
         {
             FinishStep(RunWork(64));
@@ -389,11 +436,19 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         IncrementalStep();
     }
 
+
     public void StressCollect()
     {
         if (!IncrementalStress)
         {
             FullCollect(emergency: true);
+            return;
+        }
+
+        if (Mode == GcMode.Generational)
+        {
+            GenerationalStep(forceMajor: StressMajorDue());
+            AfterStep?.Invoke();
             return;
         }
 
@@ -479,19 +534,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         long t0 = Stopwatch.GetTimestamp();
         try
         {
-            if (_phase != GcPhase.Pause)
+            if (_gen)
+            {
+                MajorInCollection();
+            }
+            else
             {
                 // Finish the cycle under way (what it found dead goes), then a whole new one.
-                while (_phase != GcPhase.Pause)
-                {
-                    SingleStep(long.MaxValue);
-                }
-            }
-
-            SingleStep(long.MaxValue);
-            while (_phase != GcPhase.Pause)
-            {
-                SingleStep(long.MaxValue);
+                RunFullCycle(toOld: Mode == GcMode.Generational); // a snapshot or compaction had left the mode
             }
         }
         finally
@@ -500,7 +550,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             TimeTicks += Stopwatch.GetTimestamp() - t0;
         }
 
-        SetThreshold();
+        if (_gen)
+        {
+            SetMinorDebt();
+        }
+        else
+        {
+            SetThreshold();
+        }
+
         if (!emergency)
         {
             _g.Strings.ShrinkIfSparse(); // may allocate a smaller bucket array, never collects
@@ -510,6 +568,12 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     public void Barrier(uint owner, uint r)
     {
+        if (_gen)
+        {
+            GenerationalBarrier(owner, r);
+            return;
+        }
+
         byte* h = _heap.Ptr(owner);
         if (r != 0 && IsMarked(r))
         {
@@ -901,15 +965,18 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// <summary>Traverses every gray object (the atomic phase, and ephemeron convergence).</summary>
     private void Propagate()
     {
+        long work = 0;
         if (_sliceTable != 0)
         {
-            ContinueSlice(long.MaxValue);
+            work += ContinueSlice(long.MaxValue);
         }
 
         while (_gray.Count > 0)
         {
-            TraverseOne(_gray.Pop());
+            work += TraverseOne(_gray.Pop());
         }
+
+        WorkDone += work;
     }
 
     /// <summary>Traverses gray objects until about <paramref name="budget"/> work is done; returns the work.</summary>
@@ -932,6 +999,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             }
         }
 
+        WorkDone += work;
         return work;
     }
 
@@ -1329,6 +1397,10 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
         {
             _grayAgain.Add(r);
         }
+        else if (_minor)
+        {
+            _genThreadsNext.Add(r);
+        }
 
         return work;
     }
@@ -1582,7 +1654,15 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             byte gc = h[5];
             if ((gc & dead) == 0 || (gc & GcBits.Fixed) != 0)
             {
-                h[5] = (byte)((gc & ~cycleBits) | white);
+                if (_sweepToOld)
+                {
+                    MakeOld(h, b >> 3);
+                }
+                else
+                {
+                    h[5] = (byte)((gc & ~cycleBits) | white);
+                }
+
                 b += size;
                 continue;
             }
@@ -1608,6 +1688,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             _heap.SweepCursor = b;
         }
 
+        WorkDone += work;
         return work;
     }
 

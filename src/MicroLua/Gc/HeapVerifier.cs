@@ -12,7 +12,11 @@ namespace MicroLua.Gc;
 /// owned at most once; the string table's chains holding exactly the live short strings;
 /// the sum of live blocks equal to the statistics; outside a cycle, no block left marked;
 /// and, while a cycle marks (outside its atomic phase), the tri-colour invariant: no black
-/// object references a white one (the sub-blocks of a black object are marked too). While
+/// object references a white one (the sub-blocks of a black object are marked too). In
+/// generational mode, between collections: the young objects are exactly the collector's new
+/// and survival lists (white), every other object is old (marked), every sub-block is marked,
+/// and an old object refers to a young one only if the next minor collection traverses it
+/// (touched, just promoted, touched before the last one, or a thread). While
 /// the sweep runs, dead objects not yet swept are skipped. Slow (it builds managed indexes of the heap): for tests and <c>mlua -d</c>.
 /// </summary>
 internal static unsafe class HeapVerifier
@@ -84,7 +88,76 @@ internal static unsafe class HeapVerifier
 
         private string? WhiteFromBlack(uint r, string what) =>
             _blackOwner == 0 || (_heap.Ptr(r)[5] & GcBits.Marked) != 0 ? null
+            : _young != null ? $"old object {_blackOwner} ({_types[_blackOwner]}), neither touched nor remembered, refers to young {_types[r]} {r} ({what})"
             : $"black object {_blackOwner} refers to white {_types[r]} {r} ({what})";
+
+        // Generational mode: the young objects (new and survival) and the old ones the next minor collection traverses.
+        private HashSet<uint>? _young;
+        private HashSet<uint>? _remembered;
+
+        /// <summary>
+        /// The generational representation: young objects (white, unmarked) are exactly those the
+        /// collector lists as new or survival; every other object is old (marked, no white); a
+        /// sub-block is marked; an old object that is not black (touched) is remembered.
+        /// </summary>
+        private string? CheckGenerations()
+        {
+            _young = [];
+            _remembered = [.. _collector!.RememberedObjects()];
+            foreach (uint r in _collector.YoungObjects())
+            {
+                if (!_types.TryGetValue(r, out ObjType t) || t >= ObjType.TableArray)
+                {
+                    return $"young object {r} is not a live object";
+                }
+
+                if (!_young.Add(r))
+                {
+                    return $"young object {r} is listed twice";
+                }
+            }
+
+            foreach (uint r in _remembered)
+            {
+                if (!_types.TryGetValue(r, out ObjType t) || ((_heap.Ptr(r)[5] & GcBits.Marked) == 0 && !(t == ObjType.Thread && _young.Contains(r))))
+                {
+                    return $"remembered object {r} is not a live old object (nor a young thread)";
+                }
+            }
+
+            foreach (KeyValuePair<uint, ObjType> kv in _types)
+            {
+                byte gc = _heap.Ptr(kv.Key)[5];
+                bool marked = (gc & GcBits.Marked) != 0;
+                if (kv.Value >= ObjType.TableArray)
+                {
+                    if (!marked)
+                    {
+                        return $"{kv.Value} block {kv.Key} is not marked in generational mode";
+                    }
+
+                    continue;
+                }
+
+                if (_young.Contains(kv.Key))
+                {
+                    if (marked || (gc & GcBits.Black) != 0 || (gc & GcBits.Whites) != _heap.NewObjectGc)
+                    {
+                        return $"young {kv.Value} {kv.Key} has colour bits {gc:x2}";
+                    }
+                }
+                else if (!marked || (gc & GcBits.Whites) != 0)
+                {
+                    return $"{kv.Value} {kv.Key} is neither listed young nor old (colour bits {gc:x2})";
+                }
+                else if ((gc & GcBits.Black) == 0 && kv.Value != ObjType.Thread && !_remembered.Contains(kv.Key))
+                {
+                    return $"old {kv.Value} {kv.Key} is gray but not remembered";
+                }
+            }
+
+            return null;
+        }
 
         public string? Run(bool afterFullCollection)
         {
@@ -116,6 +189,16 @@ internal static unsafe class HeapVerifier
                 return e;
             }
 
+            bool generations = _collector != null && _collector.GenerationalActive && !_g.InCollection;
+            if (generations)
+            {
+                e = CheckGenerations();
+                if (e != null)
+                {
+                    return e;
+                }
+            }
+
             foreach (uint b in _starts)
             {
                 if (IsDead(b >> 3))
@@ -127,6 +210,11 @@ internal static unsafe class HeapVerifier
                 _blackOwner = _collector != null && _collector.Phase == GcPhase.Propagate && !_collector.InAtomic
                     && (gc & GcBits.Black) != 0 && (b >> 3) != _collector.SliceTable && _types[b >> 3] != ObjType.Thread
                     ? b >> 3 : 0;
+                if (generations && (gc & GcBits.Black) != 0 && _types[b >> 3] < ObjType.TableArray && !_remembered!.Contains(b >> 3))
+                {
+                    _blackOwner = b >> 3; // old and untouched: refers to old objects only
+                }
+
                 e = CheckObject(b >> 3);
                 _blackOwner = 0;
                 if (e != null)
@@ -155,7 +243,7 @@ internal static unsafe class HeapVerifier
         {
             long bytes = 0;
             long blocks = 0;
-            bool inCollection = _g.InCollection || (_collector != null && _collector.Phase != GcPhase.Pause);
+            bool inCollection = _g.InCollection || (_collector != null && (_collector.Phase != GcPhase.Pause || _collector.GenerationalActive));
             for (Heap.BlockWalker w = _heap.Walk(); w.MoveNext();)
             {
                 if (w.IsFree)

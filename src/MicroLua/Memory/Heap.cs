@@ -188,7 +188,32 @@ internal sealed unsafe partial class Heap : IDisposable
         h[5] = type >= ObjType.TableArray ? NewSubBlockGc : NewObjectGc;
         *(ushort*)(h + 6) = 0;
         _stats.OnAllocate(type, blockSize);
+        if (NewObjects != null && type < ObjType.TableArray)
+        {
+            LogNewObject(block >> 3);
+        }
+
         return block >> 3;
+    }
+
+    /// <summary>
+    /// The generational collector's list of objects (not sub-blocks) allocated since its last
+    /// collection, so that a minor collection sweeps only the young and never walks the heap;
+    /// null in the other modes (then allocation pays one test of this field).
+    /// </summary>
+    public uint[]? NewObjects;
+
+    /// <summary>Entries of <see cref="NewObjects"/> in use.</summary>
+    public int NewObjectCount;
+
+    private void LogNewObject(uint r)
+    {
+        if (NewObjectCount == NewObjects!.Length)
+        {
+            Array.Resize(ref NewObjects, NewObjects.Length * 2);
+        }
+
+        NewObjects[NewObjectCount++] = r;
     }
 
     /// <summary>The collector's colour for new objects (its current white); 0 before a collector is attached.</summary>

@@ -392,13 +392,16 @@ public sealed unsafe class CollectorTests
         Assert.Equal(n + 1, s.Global.Heap.Stats.Collections);
         Assert.Equal(GcMode.Incremental, c.SetGenerational(10, 50));
         Assert.Equal(GcMode.Generational, c.Mode);
+        Assert.True(c.GenerationalActive);
+        Assert.Equal(n + 2, s.Global.Heap.Stats.Collections); // entering generational mode collects, as Lua
         Assert.Equal(10, c.MinorMul);
         Assert.Equal(GcMode.Generational, c.SetIncremental(150, 0, 10));
+        Assert.False(c.GenerationalActive);
         Assert.Equal(150, s.Global.GcPause);
         Assert.Equal(10, c.StepSize);
         Assert.Equal(GcMode.Incremental, c.Mode);
         c.FullCollect();
-        Assert.Equal(n + 2, s.Global.Heap.Stats.Collections);
+        Assert.Equal(n + 3, s.Global.Heap.Stats.Collections);
     }
 
     [Fact]

@@ -114,6 +114,41 @@ public sealed class GoldenScriptTests
     }
 
     /// <summary>
+    /// The same scripts in generational mode with a minor collection at every allocation and
+    /// every safe point (a major one every 64th), and the heap verifier, which checks the
+    /// generational invariant (an old object refers to a young one only if the next minor
+    /// collection traverses it), after each (every 64th once a script has taken 4,000).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_UnderGenerationalStress_MatchesLua54(string script)
+    {
+        string expected = File.ReadAllText(Path.Combine(ScriptDirectory, Path.ChangeExtension(script, ".expected")));
+        long minors = 0;
+        string actual = RunWith(new LuaOptions { MemoryLimit = 64L * 1024 * 1024, GcStress = true }, lua =>
+        {
+            var gc = (MicroLua.Gc.Collector)lua.Global.Collector!;
+            lua.GcMode = LuaGcMode.Generational;
+            gc.IncrementalStress = true;
+            long steps = 0;
+            gc.AfterStep = () =>
+            {
+                if (++steps < 4000 || steps % 64 == 0)
+                {
+                    MicroLua.Gc.HeapVerifier.Check(lua.Global);
+                }
+            };
+            lua.Global.GcDebt = 1;
+            lua.DoBuffer(File.ReadAllBytes(Path.Combine(ScriptDirectory, script)), "@" + script);
+            gc.AfterStep = null;
+            minors = gc.MinorCollections;
+            Assert.True(gc.GenerationalActive || lua.GcMode == LuaGcMode.Incremental);
+        });
+        Assert.Equal(expected, actual);
+        Assert.True(minors > 0);
+    }
+
+    /// <summary>
     /// The same scripts with the heap compacted each time the API returns to the host
     /// (<see cref="LuaOptions.CompactAtSafePoints"/>: after the chunk is loaded, after it ran, after
     /// the runner's collection) and the heap verifier after each compaction; the io library's cached
