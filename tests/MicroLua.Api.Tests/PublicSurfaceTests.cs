@@ -14,7 +14,7 @@ public sealed class PublicSurfaceTests
     [
         "ILuaCompiler", "LuaAllocationSite", "LuaBudgetExceededException", "LuaCallback", "LuaCallContext",
         "LuaChunkInfo", "LuaCompactionResult", "LuaCompileException", "LuaCoroutine", "LuaCoroutineStatus",
-        "LuaDebugHook", "LuaDebugThread", "LuaDebugVariable", "LuaException", "LuaFunction", "LuaGcMode",
+        "LuaDebugHook", "LuaDebugThread", "LuaDebugVariable", "LuaException", "LuaFunction", "LuaGcMode", "LuaGcStatistics",
         "LuaHeapBlock", "LuaHeapMap", "LuaLibraries", "LuaModuleSource", "LuaOptions", "LuaOutputHandler",
         "LuaOutputKind", "LuaReference", "LuaRequireHandler", "LuaSnapshot", "LuaStackFrame", "LuaState",
         "LuaTableRef", "LuaType", "LuaUserdata", "LuaValue", "MemoryStats",
