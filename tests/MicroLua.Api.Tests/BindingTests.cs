@@ -147,6 +147,35 @@ public sealed class BindingTests
         Assert.Equal("test:1: bad argument #1 to 'byname' (Vec2 expected, got no value)", Error(lua, "byname()"));
     }
 
+    [Fact]
+    public void AStateFromASnapshot_KeepsTheBindings_AfterLuaRegisterAgain()
+    {
+        using Lua lua = Bound();
+        lua.Do("v = Vec2.new(3, 4)");
+        using LuaState fork = lua.State.Fork();
+        Vec2.LuaRegister(fork);
+        Assert.True(fork.IsRegistered<Vec2>());
+        Assert.Equal("(6, 8) 25.0 5.0", fork.DoString("return tostring(v * 2) .. ' ' .. v:Dot(v) .. ' ' .. v.Length")[0].ToString());
+        using LuaUserdata made = fork.NewUserdata(new Vec2(1, 1));
+        fork["w"] = made;
+        Assert.Equal(7.0, fork.DoString("return v:Dot(w)")[0].ToNumber());
+    }
+
+    [Fact]
+    public void Close_FromAPublicCloseMethod()
+    {
+        using Lua lua = Bound();
+        Door.LuaRegister(lua.State);
+        var door = new Door();
+        using (LuaUserdata d = lua.State.NewUserdata(door))
+        {
+            lua.State["door"] = d;
+        }
+
+        lua.Do("do local d <close> = door end");
+        Assert.True(door.Closed);
+    }
+
     private sealed class Point
     {
         public double X;

@@ -149,6 +149,15 @@ public static partial class MathX
     internal static int Secret() => 42;
 }
 
+/// <summary>__close from a Close method (no IDisposable).</summary>
+[LuaUserdata]
+public sealed partial class Door
+{
+    public bool Closed { get; private set; }
+
+    public void Close() => Closed = true;
+}
+
 public enum Mode
 {
     Slow = 1,
