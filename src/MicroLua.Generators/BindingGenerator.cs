@@ -66,18 +66,6 @@ internal static class Support
             /// <summary>Checks and messages shared by the generated Lua bindings of this assembly.</summary>
             internal static class LuaBind
             {
-                /// <summary>An integer argument that must fit a smaller .NET integer: "value out of range" otherwise, as Lua's libraries say.</summary>
-                public static long CheckRange(global::MicroLua.LuaCallContext call, int i, long min, long max)
-                {
-                    long v = call.CheckInteger(i);
-                    if (v < min || v > max)
-                    {
-                        throw call.ArgumentError(i, "value out of range");
-                    }
-
-                    return v;
-                }
-
                 /// <summary>Stores a new host function under <paramref name="name"/> in <paramref name="table"/> (the name also shows in messages).</summary>
                 public static void Set(global::MicroLua.LuaState lua, global::MicroLua.LuaTableRef table, string name, global::MicroLua.LuaCallback function)
                 {

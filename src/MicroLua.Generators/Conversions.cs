@@ -144,7 +144,7 @@ internal static class Conversions
         {
             ValueKind.Boolean => $"call.ToBoolean({i})",
             ValueKind.Integer => $"call.CheckInteger({i})",
-            ValueKind.SmallInteger => $"({Full(t)}){Bind}.CheckRange(call, {i}, {Min(t)}, {Max(t)})",
+            ValueKind.SmallInteger => $"({Full(t)})call.CheckInteger({i}, {Min(t)}, {Max(t)})",
             ValueKind.Enum => $"({Full(t)})call.CheckInteger({i})",
             ValueKind.Double => $"call.CheckNumber({i})",
             ValueKind.Single => $"(float)call.CheckNumber({i})",

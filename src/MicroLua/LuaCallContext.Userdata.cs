@@ -64,6 +64,17 @@ public readonly ref partial struct LuaCallContext
     }
 
     /// <summary>
+    /// Argument <paramref name="i"/> as an integer (as <see cref="CheckInteger(int)"/>) between
+    /// <paramref name="min"/> and <paramref name="max"/>; otherwise "bad argument #i to 'f'
+    /// (value out of range)", as string.char says. For a .NET parameter narrower than Lua's integers.
+    /// </summary>
+    public long CheckInteger(int i, long min, long max)
+    {
+        long v = _c.CheckInteger(i);
+        return v >= min && v <= max ? v : throw _c.ArgError(i, LuaErrors.ValueOutOfRange);
+    }
+
+    /// <summary>
     /// luaL_getmetafield with the key taken from an argument: returns the raw field
     /// <c>getmetatable(arg i)[arg keyArgument]</c> (nil when there is no metatable or no such
     /// field), without a handle. An <c>__index</c> function that resolves properties itself ends
