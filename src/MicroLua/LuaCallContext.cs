@@ -18,7 +18,7 @@ public delegate int LuaCallback(LuaCallContext call);
 /// raise Lua's messages ("bad argument #1 to 'f' (number expected, got nil)"), and results.
 /// Valid only during the call; reading numbers and booleans and returning them allocates nothing.
 /// </summary>
-public readonly ref struct LuaCallContext
+public readonly ref partial struct LuaCallContext
 {
     private readonly ref CallContext _c;
 

@@ -695,14 +695,7 @@ public sealed unsafe partial class LuaState
         LuaException failure;
         try
         {
-            uint r = _g.Allocate((nuint)(sizeof(UserdataObj) - sizeof(ObjHeader)), ObjType.Userdata);
-            var u = (UserdataObj*)_g.Heap.Ptr(r);
-            u->H.Extra = 0;
-            u->Metatable = 0;
-            u->Size = 0;
-            u->Padding = 0;
-            u->Handle = _g.Handles.Add(new HostObject(target, collected));
-            var ud = (LuaUserdata)Handle(Value.Object(Tag.Userdata, r));
+            var ud = (LuaUserdata)Handle(NewUserdataValue(target, collected));
             if (metatable != null)
             {
                 ud.Metatable = metatable;
@@ -720,6 +713,19 @@ public sealed unsafe partial class LuaState
         }
 
         throw failure;
+    }
+
+    /// <summary>A new userdata without a metatable wrapping <paramref name="target"/>: anchor it before the next allocation.</summary>
+    internal Value NewUserdataValue(object target, Action<object>? collected)
+    {
+        uint r = _g.Allocate((nuint)(sizeof(UserdataObj) - sizeof(ObjHeader)), ObjType.Userdata);
+        var u = (UserdataObj*)_g.Heap.Ptr(r);
+        u->H.Extra = 0;
+        u->Metatable = 0;
+        u->Size = 0;
+        u->Padding = 0;
+        u->Handle = _g.Handles.Add(new HostObject(target, collected));
+        return Value.Object(Tag.Userdata, r);
     }
 
     /// <summary>The .NET object a userdata value wraps, or null.</summary>

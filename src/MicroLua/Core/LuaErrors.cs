@@ -41,6 +41,9 @@ internal static class LuaErrors
 
     public const string NoIntegerRepresentation = "number has no integer representation";
 
+    /// <summary>An integer argument outside what the function takes (string.char, utf8.char, LuaCallContext.CheckInteger with bounds).</summary>
+    public const string ValueOutOfRange = "value out of range";
+
     /// <summary>string.unpack's results past the stack's room.</summary>
     public const string TooManyResults = "too many results";
 

@@ -257,7 +257,7 @@ internal static unsafe partial class StringLibrary
             long v = c.CheckInteger(i);
             if ((ulong)v > 255)
             {
-                throw c.ArgError(i, "value out of range");
+                throw c.ArgError(i, LuaErrors.ValueOutOfRange);
             }
 
             buf[i - 1] = (byte)v;

@@ -150,7 +150,7 @@ internal static class Utf8Library
             long code = c.CheckInteger(i);
             if ((ulong)code > MaxUtf)
             {
-                throw c.ArgError(i, "value out of range");
+                throw c.ArgError(i, LuaErrors.ValueOutOfRange);
             }
 
             length += Encode(buffer[length..], code);
