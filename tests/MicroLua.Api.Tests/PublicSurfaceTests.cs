@@ -15,9 +15,9 @@ public sealed class PublicSurfaceTests
         "ILuaCompiler", "LuaAllocationSite", "LuaBudgetExceededException", "LuaCallback", "LuaCallContext",
         "LuaChunkInfo", "LuaCompactionResult", "LuaCompileException", "LuaCoroutine", "LuaCoroutineStatus",
         "LuaDebugHook", "LuaDebugThread", "LuaDebugVariable", "LuaException", "LuaFunction", "LuaGcMode", "LuaGcStatistics",
-        "LuaHeapBlock", "LuaHeapMap", "LuaLibraries", "LuaModuleSource", "LuaOptions", "LuaOutputHandler",
+        "LuaHeapBlock", "LuaHeapMap", "LuaIgnoreAttribute", "LuaLibraries", "LuaLibraryAttribute", "LuaMemberAttribute", "LuaModuleSource", "LuaOptions", "LuaOutputHandler",
         "LuaOutputKind", "LuaReference", "LuaRequireHandler", "LuaSnapshot", "LuaStackFrame", "LuaState",
-        "LuaTableRef", "LuaType", "LuaUserdata", "LuaValue", "MemoryStats",
+        "LuaTableRef", "LuaType", "LuaUserdata", "LuaUserdataAttribute", "LuaValue", "MemoryStats",
     ];
 
     private static string[] Exported(Type anchor) =>
