@@ -101,6 +101,37 @@ public readonly ref partial struct LuaCallContext
     /// <summary>A Lua error with <paramref name="message"/>, to throw; as luaL_error it gets the position of the calling Lua code.</summary>
     public static Exception Error(string message) => new LuaError(message);
 
+    /// <summary>
+    /// Suspends the running coroutine when the host function returns this method's value, as
+    /// <c>lua_yieldk</c>: <paramref name="values"/> go to the resumer (what coroutine.resume or
+    /// <see cref="LuaCoroutine.Resume"/> returns). When the coroutine is resumed,
+    /// <paramref name="continuation"/> runs in place of this host function, with the resume
+    /// values as its arguments; what it returns (or raises, or yields again) is this call's
+    /// outcome. Without a continuation the resume values are the call's results, as for
+    /// coroutine.yield. Use it as <c>return call.Yield(k, v1, v2);</c>.
+    /// </summary>
+    /// <exception cref="LuaException">
+    /// Raised as a Lua error (pcall catches it): "attempt to yield from outside a coroutine" on
+    /// the main thread (and in a script run by <see cref="LuaState.CallAsync"/>, whose coroutine
+    /// is the main thread to Lua code), "attempt to yield across a C-call boundary" when a host
+    /// call between the coroutine's body and this function cannot be suspended (a function
+    /// called through <see cref="LuaFunction.Call(ReadOnlySpan{LuaValue})"/>, a library callback such as table.sort's comparator).
+    /// </exception>
+    public int Yield(LuaCallback? continuation, params ReadOnlySpan<LuaValue> values)
+    {
+        _c.CheckYieldable();
+        foreach (LuaValue v in values)
+        {
+            Push(v);
+        }
+
+        return _c.Yield(values.Length, continuation == null ? null : new LuaState.ContinuationAdapter(continuation));
+    }
+
+    /// <summary>Suspends the running coroutine with <paramref name="values"/> (as coroutine.yield); the resume values are this call's results. See <see cref="Yield(LuaCallback?, ReadOnlySpan{LuaValue})"/>.</summary>
+    /// <exception cref="LuaException">As for <see cref="Yield(LuaCallback?, ReadOnlySpan{LuaValue})"/>.</exception>
+    public int Yield(params ReadOnlySpan<LuaValue> values) => Yield(null, values);
+
     /// <summary>Pushes a result.</summary>
     public void Push(LuaValue value)
     {

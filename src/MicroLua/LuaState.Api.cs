@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MicroLua.Core;
 using MicroLua.Library;
 using MicroLua.Memory;
@@ -54,7 +55,7 @@ public sealed unsafe partial class LuaState
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int me = Environment.CurrentManagedThreadId;
-        if (_apiDepth == 0 ? Interlocked.CompareExchange(ref _owner, me, 0) != 0 : _owner != me)
+        if ((_apiDepth == 0 ? Interlocked.CompareExchange(ref _owner, me, 0) != 0 : _owner != me) && !OwnAfterLeavingStep(me))
         {
             throw ConcurrentUse();
         }
@@ -86,8 +87,43 @@ public sealed unsafe partial class LuaState
         int owner = Volatile.Read(ref _owner);
         if (owner != 0 && owner != Environment.CurrentManagedThreadId)
         {
-            throw ConcurrentUse();
+            while (_stepLeaving)
+            {
+                Thread.SpinWait(20); // see OwnAfterLeavingStep
+            }
+
+            owner = Volatile.Read(ref _owner);
+            if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+            {
+                throw ConcurrentUse();
+            }
         }
+    }
+
+    /// <summary>
+    /// Set while an async run's step leaves the state after its coroutine began to wait for a
+    /// task (LuaState.Async.cs). That task may go on at once on another thread and call the
+    /// state; such a call waits until the step is out (a few microseconds: the unwinding of the
+    /// yield and <see cref="Leave"/>) instead of failing as concurrent use.
+    /// </summary>
+    private volatile bool _stepLeaving;
+
+    /// <summary>After a refused entry: waits for a leaving async step, then takes the state if no one else holds it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool OwnAfterLeavingStep(int me)
+    {
+        if (!_stepLeaving)
+        {
+            return false;
+        }
+
+        var spin = default(SpinWait);
+        while (_stepLeaving)
+        {
+            spin.SpinOnce();
+        }
+
+        return _apiDepth == 0 && Interlocked.CompareExchange(ref _owner, me, 0) == 0;
     }
 
     private static InvalidOperationException ConcurrentUse() =>
@@ -420,15 +456,26 @@ public sealed unsafe partial class LuaState
         public int Invoke(ref CallContext c) => ((LuaState)LuaRuntime.Of(c.Vm).Owner!).InvokeCallback(Callback, ref c);
     }
 
+    /// <summary>A continuation given to <see cref="LuaCallContext.Yield(LuaCallback?, ReadOnlySpan{LuaValue})"/>: runs as the callback it is, with its exceptions turned into Lua errors.</summary>
+    internal sealed class ContinuationAdapter(LuaCallback callback) : HostContinuation
+    {
+        public override int Resume(ref CallContext c) => ((LuaState)LuaRuntime.Of(c.Vm).Owner!).InvokeCallback(callback, ref c);
+    }
+
     private int InvokeCallback(LuaCallback fn, ref CallContext c)
     {
         // The Lua error is thrown after the catch block, not inside it: a host function that
         // re-enters the state recursively must not pile up one exception dispatch per level on
         // the stack (see Interpreter.SeeStop). A LuaError passes through untouched.
+        Coroutine co = c.Coroutine;
         LuaError error;
         try
         {
             return fn(new LuaCallContext(this, ref c));
+        }
+        catch (Exception) when (ForgetYield(co))
+        {
+            throw; // never entered: the filter only drops a yield the function asked for before it threw
         }
         catch (LuaException e)
         {
@@ -440,6 +487,21 @@ public sealed unsafe partial class LuaState
         }
 
         throw error;
+    }
+
+    /// <summary>
+    /// An exception filter that never catches: a host function that called Yield and then threw
+    /// does not yield (its error unwinds as any other; handlers skip a coroutine that yields).
+    /// </summary>
+    private static bool ForgetYield(Coroutine co)
+    {
+        if (co.Yielding)
+        {
+            co.Yielding = false;
+            co.Continuation = null;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -465,11 +527,16 @@ public sealed unsafe partial class LuaState
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(function);
+        RegisterHost(name, Adapt(function));
+    }
+
+    private void RegisterHost(string name, LuaHostFunction function)
+    {
         ApiScope s = Enter();
         LuaException failure;
         try
         {
-            _rt.Register(_rt.Globals, name, Adapt(function));
+            _rt.Register(_rt.Globals, name, function);
             return;
         }
         catch (LuaError e)
@@ -830,7 +897,7 @@ public sealed unsafe partial class LuaState
             {
                 _vm.Push(s.Co, error);
                 string? traceback = co.DiedWithError ? _vm.Traceback(co, null, 0, hostBoundary: false) : null;
-                throw new LuaException(ErrorMessage(s.Co, error), traceback, ToPublic(error));
+                throw new LuaException(ErrorMessage(s.Co, error), traceback, ToPublic(error), co.DiedWithError ? co.ErrorCause : null);
             }
 
             return Results(s.Co, _vm.GetTop(s.Co) - n);

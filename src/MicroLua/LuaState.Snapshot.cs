@@ -17,7 +17,8 @@ public sealed unsafe partial class LuaState
     /// Lua code is running; or the state holds what cannot be shared between states: a .NET object
     /// in its handle table that is not a host function, a userdata object or a coroutine (open
     /// files of MicroLua.Host's io library, for example), a library that keeps per-state host
-    /// objects (MicroLua.Host's io and os), or chunks loaded in place (their code lies outside the heap).
+    /// objects (MicroLua.Host's io and os), chunks loaded in place (their code lies outside the heap), or a coroutine
+    /// suspended with a host continuation (<see cref="LuaCallContext.Yield(LuaCallback?, ReadOnlySpan{LuaValue})"/>, an async host function's await).
     /// </exception>
     public LuaSnapshot Snapshot()
     {
@@ -37,6 +38,8 @@ public sealed unsafe partial class LuaState
         HandleTable handles = _g.Handles.Freeze(static o => o switch
         {
             HostFunctionInfo or HostObject => o,
+            Coroutine { Continuation: not null } => throw new InvalidOperationException(
+                "A state with a coroutine suspended in a host function's yield with a continuation (or awaiting an async host function) cannot be snapshotted: the continuation is .NET code bound to this state."),
             Coroutine co => co.Clone(),
             _ => throw new InvalidOperationException(
                 $"A state holding a {o.GetType().Name} cannot be snapshotted: only host functions, userdata objects and coroutines can be shared between states (open files cannot)."),

@@ -12,7 +12,7 @@ public sealed class PublicSurfaceTests
 {
     private static readonly string[] s_runtime =
     [
-        "ILuaCompiler", "LuaAllocationSite", "LuaBudgetExceededException", "LuaCallback", "LuaCallContext",
+        "ILuaCompiler", "LuaAllocationSite", "LuaAsyncCallback", "LuaAsyncCallContext", "LuaBudgetExceededException", "LuaCallback", "LuaCallContext",
         "LuaChunkInfo", "LuaCompactionResult", "LuaCompileException", "LuaCoroutine", "LuaCoroutineStatus",
         "LuaDebugHook", "LuaDebugThread", "LuaDebugVariable", "LuaException", "LuaFunction", "LuaGcMode", "LuaGcStatistics",
         "LuaHeapBlock", "LuaHeapMap", "LuaIgnoreAttribute", "LuaLibraries", "LuaLibraryAttribute", "LuaMemberAttribute", "LuaModuleSource", "LuaOptions", "LuaOutputHandler",

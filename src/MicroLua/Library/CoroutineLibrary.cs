@@ -82,8 +82,9 @@ internal static unsafe class CoroutineLibrary
             return -1;
         }
 
-        if (co.Status != CoStatus.Suspended)
+        if (co.Status != CoStatus.Suspended || co.Continuation is { IsAwaiting: true })
         {
+            // a coroutine waiting for an async host function's task is resumed by its driver only
             error = vm.G.NewString("cannot resume non-suspended coroutine");
             return -1;
         }
@@ -127,14 +128,10 @@ internal static unsafe class CoroutineLibrary
             }
             else
             {
-                // Finish the pending yield call: the resume arguments are its results.
+                // Finish the pending yield call: the resume arguments are its results, or its continuation's arguments.
                 co.Yielding = false;
                 vm.HookYieldReturn(co, nargs);
-                int top = vm.GetTop(co);
-                if (!vm.PostCall(co, top - nargs, nargs))
-                {
-                    vm.ExecuteFrom(co, 0);
-                }
+                vm.ResumeYield(co, nargs);
             }
         }
         catch (LuaError e) when (!co.Yielding)
@@ -142,6 +139,7 @@ internal static unsafe class CoroutineLibrary
             co.Status = CoStatus.Dead;
             error = vm.ErrorValue(co, e);
             co.DiedWithError = true;
+            co.ErrorCause = e.InnerException;
             vm.StackOf(co)[0] = error; // kept for coroutine.close
             vm.SetTop(co, 1);
             return -1;
@@ -225,20 +223,7 @@ internal static unsafe class CoroutineLibrary
 
     private static int Yield(ref CallContext c)
     {
-        Coroutine co = c.Coroutine;
-        if (co == c.Vm.Main)
-        {
-            throw LuaError.Runtime("attempt to yield from outside a coroutine");
-        }
-
-        if (co.NonYieldable > 0)
-        {
-            throw LuaError.Runtime("attempt to yield across a C-call boundary");
-        }
-
-        co.Yielding = true;
-        co.YieldCount = c.ArgCount;
-        return c.ArgCount;
+        return c.Yield(c.ArgCount, null);
     }
 
     private static int Status(ref CallContext c)
@@ -295,7 +280,7 @@ internal static unsafe class CoroutineLibrary
     private static int IsYieldable(ref CallContext c)
     {
         Coroutine co = c.IsNoneOrNil(1) ? c.Coroutine : CheckCo(ref c, 1);
-        return c.Return(co != c.Vm.Main && co.NonYieldable == 0);
+        return c.Return(co != c.Vm.Main && !co.Async && co.NonYieldable == 0);
     }
 
     private static int Running(ref CallContext c)

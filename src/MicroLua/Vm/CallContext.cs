@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Core;
 using MicroLua.Values;
@@ -28,7 +29,24 @@ internal unsafe struct CallContext
         ArgCount = vm.GetTop(co) - _base;
     }
 
+    /// <summary>A context on frame <paramref name="frame"/> of a suspended host call, whose arguments are the <paramref name="argCount"/> values at the frame's base (an async host function's, read after an await).</summary>
+    public CallContext(Interpreter vm, Coroutine co, int frame, HostFunctionInfo info, int argCount)
+    {
+        _vm = vm;
+        _co = co;
+        _frame = frame;
+        _info = info;
+        _base = co.Frames[frame].Base;
+        ArgCount = argCount;
+    }
+
     public readonly Interpreter Vm => _vm;
+
+    /// <summary>The frame of the host function's call.</summary>
+    public readonly int Frame => _frame;
+
+    /// <summary>The host function running.</summary>
+    public readonly HostFunctionInfo Info => _info;
 
     public readonly LuaGlobal G => _vm.G;
 
@@ -310,6 +328,64 @@ internal unsafe struct CallContext
 
         _co.PendingTailCall = func;
         return 0;
+    }
+
+    // ---- yielding ----
+
+    /// <summary>
+    /// Raises Lua's error when the running coroutine cannot be suspended by this host function:
+    /// the main thread (or the coroutine the async API drives, which is the main thread to Lua
+    /// code), or a coroutine inside a host call that cannot be suspended (a C-call boundary).
+    /// </summary>
+    public readonly void CheckYieldable()
+    {
+        if (_co == _vm.Main || _co.Async)
+        {
+            throw LuaError.Runtime("attempt to yield from outside a coroutine");
+        }
+
+        if (_co.NonYieldable > 0)
+        {
+            throw LuaError.Runtime("attempt to yield across a C-call boundary");
+        }
+    }
+
+    /// <summary>
+    /// Suspends the coroutine when the host function returns this method's value (as
+    /// lua_yieldk): the last <paramref name="nvalues"/> values pushed go to the resumer. When
+    /// it is resumed, <paramref name="continuation"/> runs in this host function's frame with
+    /// the resume values as its arguments, and its results (or its own yield, or its error)
+    /// are this call's; without a continuation the resume values are the call's results.
+    /// </summary>
+    public readonly int Yield(int nvalues, HostContinuation? continuation)
+    {
+        CheckYieldable();
+        return Suspend(nvalues, continuation);
+    }
+
+    /// <summary>
+    /// Suspends the coroutine the async API drives while an async host function's task runs
+    /// (<paramref name="continuation"/> is awaiting); its driver resumes it with no values once
+    /// the task completes, and the continuation delivers the task's results. The caller has
+    /// checked that the coroutine is async and not behind a C-call boundary.
+    /// </summary>
+    public readonly int Await(HostContinuation continuation)
+    {
+        Debug.Assert(_co.Async && _co.NonYieldable == 0 && continuation.IsAwaiting);
+        return Suspend(0, continuation);
+    }
+
+    private readonly int Suspend(int nvalues, HostContinuation? continuation)
+    {
+        _co.Yielding = true;
+        _co.YieldCount = nvalues;
+        _co.Continuation = continuation;
+        if (continuation != null)
+        {
+            continuation.Info = _info;
+        }
+
+        return nvalues;
     }
 
     /// <summary>Stack value at absolute index <paramref name="index"/>.</summary>

@@ -46,6 +46,23 @@ internal sealed class Coroutine
     public bool Yielding;
     public int YieldCount;
 
+    /// <summary>
+    /// Set by a host function that yields with a continuation (CallContext.Yield, as lua_yieldk):
+    /// when the coroutine is resumed, this runs in the yielding host function's frame with the
+    /// resume values as its arguments, and its results are that call's results. Null for a
+    /// plain yield, whose resume values are the call's results.
+    /// </summary>
+    public HostContinuation? Continuation;
+
+    /// <summary>
+    /// Driven by the host's async API (LuaState.CallAsync): async host functions may suspend it,
+    /// and to Lua code it is the main thread (coroutine.yield raises "attempt to yield from outside a coroutine").
+    /// </summary>
+    public bool Async;
+
+    /// <summary>The .NET exception behind the error the coroutine died with (a host function's), for the host's LuaException.InnerException.</summary>
+    public Exception? ErrorCause;
+
     /// <summary>Stack indices of to-be-closed variables, innermost last.</summary>
     public int[] Tbc;
     public int TbcCount;
@@ -134,4 +151,21 @@ internal sealed class Coroutine
 
         Tbc[TbcCount++] = slot;
     }
+}
+
+/// <summary>
+/// What runs when a coroutine suspended in a host function's yield is resumed (lua_yieldk's
+/// continuation function with its context): in the yielding function's frame, with the resume
+/// values as arguments; what it returns finishes that call.
+/// </summary>
+internal abstract class HostContinuation
+{
+    /// <summary>The yielding host function, whose name the continuation's messages use (set by CallContext.Yield).</summary>
+    public HostFunctionInfo? Info { get; set; }
+
+    /// <summary>True while an async host function's task runs: only the async driver may resume the coroutine then.</summary>
+    public virtual bool IsAwaiting => false;
+
+    /// <summary>Runs the continuation; returns how many results it pushed (the last values pushed), as a host function does.</summary>
+    public abstract int Resume(ref CallContext c);
 }

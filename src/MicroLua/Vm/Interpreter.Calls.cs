@@ -199,21 +199,7 @@ internal sealed unsafe partial class Interpreter
 
         if (co.PendingTailCall >= 0)
         {
-            // The host function asked to be replaced by a call (CallContext.TailCall): the
-            // called function gets this frame's place, so it can yield like any Lua call.
-            int tf = co.PendingTailCall;
-            co.PendingTailCall = -1;
-            ref CallFrame hf = ref co.Frames[fi];
-            int dest = hf.Func;
-            int count = GetTop(co) - tf;
-            Value* st = StackOf(co);
-            Buffer.MemoryCopy(st + tf, st + dest, (long)count * sizeof(Value), (long)count * sizeof(Value));
-            SetTop(co, dest + count);
-            FrameFlags hflags = hf.Flags;
-            int hres = hf.NResults;
-            int hslot = hf.ReturnSlot;
-            co.FrameCount = fi;
-            return PreCall(co, dest, hres, hflags, hslot);
+            return HostTailCall(co, fi);
         }
 
         if (co.HookMask != 0)
@@ -228,6 +214,127 @@ internal sealed unsafe partial class Interpreter
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The host function of frame <paramref name="fi"/> asked to be replaced by a call
+    /// (CallContext.TailCall): the called function gets this frame's place, so it can yield
+    /// like any Lua call. True when it pushed a Lua frame.
+    /// </summary>
+    private bool HostTailCall(Coroutine co, int fi)
+    {
+        int tf = co.PendingTailCall;
+        co.PendingTailCall = -1;
+        ref CallFrame hf = ref co.Frames[fi];
+        int dest = hf.Func;
+        int count = GetTop(co) - tf;
+        Value* st = StackOf(co);
+        Buffer.MemoryCopy(st + tf, st + dest, (long)count * sizeof(Value), (long)count * sizeof(Value));
+        SetTop(co, dest + count);
+        FrameFlags hflags = hf.Flags;
+        int hres = hf.NResults;
+        int hslot = hf.ReturnSlot;
+        co.FrameCount = fi;
+        return PreCall(co, dest, hres, hflags, hslot);
+    }
+
+    /// <summary>
+    /// Goes on with a coroutine resumed from a yield of a host function (its top frame), the
+    /// <paramref name="nargs"/> resume values on top of its stack. Without a continuation they
+    /// are the call's results; with one (lua_yieldk's k) it runs in the host function's frame
+    /// with them as arguments, and what it returns finishes the call. Then the Lua frames below
+    /// run until the coroutine yields again or its body returns. An error of the continuation
+    /// unwinds to a pcall in the coroutine as an error of the host function would.
+    /// </summary>
+    public void ResumeYield(Coroutine co, int nargs)
+    {
+        HostContinuation? k = co.Continuation;
+        if (k == null)
+        {
+            if (!PostCall(co, GetTop(co) - nargs, nargs))
+            {
+                ExecuteFrom(co, 0);
+            }
+
+            return;
+        }
+
+        co.Continuation = null;
+        LuaError? error = null;
+        bool finished = false;
+        try
+        {
+            finished = RunContinuation(co, k, nargs);
+        }
+        catch (LuaError e) when (!co.Yielding && ProtectedFrameOf(co, 0) >= 0)
+        {
+            error = e; // handled after the catch block, as in ExecuteFrom
+        }
+
+        if (error != null)
+        {
+            Recover(co, 0, error);
+            if (co.FrameCount == 0)
+            {
+                return; // the protected frame was the body's: the coroutine's results are in place
+            }
+        }
+        else if (finished)
+        {
+            return;
+        }
+
+        ExecuteFrom(co, 0);
+    }
+
+    /// <summary>
+    /// Runs a continuation in the top frame (a host function's) with the resume values as its
+    /// arguments, then finishes the call as <see cref="CallHost"/> does. True when nothing is
+    /// left to run: the coroutine yields again, or the body's frame returned.
+    /// </summary>
+    private bool RunContinuation(Coroutine co, HostContinuation k, int nargs)
+    {
+        int fi = co.FrameCount - 1;
+        int @base = co.Frames[fi].Base;
+        int first = GetTop(co) - nargs;
+        if (first != @base)
+        {
+            Value* st = StackOf(co); // overlapping moves are fine for MemoryCopy
+            Buffer.MemoryCopy(st + first, st + @base, (long)nargs * sizeof(Value), (long)nargs * sizeof(Value));
+            SetTop(co, @base + nargs);
+        }
+
+        EnsureStack(co, @base + nargs + MinHostStack);
+        var ctx = new CallContext(this, co, fi, k.Info!);
+        int n = k.Resume(ref ctx);
+        if (PendingStop != null)
+        {
+            throw PendingStop; // the continuation disposed the state (or another thread did)
+        }
+
+        if (co.Yielding)
+        {
+            return true;
+        }
+
+        if (co.PendingTailCall >= 0)
+        {
+            // a Lua frame runs in the caller's loop; a host function ran already (only the body's frame is fresh)
+            return !HostTailCall(co, fi) && (co.Yielding || co.FrameCount == 0);
+        }
+
+        if (co.HookMask != 0)
+        {
+            HookReturn(co, fi, GetTop(co) - n, n);
+        }
+
+        bool fresh = PostCall(co, GetTop(co) - n, n);
+        if (G.GcDebt > 0)
+        {
+            G.CheckGC();
+        }
+
+        return fresh;
     }
 
     /// <summary>
@@ -337,8 +444,9 @@ internal sealed unsafe partial class Interpreter
         try
         {
             bool pushed = PreCall(co, func + 1, nresults, pflags, returnSlot);
-            if (pushed)
+            if (pushed || co.Yielding)
             {
+                // a Lua frame, or a host function that yielded: an error after its resume goes to the handler too
                 co.Frames[co.FrameCount - 1].Handler = handler;
             }
 

@@ -376,6 +376,7 @@ internal sealed unsafe partial class Interpreter
 
         co.FrameCount = Math.Min(co.FrameCount, entry);
         co.Yielding = false;
+        co.Continuation = null;
         co.PendingTailCall = -1;
         co.AllowHook = true;
         co.HookFrame = -1;

@@ -807,6 +807,7 @@ internal sealed unsafe partial class Interpreter
         Value e = co.DiedWithError ? StackOf(co)[0] : err;
         co.FrameCount = 0;
         co.Yielding = false;
+        co.Continuation = null;
         // Keep the pending variables below the top: the __close calls run above them.
         SetTop(co, Math.Max(GetTop(co), co.TbcCount > 0 ? co.Tbc[co.TbcCount - 1] + 1 : 1));
         StackOf(co)[0] = e;
