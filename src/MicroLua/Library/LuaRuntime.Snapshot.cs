@@ -36,6 +36,7 @@ internal sealed unsafe partial class LuaRuntime
         Vm = vm;
         Globals = s.Globals;
         vm.Runtime = this;
+        g.LazyTables = this;
         Chunks = new ChunkLoader(g, vm);
         _typeNames = s.TypeNames;
         Load(s);
