@@ -101,6 +101,7 @@ public sealed unsafe partial class LuaState : IDisposable
         }
 
         _g.GcStress = options.GcStress;
+        _g.TrimScratch(); // an idle state keeps no buffers its construction grew
     }
 
     /// <summary>

@@ -237,6 +237,23 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
         _pendingCount -= n;
     }
 
+    /// <summary>
+    /// Drops the anchor and pending-block buffers when nothing is in them: opening the libraries
+    /// grows them, and an idle state (by the hundred thousand in a service) should not keep them.
+    /// </summary>
+    public void TrimScratch()
+    {
+        if (_tempCount == 0)
+        {
+            _temps = [];
+        }
+
+        if (_pendingCount == 0)
+        {
+            _pending = [];
+        }
+    }
+
     /// <summary>Values anchored by runtime code between allocations.</summary>
     public ReadOnlySpan<Value> Temps => _temps.AsSpan(0, _tempCount);
 
