@@ -21,8 +21,19 @@ internal static unsafe class IoLibrary
 
     public static void Open(LuaRuntime rt, LuaHostOptions options)
     {
+        HostState.Of(rt).Options = options;
+        LuaRuntime.DefineLazyLibrary(LuaRuntime.LazyLibrary.Io, 14, Fill);
+        rt.NewLazyLibraryTable("io", LuaRuntime.LazyLibrary.Io);
+    }
+
+    /// <summary>
+    /// Fills the io table on first use (LuaRuntime.NewLazyLibraryTable), with what only io's
+    /// functions reach: the FILE* metatable and methods, the standard files and the default
+    /// input and output in the registry.
+    /// </summary>
+    private static void Fill(LuaRuntime rt, uint io)
+    {
         HostState hs = HostState.Of(rt);
-        hs.Options = options;
         LuaGlobal g = rt.G;
 
         uint mt = LuaTable.New(g, 0, 8);
@@ -43,7 +54,6 @@ internal static unsafe class IoLibrary
         rt.Register(methods, "setvbuf", FileSetVBuf, "?");
         rt.Register(methods, "write", FileWrite, "?");
 
-        uint io = rt.NewLibraryTable("io", 14);
         rt.Register(io, "close", IoClose, "io.close");
         rt.Register(io, "flush", IoFlush, "io.flush");
         rt.Register(io, "input", IoInput, "io.input");

@@ -13,7 +13,13 @@ internal static unsafe class OsLibrary
     public static void Open(LuaRuntime rt, LuaHostOptions options)
     {
         HostState.Of(rt).Options = options;
-        uint os = rt.NewLibraryTable("os", 10);
+        LuaRuntime.DefineLazyLibrary(LuaRuntime.LazyLibrary.Os, 10, Fill);
+        rt.NewLazyLibraryTable("os", LuaRuntime.LazyLibrary.Os);
+    }
+
+    /// <summary>Fills the os table on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    private static void Fill(LuaRuntime rt, uint os)
+    {
         rt.Register(os, "clock", Clock, "os.clock");
         rt.Register(os, "date", Date, "os.date");
         rt.Register(os, "difftime", DiffTime, "os.difftime");

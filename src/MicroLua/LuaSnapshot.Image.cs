@@ -721,25 +721,48 @@ public sealed unsafe partial class LuaSnapshot
 
         private readonly HostFunctionInfo?[] _bySlot;
 
+        /// <summary>The template's slot of each name that one function has (-1 for a name several share, as utf8's two iterators).</summary>
+        private readonly Dictionary<string, int> _byName = [];
+
         public static Catalog For(LuaLibraries libraries) => s_catalogs.GetOrAdd(libraries, static l => new Catalog(l));
 
         private Catalog(LuaLibraries libraries)
         {
             using var template = new LuaState(new LuaOptions { Libraries = libraries, MemoryLimit = 1 << 20, Require = static _ => null, HashSeed = 0 });
+            template.Runtime.FillLazyTables(); // a state fills its library tables in the order it uses them: the catalog holds them all
             HandleTable handles = template.Global.Handles;
             _bySlot = new HostFunctionInfo?[handles.Capacity];
             for (int i = 0; i < handles.Capacity; i++)
             {
-                _bySlot[i] = handles.At(i) as HostFunctionInfo;
+                if (handles.At(i) is HostFunctionInfo info)
+                {
+                    _bySlot[i] = info;
+                    _byName[info.Name] = _byName.ContainsKey(info.Name) ? -1 : i;
+                }
             }
         }
 
-        /// <summary>The slot a fresh state holds this library function in; -1 for one made while a script ran.</summary>
+        /// <summary>
+        /// The slot the catalog's template holds this library function in (the image stores it
+        /// beside the function's own slot): the same description object (functions every state
+        /// shares), else the one function of that name; -1 for one made while a script ran.
+        /// </summary>
         public int SlotOf(HostFunctionInfo info, int slot)
         {
-            if (slot < _bySlot.Length && _bySlot[slot]?.Name == info.Name)
+            if (slot < _bySlot.Length && _bySlot[slot] == info)
             {
                 return slot;
+            }
+
+            int shared = Array.IndexOf(_bySlot, info);
+            if (shared >= 0)
+            {
+                return shared;
+            }
+
+            if (_byName.TryGetValue(info.Name, out int named) && named >= 0)
+            {
+                return named;
             }
 
             foreach (var (name, _) in s_dynamic)

@@ -29,7 +29,7 @@ public sealed unsafe partial class LuaState : IDisposable
 
     /// <summary>Creates a state whose heap is a block of <see cref="LuaOptions.MemoryLimit"/> bytes it allocates.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit in the options is out of its range.</exception>
-    /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (8 KiB) but too small for the libraries in the options (the Safe libraries need about 12 KiB).</exception>
+    /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (4,128 bytes: a state without libraries) but too small for the libraries in the options (the Safe libraries need 7,688 bytes).</exception>
     public LuaState(LuaOptions options)
         : this(options, new Heap(CheckLimit(CheckOptions(options).MemoryLimit)))
     {
@@ -101,6 +101,7 @@ public sealed unsafe partial class LuaState : IDisposable
         }
 
         _g.GcStress = options.GcStress;
+        _g.TrimScratch(); // an idle state keeps no buffers its construction grew
     }
 
     /// <summary>

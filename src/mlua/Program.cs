@@ -259,7 +259,7 @@ internal static partial class Program
                     if ((value = Argument(args, ref i)) == null || !TryParseSize(value, out long limit)
                         || limit < LuaLimits.MinMemoryLimit || limit > LuaLimits.MaxMemoryLimit + 64)
                     {
-                        return $"'--memory-limit' needs a size from {LuaLimits.MinMemoryLimit / 1024}K to 4G (bytes; K, M and G suffixes)";
+                        return $"'--memory-limit' needs a size from {LuaLimits.MinMemoryLimit} bytes to 4G (bytes; K, M and G suffixes)";
                     }
 
                     o.MemoryLimit = Math.Min(limit, LuaLimits.MaxMemoryLimit);

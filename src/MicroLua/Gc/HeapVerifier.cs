@@ -586,6 +586,11 @@ internal static unsafe class HeapVerifier
                 return $"table {r} has array block {t->Array} of size {t->ArraySize}";
             }
 
+            if (t->Lazy != 0 && (!LazyLibraries.IsDefined(t->Lazy) || t->Array != 0 || t->Nodes != 0))
+            {
+                return $"table {r} is library {t->Lazy} to fill but has parts, or this process has no such library";
+            }
+
             e = CheckSubBlock(t->Array, ObjType.TableArray, (ulong)t->ArraySize * 16, $"array part of table {r}");
             if (e != null)
             {

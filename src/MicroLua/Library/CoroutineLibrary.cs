@@ -7,9 +7,11 @@ namespace MicroLua.Library;
 /// <summary>The coroutine library: coroutines are threads with their own value stack and frames, switched without .NET threads.</summary>
 internal static unsafe class CoroutineLibrary
 {
-    public static void Open(LuaRuntime rt)
+    public static void Open(LuaRuntime rt) => rt.NewLazyLibraryTable("coroutine", LuaRuntime.LazyLibrary.Coroutine);
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
     {
-        uint t = rt.NewLibraryTable("coroutine", 8);
         rt.Register(t, "create", Create, "coroutine.create");
         rt.Register(t, "resume", Resume, "coroutine.resume");
         rt.Register(t, "yield", Yield, "coroutine.yield");

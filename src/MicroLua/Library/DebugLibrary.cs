@@ -11,9 +11,11 @@ namespace MicroLua.Library;
 /// </summary>
 internal static unsafe class DebugLibrary
 {
-    public static void Open(LuaRuntime rt)
+    public static void Open(LuaRuntime rt) => rt.NewLazyLibraryTable("debug", LuaRuntime.LazyLibrary.Debug);
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
     {
-        uint t = rt.NewLibraryTable("debug", 15);
         rt.Register(t, "gethook", GetHook, "debug.gethook");
         rt.Register(t, "getinfo", GetInfo, "debug.getinfo");
         rt.Register(t, "getlocal", GetLocal, "debug.getlocal");

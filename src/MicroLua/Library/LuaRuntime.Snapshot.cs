@@ -35,6 +35,7 @@ internal sealed unsafe partial class LuaRuntime
         G = g;
         Vm = vm;
         Globals = s.Globals;
+        g.LazyTables = this;
         Chunks = new ChunkLoader(g, vm);
         _typeNames = s.TypeNames;
         Load(s);

@@ -12,7 +12,7 @@ namespace MicroLua.Library;
 /// The services the standard libraries share: registering host functions, tostring with
 /// metamethods, the output callback, loading chunks, the collector's controls. One per state.
 /// </summary>
-internal sealed unsafe partial class LuaRuntime : IRuntimeServices
+internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFiller
 {
     private Value[] _typeNames;
 
@@ -21,6 +21,7 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices
         G = g;
         Vm = vm;
         Globals = globals;
+        g.LazyTables = this;
         Chunks = new ChunkLoader(g, vm);
         _typeNames = new Value[10];
         for (int t = -1; t <= 8; t++)
@@ -130,6 +131,9 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices
 
     public Value NewHostFunction(string name, LuaHostFunction fn) => HostFunctionValue(new HostFunctionInfo(fn, name));
 
+    /// <summary>A host function whose description every state shares (a static <paramref name="fn"/>): an image finds it by identity, not only by name.</summary>
+    public Value NewSharedHostFunction(string name, LuaHostFunction fn) => HostFunctionValue(SharedInfo(fn, name));
+
     private Value HostFunctionValue(HostFunctionInfo info) => Value.HostFunction(G.Handles.Add(info));
 
     /// <summary>A host function with upvalues (a HostClosure block).</summary>
@@ -216,6 +220,83 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices
         uint t = LuaTable.New(G, 0, fields);
         SetField(Globals, name, Value.Object(Tag.Table, t));
         return t;
+    }
+
+    /// <summary>
+    /// The libraries whose tables are filled on first use, by their number in
+    /// <see cref="TableObj.Lazy"/> (which a snapshot image stores: the numbers never change).
+    /// </summary>
+    public enum LazyLibrary
+    {
+        None,
+        Coroutine,
+        String,
+        Table,
+        Math,
+        Utf8,
+        Debug,
+        /// <summary>MicroLua.Host's os (its fill is defined when it opens; a state with it open is never snapshotted, so no image holds it).</summary>
+        Os,
+        /// <summary>MicroLua.Host's io, as <see cref="Os"/>.</summary>
+        Io,
+    }
+
+    /// <summary>For each lazy library (by number, from 1): its field count and what fills its table.</summary>
+    private static readonly (int Fields, Action<LuaRuntime, uint>? Fill)[] s_lazyLibraries =
+    [
+        (0, null),
+        (8, CoroutineLibrary.Fill),
+        (17, StringLibrary.Fill),
+        (7, TableLibrary.Fill),
+        (27, MathLibrary.Fill),
+        (6, Utf8Library.Fill),
+        (15, DebugLibrary.Fill),
+        (0, null), // os: DefineLazyLibrary
+        (0, null), // io: DefineLazyLibrary
+    ];
+
+    /// <summary>Defines the fill of a lazy library of another assembly (MicroLua.Host's os and io) before its first table is made.</summary>
+    public static void DefineLazyLibrary(LazyLibrary library, int fields, Action<LuaRuntime, uint> fill)
+    {
+        s_lazyLibraries[(int)library] = (fields, fill);
+        LazyLibraries.Define((int)library);
+    }
+
+    /// <summary>
+    /// A library table stored as global <paramref name="name"/> that is filled on first use
+    /// (the first lookup, assignment or traversal, see <see cref="LuaGlobal.FillLazyTable"/>):
+    /// until a script touches the library, its table costs one table header and its function
+    /// names cost nothing. Filled, it is the table <see cref="NewLibraryTable"/> would have
+    /// made (the same size, the same fields in the same order, so pairs sees the same order).
+    /// </summary>
+    public uint NewLazyLibraryTable(string name, LazyLibrary library)
+    {
+        uint t = LuaTable.New(G, 0, 0);
+        LuaTable.Obj(G, t)->Lazy = (ushort)library;
+        SetField(Globals, name, Value.Object(Tag.Table, t));
+        return t;
+    }
+
+    /// <summary>Fills every library table still waiting for its first use (an image's catalog of library functions needs them all).</summary>
+    public void FillLazyTables()
+    {
+        Value key = default;
+        while (LuaTable.Next(G, Globals, key, out Value k, out Value v))
+        {
+            key = k;
+            if (v.Tag == Tag.Table && LuaTable.Obj(G, v.R)->Lazy != 0)
+            {
+                G.FillLazyTable(v.R);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    void ILazyTableFiller.Fill(uint table, int library)
+    {
+        var (fields, fill) = s_lazyLibraries[library]; // the verifier keeps an image's numbers to libraries this process has
+        LuaTable.Resize(G, table, 0, fields);
+        fill!(this, table);
     }
 
     // ---- conversions ----

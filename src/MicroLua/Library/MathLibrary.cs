@@ -13,7 +13,16 @@ internal static class MathLibrary
 {
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("math", 27);
+        rt.NewLazyLibraryTable("math", LuaRuntime.LazyLibrary.Math);
+
+        // The generator state lives in the runtime: one per state, as in Lua (a copy in a state made from a snapshot), seeded when the library opens.
+        (long s1, long s2) = RandomSeedPair();
+        rt.Random.Seed(s1, s2);
+    }
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
+    {
         rt.Register(t, "abs", Abs, "math.abs");
         rt.Register(t, "ceil", Ceil, "math.ceil");
         rt.Register(t, "floor", Floor, "math.floor");
@@ -39,10 +48,6 @@ internal static class MathLibrary
         rt.SetField(t, "huge", Value.Float(double.PositiveInfinity));
         rt.SetField(t, "maxinteger", Value.Integer(long.MaxValue));
         rt.SetField(t, "mininteger", Value.Integer(long.MinValue));
-
-        // The generator state lives in the runtime: one per state, as in Lua (a copy in a state made from a snapshot).
-        (long s1, long s2) = RandomSeedPair();
-        rt.Random.Seed(s1, s2);
         rt.Register(t, "random", Random, "math.random");
         rt.Register(t, "randomseed", RandomSeed, "math.randomseed");
     }

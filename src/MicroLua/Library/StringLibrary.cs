@@ -16,7 +16,17 @@ internal static unsafe partial class StringLibrary
 
     public static void Open(LuaRuntime rt)
     {
-        uint t = rt.NewLibraryTable("string", 17);
+        uint t = rt.NewLazyLibraryTable("string", LuaRuntime.LazyLibrary.String);
+
+        // The metatable of strings: string methods through __index (the first method call fills the library's table).
+        uint mt = LuaTable.New(rt.G, 0, 1);
+        rt.G.TypeMetatables[(int)LuaType.String] = mt;
+        rt.SetField(mt, "__index", Value.Object(Tag.Table, t));
+    }
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
+    {
         rt.Register(t, "byte", Byte, "string.byte");
         rt.Register(t, "char", Char, "string.char");
         rt.Register(t, "dump", Dump, "string.dump");
@@ -27,11 +37,6 @@ internal static unsafe partial class StringLibrary
         rt.Register(t, "sub", Sub, "string.sub");
         rt.Register(t, "upper", Upper, "string.upper");
         OpenEngines(rt, t);
-
-        // The metatable of strings: string methods through __index.
-        uint mt = LuaTable.New(rt.G, 0, 1);
-        rt.G.TypeMetatables[(int)LuaType.String] = mt;
-        rt.SetField(mt, "__index", Value.Object(Tag.Table, t));
     }
 
     static partial void OpenEngines(LuaRuntime rt, uint table);

@@ -22,9 +22,11 @@ internal static unsafe class TableLibrary
         Length = 4,
     }
 
-    public static void Open(LuaRuntime rt)
+    public static void Open(LuaRuntime rt) => rt.NewLazyLibraryTable("table", LuaRuntime.LazyLibrary.Table);
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
     {
-        uint t = rt.NewLibraryTable("table", 7);
         rt.Register(t, "concat", Concat, "table.concat");
         rt.Register(t, "insert", Insert, "table.insert");
         rt.Register(t, "move", Move, "table.move");

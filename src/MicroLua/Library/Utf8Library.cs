@@ -1,4 +1,5 @@
 using MicroLua.Core;
+using MicroLua.Values;
 using MicroLua.Vm;
 
 namespace MicroLua.Library;
@@ -10,7 +11,7 @@ namespace MicroLua.Library;
 /// encodings are invalid in both modes. Positions are byte positions, negative ones counting
 /// from the end.
 /// </summary>
-internal static class Utf8Library
+internal static unsafe class Utf8Library
 {
     private const long MaxUtf = 0x7FFFFFFF;
     private const long MaxUnicode = 0x10FFFF;
@@ -18,13 +19,16 @@ internal static class Utf8Library
     /// <summary>"[\0-\x7F\xC2-\xFD][\x80-\xBF]*": one lead byte and its continuation bytes (raw bytes, not UTF-16 text).</summary>
     private static ReadOnlySpan<byte> CharPattern => [(byte)'[', 0, (byte)'-', 0x7F, 0xC2, (byte)'-', 0xFD, (byte)']', (byte)'[', 0x80, (byte)'-', 0xBF, (byte)']', (byte)'*'];
 
-    public static void Open(LuaRuntime rt)
+    public static void Open(LuaRuntime rt) => rt.NewLazyLibraryTable("utf8", LuaRuntime.LazyLibrary.Utf8);
+
+    /// <summary>Fills the library table <paramref name="t"/> on first use (LuaRuntime.NewLazyLibraryTable).</summary>
+    public static void Fill(LuaRuntime rt, uint t)
     {
-        uint t = rt.NewLibraryTable("utf8", 6);
         rt.Register(t, "char", Char, "utf8.char");
-        Value strict = rt.NewHostFunction("for iterator", (ref CallContext c) => CodesStep(ref c, strict: true));
-        Value lax = rt.NewHostFunction("for iterator", (ref CallContext c) => CodesStep(ref c, strict: false));
-        rt.Register(t, "codes", (ref CallContext c) => Codes(ref c, strict, lax), "utf8.codes");
+        // The two iterators are upvalues of codes, in the heap: a state filled in any order, or read from an image, finds its own.
+        Value strict = rt.NewSharedHostFunction("for iterator", CodesStrict);
+        Value lax = rt.NewSharedHostFunction("for iterator", CodesLax);
+        rt.SetField(t, "codes", rt.NewHostClosure("utf8.codes", Codes, [strict, lax]));
         rt.Register(t, "codepoint", CodePoint, "utf8.codepoint");
         rt.Register(t, "len", Len, "utf8.len");
         rt.Register(t, "offset", Offset, "utf8.offset");
@@ -303,7 +307,7 @@ internal static class Utf8Library
     }
 
     /// <summary>utf8.codes: the iterator (host functions are handles, so one pair per state, captured here), the string and 0.</summary>
-    private static int Codes(ref CallContext c, Value strictIterator, Value laxIterator)
+    private static int Codes(ref CallContext c)
     {
         ReadOnlySpan<byte> s = c.CheckString(1);
         bool lax = c.ToBoolean(2);
@@ -312,13 +316,18 @@ internal static class Utf8Library
             throw c.ArgError(1, LuaErrors.InvalidUtf8Code);
         }
 
-        c.Push(lax ? laxIterator : strictIterator);
+        Value* iterators = HostClosureObj.Upvals((HostClosureObj*)c.G.Heap.Ptr(c.StackAt(c.Base - 1).R)); // [strict, lax]
+        c.Push(iterators[lax ? 1 : 0]);
         c.Push(c.Arg(1));
         c.Push(Value.Integer(0));
         return 3;
     }
 
     /// <summary>The iterator of utf8.codes: from the character at control position i (0 at the start), the next one's position and code.</summary>
+    private static int CodesStrict(ref CallContext c) => CodesStep(ref c, strict: true);
+
+    private static int CodesLax(ref CallContext c) => CodesStep(ref c, strict: false);
+
     private static int CodesStep(ref CallContext c, bool strict)
     {
         ReadOnlySpan<byte> s = c.CheckString(1);

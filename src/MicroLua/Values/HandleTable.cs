@@ -19,7 +19,7 @@ internal sealed class HandleTable
     public HandleTable()
     {
         _items = new object?[16];
-        _nextFree = new int[16];
+        _nextFree = []; // made by the first release: a state that never releases a handle holds no free list
     }
 
     /// <summary>A table that shares <paramref name="from"/>'s arrays until its first change (from a frozen table).</summary>
@@ -116,10 +116,9 @@ internal sealed class HandleTable
         }
         else
         {
-            if (_count >= _items.Length || _count >= _nextFree.Length)
+            if (_count >= _items.Length)
             {
                 Array.Resize(ref _items, Math.Max(16, _count * 2));
-                Array.Resize(ref _nextFree, Math.Max(16, _count * 2));
             }
 
             index = _count++;
@@ -157,6 +156,11 @@ internal sealed class HandleTable
 
         Unshare();
         _items[index] = null;
+        if (index >= _nextFree.Length)
+        {
+            Array.Resize(ref _nextFree, _items.Length);
+        }
+
         _nextFree[index] = _freeHead;
         _freeHead = index;
         Count--;

@@ -34,6 +34,13 @@ internal interface IGarbageCollector
     void Barrier(uint owner, uint r);
 }
 
+/// <summary>Fills a library table created empty (<see cref="TableObj.Lazy"/>): the libraries live in a layer above.</summary>
+internal interface ILazyTableFiller
+{
+    /// <summary>Gives table <paramref name="table"/> the fields of library <paramref name="library"/> (a LuaRuntime.LazyLibrary).</summary>
+    void Fill(uint table, int library);
+}
+
 /// <summary>What a collector offers to code that reports extra roots (<see cref="IRuntimeServices.MarkExtraRoots"/>).</summary>
 internal interface IRootMarker
 {
@@ -145,6 +152,46 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     /// </summary>
     public IRuntimeServices? Services;
 
+    /// <summary>Fills library tables on first use (the state's runtime); null when no library is lazy.</summary>
+    public ILazyTableFiller? LazyTables;
+
+    /// <summary>
+    /// Fills the library table <paramref name="t"/> (its <see cref="TableObj.Lazy"/> is set, it
+    /// has no parts): called by the first lookup, assignment or traversal, which then go on as
+    /// if the table had been filled when the library opened. Collections are held off while it
+    /// allocates, since a lookup's caller may hold unanchored values (a key just made); when
+    /// the heap has no room it raises "not enough memory" and leaves the table empty and lazy.
+    /// </summary>
+    public void FillLazyTable(uint t)
+    {
+        var to = (TableObj*)Heap.Ptr(t);
+        int library = to->Lazy;
+        to->Lazy = 0; // the fill's own stores see an ordinary table
+        GcBlocked++;
+        try
+        {
+            LazyTables!.Fill(t, library);
+        }
+        catch
+        {
+            to = (TableObj*)Heap.Ptr(t);
+            if (to->Nodes != 0)
+            {
+                Free(to->Nodes);
+                to->Nodes = 0;
+                to->NodeLog2 = 0;
+                to->LastFree = 0;
+            }
+
+            to->Lazy = (ushort)library;
+            throw;
+        }
+        finally
+        {
+            GcBlocked--;
+        }
+    }
+
     /// <summary>Called by setmetatable: marks the object for finalization when the metatable has __gc.</summary>
     public void CheckFinalizer(uint obj, uint metatable) => Collector?.CheckFinalizer(obj, metatable);
 
@@ -171,6 +218,23 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     {
         Debug.Assert(_pendingCount >= n);
         _pendingCount -= n;
+    }
+
+    /// <summary>
+    /// Drops the anchor and pending-block buffers when nothing is in them: opening the libraries
+    /// grows them, and an idle state (by the hundred thousand in a service) should not keep them.
+    /// </summary>
+    public void TrimScratch()
+    {
+        if (_tempCount == 0)
+        {
+            _temps = [];
+        }
+
+        if (_pendingCount == 0)
+        {
+            _pending = [];
+        }
     }
 
     /// <summary>Values anchored by runtime code between allocations.</summary>

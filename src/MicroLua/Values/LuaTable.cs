@@ -7,6 +7,20 @@ using MicroLua.Memory;
 namespace MicroLua.Values;
 
 /// <summary>
+/// The library numbers a table may wait for (<see cref="TableObj.Lazy"/>) in this process: the
+/// core libraries always, MicroLua.Host's once it defines them. The heap verifier refuses
+/// any other number, so an image cannot name a fill that does not exist.
+/// </summary>
+internal static class LazyLibraries
+{
+    private static int s_defined = 0b111_1110; // coroutine, string, table, math, utf8, debug (LuaRuntime.LazyLibrary)
+
+    public static void Define(int library) => Interlocked.Or(ref s_defined, 1 << library);
+
+    public static bool IsDefined(int library) => library is > 0 and < 31 && (Volatile.Read(ref s_defined) & (1 << library)) != 0;
+}
+
+/// <summary>
 /// Lua tables, as Lua's design has them: an array part holding keys 1..n in a plain Value
 /// array, and a hash part of 2^k nodes for every other key.
 ///
@@ -44,7 +58,7 @@ internal static unsafe class LuaTable
         to->LastFree = 0;
         to->NodeLog2 = 0;
         to->Flags = 0;
-        to->Padding = 0;
+        to->Lazy = 0;
         if (narr > 0 || nhash > 0)
         {
             g.PushTemp(Value.Object(Tag.Table, t));
@@ -129,7 +143,7 @@ internal static unsafe class LuaTable
 
         if (to->Nodes == 0)
         {
-            return null;
+            return to->Lazy == 0 ? null : FindAfterFill(g, t, Value.Integer(key));
         }
 
         Node* nodes = NodeBase(g, to);
@@ -156,7 +170,7 @@ internal static unsafe class LuaTable
         TableObj* to = Obj(g, t);
         if (to->Nodes == 0)
         {
-            return null;
+            return to->Lazy == 0 ? null : FindAfterFill(g, t, Value.Object(Tag.ShortString, s));
         }
 
         uint hash = ((StringObj*)g.Heap.Ptr(s))->Hash;
@@ -182,7 +196,7 @@ internal static unsafe class LuaTable
         TableObj* to = Obj(g, t);
         if (to->Nodes == 0)
         {
-            return null;
+            return to->Lazy == 0 ? null : FindAfterFill(g, t, key);
         }
 
         Node* n = MainPosition(g, to, key);
@@ -200,6 +214,14 @@ internal static unsafe class LuaTable
 
             n += n->Next;
         }
+    }
+
+    /// <summary>A lookup in a library table not yet filled: fills it (allocating, with collections held off, so the caller's unanchored values stay) and looks again.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Value* FindAfterFill(LuaGlobal g, uint t, Value key)
+    {
+        g.FillLazyTable(t);
+        return Find(g, t, key);
     }
 
     private static bool KeyEquals(LuaGlobal g, Node* n, in Value key)
@@ -817,6 +839,10 @@ internal static unsafe class LuaTable
     public static bool Next(LuaGlobal g, uint t, in Value key, out Value nextKey, out Value nextValue)
     {
         TableObj* to = Obj(g, t);
+        if (to->Nodes == 0 && to->Lazy != 0)
+        {
+            g.FillLazyTable(t);
+        }
         uint index = FindIndex(g, to, key);
         uint size = to->ArraySize;
         if (index < size)

@@ -115,7 +115,12 @@ internal struct TableObj
     public byte NodeLog2;
     /// <summary>Metamethod-absence cache: bit i set means the metatable has no field for fast event i.</summary>
     public byte Flags;
-    public ushort Padding;
+    /// <summary>
+    /// A library table not yet filled: the library's number (LuaRuntime.LazyLibrary),
+    /// 0 for every other table. Such a table has no parts; the first lookup, assignment or
+    /// traversal fills it (<see cref="LuaGlobal.FillLazyTable"/>) and clears this.
+    /// </summary>
+    public ushort Lazy;
 }
 
 /// <summary>
