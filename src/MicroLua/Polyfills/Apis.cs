@@ -174,8 +174,12 @@ namespace System
 
         extension(Random)
         {
-            /// <summary>A generator per thread (netstandard2.1 has no thread-safe shared one).</summary>
-            public static Random Shared => t_random ??= new Random();
+            /// <summary>
+            /// A generator per thread (netstandard2.1 has no thread-safe shared one), each seeded from
+            /// a new GUID: older runtimes seed <c>new Random()</c> from the tick count, the same for
+            /// threads started together.
+            /// </summary>
+            public static Random Shared => t_random ??= new Random(Guid.NewGuid().GetHashCode());
         }
 
         extension(Random random)
