@@ -20,12 +20,22 @@ public delegate int LuaCallback(LuaCallContext call);
 /// </summary>
 public readonly ref partial struct LuaCallContext
 {
+#if NETSTANDARD2_1
+    // netstandard2.1 runtimes have no ref fields: a copy, which is the same context because
+    // every member of CallContext is read-only (it lives on the interpreter's stack for the call).
+    private readonly CallContext _c;
+#else
     private readonly ref CallContext _c;
+#endif
 
     internal LuaCallContext(LuaState state, ref CallContext c)
     {
         State = state;
+#if NETSTANDARD2_1
+        _c = c;
+#else
         _c = ref c;
+#endif
     }
 
     /// <summary>The state the function runs in (to call Lua, create tables ...).</summary>

@@ -29,8 +29,10 @@ public sealed class LuaFunction : LuaReference
     /// <exception cref="LuaException">The function raised an error.</exception>
     public LuaValue Invoke(params ReadOnlySpan<LuaValue> args)
     {
-        Span<LuaValue> one = [default];
-        State.CallToSpan(Value, args, one);
-        return one[0];
+        // A span over a local, not the collection expression [default]: netstandard2.1 lacks the
+        // span constructor that keeps that on the stack, and the call would allocate an array.
+        LuaValue first = default;
+        State.CallToSpan(Value, args, System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref first, 1));
+        return first;
     }
 }

@@ -76,7 +76,7 @@ public sealed unsafe partial class LuaSnapshot
         w.Val(Runtime.IPairsIterator);
         w.Val(Runtime.NextFunction);
         Xoshiro random = Runtime.Random;
-        w.Bytes(MemoryMarshal.AsBytes(new ReadOnlySpan<Xoshiro>(in random)));
+        w.Bytes(MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref random, 1)));
         w.U8(Runtime.WarningsOn ? (byte)1 : (byte)0);
         w.I32(Vm.PCallHandle);
         w.I32(Vm.XPCallHandle);

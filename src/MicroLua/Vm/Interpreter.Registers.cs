@@ -32,7 +32,12 @@ internal sealed unsafe partial class Interpreter
         OpCode op = Op(i);
         // (RETURN's A is where its values start: past the frame when it returns none.)
         bool aIsRegister = op is not (OpCode.SetTabUp or OpCode.Jmp or OpCode.Return or OpCode.Return0 or OpCode.VarArgPrep or OpCode.ExtraArg);
-        Debug.Assert(!aIsRegister || A(i) < p->MaxStackSize, $"register A out of the frame ({op})");
+        // Not Debug.Assert with the interpolated message: netstandard2.1 has no lazy handler, so it
+        // would format the message at every instruction.
+        if (aIsRegister && A(i) >= p->MaxStackSize)
+        {
+            Debug.Fail($"register A out of the frame ({op})");
+        }
         switch (op)
         {
             case OpCode.Move or OpCode.GetI or OpCode.AddI or OpCode.ShrI or OpCode.ShlI or OpCode.MmBin

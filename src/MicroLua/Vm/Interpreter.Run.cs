@@ -52,7 +52,11 @@ internal sealed unsafe partial class Interpreter
     /// returned or the coroutine yields, false when the coroutine's hook mask no longer fits
     /// this loop (the top frame's pc is saved; the caller re-enters the other loop).
     /// </summary>
+#if NETSTANDARD2_1
+    [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization, which netstandard2.1 does not name (runtimes that know it honour it)
+#else
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+#endif
     private bool Run<THook>(Coroutine co)
         where THook : struct
     {
