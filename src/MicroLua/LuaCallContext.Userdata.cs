@@ -53,7 +53,7 @@ public readonly ref partial struct LuaCallContext
             return;
         }
 
-        State.PushUserdata(ref _c, value, typeof(T));
+        State.PushUserdata(in _c, value, typeof(T));
     }
 
     /// <summary>Returns a new userdata of a registered type (see <see cref="PushUserdata{T}"/>); null returns nil.</summary>

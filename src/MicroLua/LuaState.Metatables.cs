@@ -177,7 +177,7 @@ public sealed unsafe partial class LuaState
     /// Pushes a new userdata wrapping <paramref name="target"/> with the registered metatable of
     /// <paramref name="type"/> on the running call's stack: no handle, nothing rooted from the host.
     /// </summary>
-    internal void PushUserdata(ref CallContext c, object target, Type type)
+    internal void PushUserdata(in CallContext c, object target, Type type)
     {
         uint mt = TypeMetatableOf(type).Metatable.Value.R;
         Value ud = NewUserdataValue(target, null);

@@ -493,12 +493,10 @@ internal static class LuaNumber
             return 1;
         }
         Decompose(a, out ulong m, out int e2);
-#if NET8_0_OR_GREATER
         if (TryFixedDigits128(m, e2, frac, dest, out int written))
         {
             return written;
         }
-#endif
         if (e2 >= 0)
         {
             BigInteger big = (new BigInteger(m) << e2) * BigInteger.Pow(10, frac);
@@ -515,11 +513,11 @@ internal static class LuaNumber
         return WriteBigDigits(q, dest);
     }
 
-#if NET8_0_OR_GREATER
     /// <summary>
-    /// <see cref="FixedDigits"/> in 128-bit integers when m * 10^frac (shifted left by a
-    /// positive e2) fits: the common %f / %.2f cases, exact and without BigInteger's
-    /// allocations. Rounding is the same half-to-even on the exact remainder.
+    /// <see cref="FixedDigits"/> in a 128-bit integer of four 32-bit limbs (little-endian, on
+    /// the stack; the same code on every target) when m * 10^frac, shifted by a positive e2,
+    /// fits: the common %f / %.2f cases, exact and without BigInteger's allocations. Rounding
+    /// is the same half-to-even on the exact remainder.
     /// </summary>
     private static bool TryFixedDigits128(ulong m, int e2, int frac, Span<byte> dest, out int written)
     {
@@ -529,52 +527,111 @@ internal static class LuaNumber
             return false; // m (53 bits) * 10^frac (frac * log2(10) bits), shifted by a positive e2, might not fit
         }
 
-        UInt128 num = m;
+        Span<uint> n = stackalloc uint[4]; // zeroed
+        n[0] = (uint)m;
+        n[1] = (uint)(m >> 32);
         for (int i = 0; i < frac; i++)
         {
-            num *= 10;
+            ulong carry = 0;
+            for (int j = 0; j < 4; j++)
+            {
+                ulong t = ((ulong)n[j] * 10) + carry;
+                n[j] = (uint)t;
+                carry = t >> 32;
+            }
         }
 
-        UInt128 q;
         if (e2 >= 0)
         {
-            q = num << e2;
+            ShiftLeft128(n, e2);
         }
         else
         {
             int shift = -e2;
-            q = num >> shift;
-            UInt128 r = num & ((UInt128.One << shift) - 1);
-            UInt128 half = UInt128.One << (shift - 1);
-            if (r > half || (r == half && (q & 1) != 0))
+            bool half = Bit128(n, shift - 1);
+            bool below = false;
+            for (int bit = 0; bit < shift - 1 && !below; bit++)
             {
-                q++;
+                below = Bit128(n, bit);
+            }
+
+            ShiftRight128(n, shift);
+            if (half && (below || (n[0] & 1) != 0))
+            {
+                for (int j = 0; j < 4 && ++n[j] == 0; j++)
+                {
+                    // carry into the next limb
+                }
             }
         }
 
-        written = WriteDigits128(q, dest);
+        Span<byte> rev = stackalloc byte[40];
+        int count = 0;
+        do
+        {
+            ulong rem = 0;
+            for (int j = 3; j >= 0; j--)
+            {
+                ulong cur = (rem << 32) | n[j];
+                n[j] = (uint)(cur / 10);
+                rem = cur % 10;
+            }
+
+            rev[count++] = (byte)('0' + (int)rem);
+        }
+        while ((n[0] | n[1] | n[2] | n[3]) != 0);
+        for (int i = 0; i < count; i++)
+        {
+            dest[i] = rev[count - 1 - i];
+        }
+
+        written = count;
         return true;
     }
 
-    private static int WriteDigits128(UInt128 q, Span<byte> dest)
+    private static bool Bit128(ReadOnlySpan<uint> n, int bit) => (n[bit >> 5] & (1u << (bit & 31))) != 0;
+
+    private static void ShiftLeft128(Span<uint> n, int shift)
     {
-        Span<byte> rev = stackalloc byte[40];
-        int n = 0;
-        do
+        for (; shift >= 32; shift -= 32)
         {
-            UInt128 d = q / 10;
-            rev[n++] = (byte)('0' + (int)(ulong)(q - (d * 10)));
-            q = d;
-        }
-        while (q != 0);
-        for (int i = 0; i < n; i++)
-        {
-            dest[i] = rev[n - 1 - i];
+            n[3] = n[2];
+            n[2] = n[1];
+            n[1] = n[0];
+            n[0] = 0;
         }
 
-        return n;
+        if (shift > 0)
+        {
+            for (int j = 3; j > 0; j--)
+            {
+                n[j] = (n[j] << shift) | (n[j - 1] >> (32 - shift));
+            }
+
+            n[0] <<= shift;
+        }
     }
-#endif
+
+    private static void ShiftRight128(Span<uint> n, int shift)
+    {
+        for (; shift >= 32; shift -= 32)
+        {
+            n[0] = n[1];
+            n[1] = n[2];
+            n[2] = n[3];
+            n[3] = 0;
+        }
+
+        if (shift > 0)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                n[j] = (n[j] >> shift) | (n[j + 1] << (32 - shift));
+            }
+
+            n[3] >>= shift;
+        }
+    }
 
     private static int WriteBigDigits(BigInteger q, Span<byte> dest)
     {

@@ -134,6 +134,65 @@ namespace System
             }
         }
 
+        extension(ArgumentException)
+        {
+            public static void ThrowIfNullOrEmpty([NotNull] string? argument, [CallerArgumentExpression(nameof(argument))] string? paramName = null)
+            {
+                ArgumentNullException.ThrowIfNull(argument, paramName);
+                if (argument.Length == 0)
+                {
+                    throw new ArgumentException("The value cannot be an empty string.", paramName);
+                }
+            }
+        }
+
+        extension(Diagnostics.Stopwatch)
+        {
+            public static TimeSpan GetElapsedTime(long startingTimestamp) =>
+                TimeSpan.FromTicks((long)((Diagnostics.Stopwatch.GetTimestamp() - startingTimestamp) * (10_000_000.0 / Diagnostics.Stopwatch.Frequency)));
+
+            public static TimeSpan GetElapsedTime(long startingTimestamp, long endingTimestamp) =>
+                TimeSpan.FromTicks((long)((endingTimestamp - startingTimestamp) * (10_000_000.0 / Diagnostics.Stopwatch.Frequency)));
+        }
+
+        extension(Threading.Interlocked)
+        {
+            public static int Or(ref int location, int value)
+            {
+                int old = Threading.Volatile.Read(ref location);
+                while (true)
+                {
+                    int seen = Threading.Interlocked.CompareExchange(ref location, old | value, old);
+                    if (seen == old)
+                    {
+                        return old;
+                    }
+
+                    old = seen;
+                }
+            }
+        }
+
+        /// <summary>Task.WaitAsync(CancellationToken) (.NET 6): the task, or a cancellation when the token fires first.</summary>
+        public static async Threading.Tasks.Task<T> WaitAsync<T>(this Threading.Tasks.Task<T> task, Threading.CancellationToken cancellationToken)
+        {
+            if (task.IsCompleted || !cancellationToken.CanBeCanceled)
+            {
+                return await task.ConfigureAwait(false);
+            }
+
+            var cancelled = new Threading.Tasks.TaskCompletionSource<bool>(Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(static s => ((Threading.Tasks.TaskCompletionSource<bool>)s!).TrySetResult(true), cancelled))
+            {
+                if (await Threading.Tasks.Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+
+            return await task.ConfigureAwait(false);
+        }
+
         extension(ArgumentOutOfRangeException)
         {
             public static void ThrowIfNegative(long value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
