@@ -15,4 +15,4 @@ if [ "$rc" -ne 0 ]; then
 elif ! diff <(printf '%s\n' "$out") "$here/expected/game.txt" >"$work/diff"; then
   cat "$work/diff"; echo "FAIL game sample: output differs"; exit 1
 fi
-echo "PASS game sample (generated bindings of Vector2 and Entity)"
+echo "PASS game sample (generated bindings of Vector2 and Entity, an awaited host function, a byte buffer both ways)"

@@ -7,7 +7,14 @@ local orcs = {
 }
 
 player.Velocity = Vector2.new(1, 0.5)
+print("level: " .. loadlevel("crypt")) -- the host awaits a task here; the script reads on
 print("start: " .. tostring(player))
+
+-- A save game as binary bytes (a byte 0xFF first: not text), handed to the host and back.
+function restore(blob)
+  local magic, x, y, hp = string.unpack("<B d d i4", blob)
+  return string.format("magic 0x%X at (%.2f, %.2f) with %d hp", magic, x, y, hp)
+end
 
 local function chase(orc, target, speed)
   local dir = (target.Position - orc.Position):Normalized()
@@ -28,6 +35,8 @@ function update(dt, tick)
     end
   end
   if tick == 5 then
+    local p = player.Position
+    print("saved " .. storesave(string.pack("<B d d i4", 0xFF, p.X, p.Y, player.Health)) .. " bytes")
     for _, orc in ipairs(orcs) do print("end: " .. tostring(orc)) end
     print("player moved " .. string.format("%.2f", (player.Position - Vector2.Zero).Length) ..
       ", facing " .. tostring(player.Velocity:Normalized()))
