@@ -1,5 +1,5 @@
-// States per second and managed bytes per idle state for MicroLua: a new Safe state from
-// scratch, a new state from a snapshot of one, and restore of a used state to its snapshot.
+// States per second and managed bytes per idle state for MicroLua: a new Safe state (a copy of
+// the process's template, and from scratch), a new state from a snapshot of one, and restore of a used state to its snapshot.
 // One thread, then one thread per core. Prints one line per measure (bench/states/run.sh
 // puts them beside C Lua's). No assertions: docs/memory.md records the figures.
 using System.Diagnostics;
@@ -12,7 +12,11 @@ using var template = new LuaState();
 LuaSnapshot snapshot = template.Snapshot();
 Console.WriteLine($"Safe state: {template.MemoryStats.BytesInUse} heap bytes in use, snapshot holds {snapshot.HeapBytes} bytes");
 
-Report("new state from scratch", () => new LuaState().Dispose(), () => new LuaState());
+// new LuaState() copies the process's template for its settings (LuaState.Templates.cs); a new
+// hash seed each time is a new setting, so those states are built from scratch.
+uint seed = 0;
+Report("new LuaState() (template)", () => new LuaState().Dispose(), () => new LuaState());
+Report("new state from scratch", () => new LuaState(new LuaOptions { HashSeed = Interlocked.Increment(ref seed) }).Dispose(), () => new LuaState(new LuaOptions { HashSeed = Interlocked.Increment(ref seed) }));
 Report("new state from a snapshot", () => LuaState.FromSnapshot(snapshot).Dispose(), () => LuaState.FromSnapshot(snapshot));
 RestoreBench();
 return 0;

@@ -15,10 +15,10 @@ namespace MicroLua;
 public sealed unsafe partial class LuaState
 {
     /// <summary>Free slots of <see cref="LuaGlobal.HostRoots"/>, reused before the list grows.</summary>
-    private readonly Stack<int> _freeRoots = new();
+    private Stack<int>? _freeRoots; // made at the first release (an idle state keeps no lists)
 
     /// <summary>Collection callbacks due (userdata the collector freed), run when control is back with the host.</summary>
-    private readonly List<HostObject> _collected = [];
+    private List<HostObject>? _collected; // userdata whose collection callbacks are due; made at the first
 
     /// <summary>What a userdata created by <see cref="CreateUserdata"/> holds in the handle table.</summary>
     private sealed class HostObject(object target, Action<object>? collected)
@@ -141,7 +141,7 @@ public sealed unsafe partial class LuaState
         _vm.SetTop(s.Co, s.Top);
         _vm.CCalls = s.CCalls;
         _vm.ShrinkStack(s.Co);
-        if (_collected.Count > 0 && !_disposed)
+        if (_collected is { Count: > 0 } && !_disposed)
         {
             RunCollectedCallbacks();
         }
@@ -265,7 +265,7 @@ public sealed unsafe partial class LuaState
             ReleaseDropped();
         }
 
-        if (_freeRoots.TryPop(out int slot))
+        if (_freeRoots != null && _freeRoots.TryPop(out int slot))
         {
             _g.HostRoots[slot] = v;
             return slot;
@@ -278,7 +278,7 @@ public sealed unsafe partial class LuaState
     internal void Unroot(int slot)
     {
         _g.HostRoots[slot] = default;
-        _freeRoots.Push(slot);
+        (_freeRoots ??= new()).Push(slot);
     }
 
     internal Value Rooted(int slot) => _g.HostRoots[slot];
@@ -812,12 +812,17 @@ public sealed unsafe partial class LuaState
     {
         if (_g.Handles.IsLive(handle) && _g.Handles.Get(handle) is HostObject { Collected: not null } o)
         {
-            _collected.Add(o);
+            (_collected ??= []).Add(o);
         }
     }
 
     private void RunCollectedCallbacks()
     {
+        if (_collected == null)
+        {
+            return;
+        }
+
         HostObject[] due = [.. _collected];
         _collected.Clear();
         foreach (HostObject o in due)
@@ -833,7 +838,7 @@ public sealed unsafe partial class LuaState
         {
             if (o is HostObject { Collected: not null } h)
             {
-                _collected.Add(h);
+                (_collected ??= []).Add(h);
             }
         }
 

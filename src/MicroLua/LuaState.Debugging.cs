@@ -35,7 +35,7 @@ public sealed unsafe partial class LuaState
             _debugHook = value;
             _debugBridge = value == null ? null : new DebugBridge(this, value);
             _vm.Debugger = _debugBridge;
-            _vm.DebugFilter = value?.Filter ?? new DebugLineFilter();
+            _vm.DebugFilter = value?.Filter ?? DebugLineFilter.None;
             _rt.Chunks.ChunkLoaded = value == null ? null : OnChunkLoaded;
             SetDebugMask(_vm.Main, value != null); // the main coroutine is not in the handle table
             foreach (object o in _g.Handles.LiveItems())

@@ -29,7 +29,7 @@ public sealed unsafe partial class LuaState
             throw new InvalidOperationException(why);
         }
 
-        if (_g.ChunkPins.Count > 0)
+        if (_g.HasChunkPins)
         {
             throw new InvalidOperationException("A state that ran chunks loaded in place cannot be snapshotted: their code lies in host memory outside the heap (load them with Load instead).");
         }
@@ -98,7 +98,7 @@ public sealed unsafe partial class LuaState
             roots[i] = i < snapshot.HostRoots.Length ? snapshot.HostRoots[i] : default;
         }
 
-        _collected.Clear();
+        _collected?.Clear();
     }
 
     /// <summary>
@@ -169,10 +169,20 @@ public sealed unsafe partial class LuaState
         return t;
     }
 
-    /// <summary>A state whose heap is a copy of the snapshot's (see <see cref="FromSnapshot(LuaSnapshot, LuaOptions?)"/>).</summary>
-    private LuaState(LuaSnapshot s, LuaOptions options, Heap heap)
+    /// <summary>
+    /// A state whose heap is a copy of the snapshot's (see <see cref="FromSnapshot(LuaSnapshot, LuaOptions?)"/>),
+    /// or, with <paramref name="s"/> null, a state built from scratch in <paramref name="heap"/>.
+    /// With <paramref name="ownFamily"/> the copy is a family of its own (a state the public
+    /// constructor made from a template): a snapshot of one such state does not restore another.
+    /// </summary>
+    private LuaState(LuaSnapshot? s, LuaOptions options, Heap heap, bool ownFamily = false)
     {
         Options = options;
+        (_g, _vm, _rt) = s == null ? BuildFromScratch(options, heap) : BuildFromSnapshot(s, options, heap, ownFamily);
+    }
+
+    private (LuaGlobal, Interpreter, LuaRuntime) BuildFromSnapshot(LuaSnapshot s, LuaOptions options, Heap heap, bool ownFamily)
+    {
         try
         {
             heap.CopyFrom(s.Head, s.Tail, s.HighWater);
@@ -184,23 +194,24 @@ public sealed unsafe partial class LuaState
             throw;
         }
 
-        _g = new LuaGlobal(heap, s.Global, OwnHandles(s.Global.Handles));
-        Gc.Collector.AttachCopy(_g, s.Gc);
-        _vm = new Interpreter(_g, s.Vm)
+        var g = new LuaGlobal(heap, s.Global, OwnHandles(s.Global.Handles));
+        Gc.Collector.AttachCopy(g, s.Gc);
+        var vm = new Interpreter(g, s.Vm, ownFamily)
         {
             MaxCCalls = options.MaxCallDepth,
             MaxStack = options.MaxStackSize,
         };
-        _rt = new LuaRuntime(_g, _vm, s.Runtime)
+        var rt = new LuaRuntime(g, vm, s.Runtime)
         {
             Output = options.Output,
             Owner = this,
             HostSearcher = HostSearcher(options.Require),
         };
-        _rt.Chunks.Compiler = options.Compiler;
-        _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
-        _rt.WireCollector();
-        _rt.Collector.UserdataFreed = OnUserdataFreed;
-        _g.GcStress = options.GcStress;
+        rt.Chunks.Compiler = options.Compiler;
+        rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
+        rt.WireCollector();
+        rt.Collector.UserdataFreed = OnUserdataFreed;
+        g.GcStress = options.GcStress;
+        return (g, vm, rt);
     }
 }

@@ -30,8 +30,23 @@ public sealed unsafe partial class LuaState : IDisposable
     /// <summary>Creates a state whose heap is a block of <see cref="LuaOptions.MemoryLimit"/> bytes it allocates.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit in the options is out of its range.</exception>
     /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (4,128 bytes: a state without libraries) but too small for the libraries in the options (the Safe libraries need 7,688 bytes).</exception>
+    /// <remarks>
+    /// The second and later states a process makes with the same memory limit, libraries, hash
+    /// seed and collector settings are copies of a pristine state with those settings (a
+    /// template kept per process, see LuaState.Templates.cs): they share its fixed names,
+    /// handle table and library descriptions, so an idle one costs under 2 KB of managed memory,
+    /// and a copy is made in microseconds. Such a state behaves as one built from scratch, with
+    /// one difference: states made with <see cref="LuaOptions.HashSeed"/> null share the
+    /// template's random seed, as .NET's string hashing shares one per process.
+    /// </remarks>
     public LuaState(LuaOptions options)
-        : this(options, new Heap(CheckLimit(CheckOptions(options).MemoryLimit)))
+        : this(CheckOptions(options), Template(options))
+    {
+    }
+
+    /// <summary>A state built from scratch, or a copy of <paramref name="template"/> (a pristine state with the same settings) when there is one.</summary>
+    private LuaState(LuaOptions options, LuaSnapshot? template)
+        : this(template, options, template == null ? new Heap(CheckLimit(options.MemoryLimit)) : Heap.ForCopy(template.HeapLength), ownFamily: true)
     {
     }
 
@@ -48,61 +63,72 @@ public sealed unsafe partial class LuaState : IDisposable
     }
 
     private LuaState(LuaOptions options, Heap heap)
+        : this(null, options, heap)
     {
-        Options = options;
-        uint seed = options.HashSeed ?? (uint)Random.Shared.Next(int.MinValue, int.MaxValue); // not RandomNumberGenerator: it loads OpenSSL at every start
-        _g = new LuaGlobal(heap, seed, gcStress: false)
+    }
+
+    /// <summary>The parts of a state whose heap <paramref name="heap"/> is new: the roots, the interpreter and the libraries the options name.</summary>
+    private (LuaGlobal, Interpreter, LuaRuntime) BuildFromScratch(LuaOptions options, Heap heap)
+    {
+        uint seed = options.HashSeed ?? NewSeed();
+        var g = new LuaGlobal(heap, seed, gcStress: false)
         {
             GcPause = options.GcPause,
             GcStepMul = options.GcStepMultiplier,
         };
+        Interpreter vm;
+        LuaRuntime rt;
         try
         {
-            Gc.Collector.Attach(_g);
-            _g.Registry = Value.Object(Tag.Table, LuaTable.New(_g, 2, (options.Libraries & LuaLibraries.Package) != 0 ? 2 : 0));
-            _g.MainThread = Value.Object(Tag.Thread, LuaThread.New(_g, LuaLimits.BasicStackSize));
-            LuaTable.SetInt(_g, _g.Registry.R, 1, _g.MainThread);
-            uint globals = LuaTable.New(_g, 0, GlobalCount(options.Libraries));
-            LuaTable.SetInt(_g, _g.Registry.R, 2, Value.Object(Tag.Table, globals));
-            _vm = new Interpreter(_g)
+            Gc.Collector.Attach(g);
+            g.Registry = Value.Object(Tag.Table, LuaTable.New(g, 2, (options.Libraries & LuaLibraries.Package) != 0 ? 2 : 0));
+            g.MainThread = Value.Object(Tag.Thread, LuaThread.New(g, LuaLimits.BasicStackSize));
+            LuaTable.SetInt(g, g.Registry.R, 1, g.MainThread);
+            uint globals = LuaTable.New(g, 0, GlobalCount(options.Libraries));
+            LuaTable.SetInt(g, g.Registry.R, 2, Value.Object(Tag.Table, globals));
+            vm = new Interpreter(g)
             {
                 MaxCCalls = options.MaxCallDepth,
                 MaxStack = options.MaxStackSize,
             };
-            _rt = new LuaRuntime(_g, _vm, globals)
+            rt = new LuaRuntime(g, vm, globals)
             {
                 Output = options.Output,
                 Owner = this,
             };
-            _rt.Chunks.Compiler = options.Compiler;
-            _rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
+            rt.Chunks.Compiler = options.Compiler;
+            rt.Chunks.AllowBinaryChunks = (options.Libraries & LuaLibraries.BinaryChunks) != 0;
             foreach (var (flag, open) in s_libraries)
             {
                 if ((options.Libraries & flag) != 0)
                 {
-                    open(_rt);
+                    open(rt);
                 }
             }
 
             // package last: it records the libraries opened before it in package.loaded.
             if ((options.Libraries & LuaLibraries.Package) != 0)
             {
-                PackageLibrary.Open(_rt, HostSearcher(options.Require));
+                PackageLibrary.Open(rt, HostSearcher(options.Require));
             }
 
-            _rt.WireCollector();
-            _rt.Collector.UserdataFreed = OnUserdataFreed;
+            rt.WireCollector();
+            rt.Collector.UserdataFreed = OnUserdataFreed;
         }
         catch (LuaError e)
         {
             // The libraries did not fit in the heap: the state never existed, so its block goes back now.
-            _g.Dispose();
+            g.Dispose();
             throw new LuaException(LuaErrors.NotEnoughMemory, e);
         }
 
-        _g.GcStress = options.GcStress;
-        _g.TrimScratch(); // an idle state keeps no buffers its construction grew
+        g.GcStress = options.GcStress;
+        g.TrimScratch(); // an idle state keeps no buffers its construction grew
+        return (g, vm, rt);
     }
+
+    /// <summary>A random hash seed for a state whose options name none (not from RandomNumberGenerator: it loads OpenSSL at every start).</summary>
+    private static uint NewSeed() => (uint)Random.Shared.Next(int.MinValue, int.MaxValue);
 
     /// <summary>
     /// The embedder's require handler as the package library's searcher, or null. A module

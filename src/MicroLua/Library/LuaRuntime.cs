@@ -77,15 +77,19 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
     /// <summary>The public state this runtime belongs to (a LuaState): host callbacks find their state through it, so one function serves every state made from a snapshot.</summary>
     public object? Owner;
 
-    public readonly List<byte> PrintBuffer = [];
+    /// <summary>print's line buffer, made at the first print (an idle state keeps no buffers: issue 15's 2 KB).</summary>
+    public List<byte> PrintBuffer => _printBuffer ??= [];
 
-    private readonly Stack<ByteBuilder> _builders = new();
-    private readonly Stack<PatternMatch> _matches = new();
+    private List<byte>? _printBuffer;
+
+    // Made at the first rent, for the same reason.
+    private Stack<ByteBuilder>? _builders;
+    private Stack<PatternMatch>? _matches;
 
     /// <summary>A scratch byte buffer for a library call (calls can nest: each rents its own).</summary>
     public ByteBuilder RentBuilder()
     {
-        if (_builders.TryPop(out ByteBuilder? b))
+        if (_builders != null && _builders.TryPop(out ByteBuilder? b))
         {
             b.Clear();
             return b;
@@ -98,14 +102,14 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
     {
         if (b.Length <= 1 << 20)
         {
-            _builders.Push(b);
+            (_builders ??= new()).Push(b);
         }
     }
 
     /// <summary>A reusable match result for a pattern call.</summary>
-    public PatternMatch RentMatch() => _matches.TryPop(out PatternMatch? m) ? m : new PatternMatch();
+    public PatternMatch RentMatch() => _matches != null && _matches.TryPop(out PatternMatch? m) ? m : new PatternMatch();
 
-    public void ReturnMatch(PatternMatch m) => _matches.Push(m);
+    public void ReturnMatch(PatternMatch m) => (_matches ??= new()).Push(m);
 
     /// <summary>Chunk loading (compile or read, verify, load into the heap, dump) for load, require and string.dump.</summary>
     public ChunkLoader Chunks { get; }

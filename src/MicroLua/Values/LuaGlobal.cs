@@ -482,16 +482,24 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     /// Pins on host memory that chunks loaded in place execute from (LuaState.DoBytecodeInPlace):
     /// released with the heap, since prototypes point into that memory until then.
     /// </summary>
-    public List<System.Buffers.MemoryHandle> ChunkPins { get; } = [];
+    public List<System.Buffers.MemoryHandle> ChunkPins => _chunkPins ??= [];
+
+    /// <summary>Whether a chunk loaded in place pins host memory.</summary>
+    public bool HasChunkPins => _chunkPins is { Count: > 0 };
+
+    private List<System.Buffers.MemoryHandle>? _chunkPins; // made at the first pin
 
     public void Dispose()
     {
         Heap.Dispose();
-        foreach (System.Buffers.MemoryHandle pin in ChunkPins)
+        if (_chunkPins != null)
         {
-            pin.Dispose();
-        }
+            foreach (System.Buffers.MemoryHandle pin in _chunkPins)
+            {
+                pin.Dispose();
+            }
 
-        ChunkPins.Clear();
+            _chunkPins.Clear();
+        }
     }
 }

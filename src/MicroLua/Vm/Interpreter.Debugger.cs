@@ -27,6 +27,9 @@ internal sealed class DebugLineFilter
 {
     public volatile bool[] Lines = [];
     public volatile bool All;
+
+    /// <summary>The filter of an interpreter no debugger is attached to: shared by every state, never written (a debugger brings its own).</summary>
+    public static readonly DebugLineFilter None = new();
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ internal sealed unsafe partial class Interpreter
     public IDebugEvents? Debugger { get; set; }
 
     /// <summary>The attached debugger's line filter.</summary>
-    public DebugLineFilter DebugFilter { get; set; } = new();
+    public DebugLineFilter DebugFilter { get; set; } = DebugLineFilter.None;
 
     /// <summary>The last error reported, so that an error rethrown through nested activations is reported once.</summary>
     private LuaError? _debugLastError;

@@ -35,14 +35,14 @@ internal sealed unsafe partial class Interpreter
         Family = _family,
     };
 
-    /// <summary>The interpreter of a heap copied from a snapshot.</summary>
-    public Interpreter(LuaGlobal g, Saved s)
+    /// <summary>The interpreter of a heap copied from a snapshot; with <paramref name="ownFamily"/>, the first of a family of its own.</summary>
+    public Interpreter(LuaGlobal g, Saved s, bool ownFamily = false)
     {
         G = g;
         _hb = g.Heap.Base;
         _tmNames = s.TmNames;
         _hookNames = s.HookNames;
-        _family = s.Family;
+        _family = ownFamily ? new object() : s.Family;
         PCallHandle = s.PCallHandle;
         XPCallHandle = s.XPCallHandle;
         Main = s.Main.Clone();

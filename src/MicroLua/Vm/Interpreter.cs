@@ -32,7 +32,8 @@ internal sealed unsafe partial class Interpreter
     /// <summary>
     /// Identifies the states that share this interpreter's origin (one state and those made from
     /// its snapshots): the first name array, which <see cref="SharesNamesWith"/> compares, since
-    /// <see cref="_tmNames"/> is replaced when a state's heap is compacted.
+    /// <see cref="_tmNames"/> is replaced when a state's heap is compacted; an object of its own
+    /// for a state copied from a template (LuaState.Templates.cs), which shares the names.
     /// </summary>
     private readonly object _family;
 
