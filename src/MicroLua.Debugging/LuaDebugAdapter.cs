@@ -262,6 +262,11 @@ public sealed partial class LuaDebugAdapter : IDisposable
     {
         lock (_gate)
         {
+            // The client is forgotten before a stopped script is let go: the script thread takes
+            // its resume without _gate and may run to its end at once, and it must find no client
+            // (nothing more is sent to it, IsClientConnected is false) however the threads are
+            // scheduled.
+            _conn = null;
             ClearBreakpoints();
             _pause = false;
             _pendingEntryStop = false;
@@ -269,7 +274,6 @@ public sealed partial class LuaDebugAdapter : IDisposable
             _breakOnAll = false;
             _breakOnUncaught = true;
             ResumeLocked(StepKind.None, 0);
-            _conn = null;
         }
 
         conn.Dispose();

@@ -486,9 +486,15 @@ public sealed class AdapterTests
         s.Start(path, 2);
         c.WaitStopped();
         c.Ok("disconnect", new JsonObject { ["terminateDebuggee"] = false });
-        s.Join();
+        s.Join(); // the script went on from its stop to its end
         Assert.Null(s.Error);
+        // The adapter forgets the client before it lets the script go (ClientGone), so however
+        // the threads were scheduled the client is gone by the script's end, and the script's
+        // print, after the disconnect, was not sent: the client reads to the end of the stream.
         Assert.False(s.Adapter.IsClientConnected);
+        Assert.True(s.Adapter.WaitForDisconnect(TimeSpan.FromSeconds(30)), "the adapter did not finish the disconnect");
+        c.WaitEndOfStream();
+        Assert.Equal("", c.Output);
     }
 
     [Fact]

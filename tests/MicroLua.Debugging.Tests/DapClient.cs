@@ -305,6 +305,9 @@ internal sealed class DapClient : IDisposable
         }
     }
 
+    /// <summary>Waits until the adapter has closed its stream: every message it sent has been read.</summary>
+    public void WaitEndOfStream() => Assert.True(_reader.Join(s_wait), "the adapter did not close its stream");
+
     private static JsonElement Body(JsonElement msg) => msg.TryGetProperty("body", out JsonElement b) ? b : JsonDocument.Parse("{}").RootElement;
 
     private JsonElement Next()

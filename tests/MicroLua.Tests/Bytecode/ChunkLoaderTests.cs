@@ -139,7 +139,10 @@ public sealed unsafe class ChunkLoaderTests
         byte[] chunk = Chunk(source.ToString());
         Assert.True(chunk.Length >= 1 << 20, $"chunk is {chunk.Length} bytes");
         nuint size = (nuint)chunk.Length;
-        void* memory = NativeMemory.AlignedAlloc(size, 8);
+        // Marshal, not NativeMemory: the netstandard2.1 runtime's internal stand-in of the same name
+        // would be ambiguous in tests/MicroLua.Netstandard.InternalTests. malloc aligns to 16.
+        void* memory = (void*)Marshal.AllocHGlobal(chunk.Length);
+        Assert.Equal(0, (long)memory % 8);
         try
         {
             chunk.CopyTo(new Span<byte>(memory, chunk.Length));
@@ -159,7 +162,7 @@ public sealed unsafe class ChunkLoaderTests
         }
         finally
         {
-            NativeMemory.AlignedFree(memory);
+            Marshal.FreeHGlobal((IntPtr)memory);
         }
     }
 

@@ -36,6 +36,10 @@ internal static partial class CompilerTestHelpers
         return string.Join("; ", parts);
     }
 
-    [GeneratedRegex(@"^\t\d+\t\[[-\d]+\]\t(\S+)\s*\t(.*)$", RegexOptions.Multiline)]
-    private static partial Regex InstructionLine();
+    // Built at run time, not [GeneratedRegex]: the generated matcher names System.Buffers.SearchValues,
+    // which tests/MicroLua.Netstandard.InternalTests also sees as the netstandard2.1 runtime's
+    // internal stand-in (CS0433).
+    private static readonly Regex s_instructionLine = new(@"^\t\d+\t\[[-\d]+\]\t(\S+)\s*\t(.*)$", RegexOptions.Multiline);
+
+    private static Regex InstructionLine() => s_instructionLine;
 }

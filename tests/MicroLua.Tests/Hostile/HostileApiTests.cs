@@ -293,7 +293,7 @@ public sealed class HostileApiTests
         Assert.True(lua.IsDisposed);
     }
 
-    [Fact]
+    [Fact(Skip = NotOnNetstandard.Mlua)]
     public void OsExitWithClose_ThroughMlua_RunsCloseAndGcThenExits()
     {
         var (exit, o, _) = HostileScriptTests.RunMlua(

@@ -55,9 +55,25 @@ public sealed unsafe class StateFootprintTests(ITestOutputHelper output)
                 used += LuaTable.NodeBase(g, t)[i].Val.IsNil ? 0 : 1;
             }
 
-            int exact = used == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)used);
+            int exact = used == 0 ? 0 : PowerOfTwoAtLeast(used);
             Assert.Equal(exact, nodes);
         }
+    }
+
+    /// <summary>
+    /// The smallest power of two at least <paramref name="n"/> (n &gt; 0). Not BitOperations: the
+    /// netstandard2.1 runtime's internal stand-in of that name would be ambiguous in
+    /// tests/MicroLua.Netstandard.InternalTests.
+    /// </summary>
+    internal static int PowerOfTwoAtLeast(int n)
+    {
+        int p = 1;
+        while (p < n)
+        {
+            p <<= 1;
+        }
+
+        return p;
     }
 
     [Fact]
