@@ -19,6 +19,26 @@ public sealed class AsyncTests
     }
 
     [Fact]
+    public async Task DoStringAsync_AsyncHostFunctionAsIndexMetamethod_FieldReadWaitsForTheTask()
+    {
+        using var lua = new Lua();
+        var tcs = new TaskCompletionSource<string>();
+        lua.State.RegisterAsyncFunction("fetch", async c =>
+        {
+            string key = c.CheckString(2);
+            string v = await tcs.Task;
+            return c.Return(key + "=" + v);
+        });
+        Task<LuaValue[]> run = lua.State.DoStringAsync(
+            "local remote = setmetatable({}, { __index = fetch }) local v = remote.config return v .. '!', #v", "=remote");
+        Assert.False(run.IsCompleted);
+        tcs.SetResult("on");
+        LuaValue[] r = await run;
+        Assert.Equal("config=on!", r[0].ToString());
+        Assert.Equal(9L, r[1].ToInteger());
+    }
+
+    [Fact]
     public async Task DoStringAsync_TaskCompletedLater_ResumesWithItsResult()
     {
         using var lua = new Lua();

@@ -183,4 +183,30 @@ public sealed class YieldContinuationTests
         Assert.Equal(101L, co.Resume(1)[0].ToInteger());
         Assert.NotNull(lua.State.Snapshot()); // the coroutine is dead: nothing left to refuse
     }
+
+    [Fact]
+    public void Yield_FromAHostMetamethod_ResumeFinishesTheInstruction()
+    {
+        // askk(a, b) yields b * 2; resumed with v, its continuation returns v + 100, which is the
+        // metamethod's result: the instruction that called it (ADD, LT, GETI) finishes with it.
+        using var lua = new Lua();
+        lua.State.Register("askk", c => c.Yield(k => k.Return(k.CheckInteger(1) + 100), c.CheckInteger(2) * 2));
+        LuaValue[] r = lua.Do("""
+            local m = setmetatable({}, { __add = askk, __lt = askk, __index = askk })
+            local co = coroutine.wrap(function()
+              local a = m + 4
+              local b = m < 4 and 'lt' or 'ge'
+              local c = m[3]
+              return a, b, c
+            end)
+            local y1 = co()
+            local y2 = co(1)
+            local y3 = co(-100)
+            local a, b, c = co(2)
+            return y1, y2, y3, a, b, c
+            """);
+        Assert.Equal(new long[] { 8, 8, 6, 101 }, r[..4].Select(v => v.ToInteger()).ToArray());
+        Assert.Equal("lt", r[4].ToString()); // the continuation returned 0, which is true in Lua
+        Assert.Equal(102L, r[5].ToInteger());
+    }
 }

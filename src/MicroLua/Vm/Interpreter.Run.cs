@@ -61,9 +61,12 @@ internal sealed unsafe partial class Interpreter
         where THook : struct
     {
     newFrame:
-        if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
+        if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)) || co.Yielding)
         {
-            return false;
+            // Yielding: a host function called as a metamethod (coroutine.yield as __index,
+            // say) suspended the coroutine with its FinishOp frame on top; the resume finishes
+            // the instruction. Otherwise debug.sethook changed the mask: switch loops.
+            return co.Yielding;
         }
 
         int fi = co.FrameCount - 1;
