@@ -152,6 +152,17 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     /// </summary>
     public IRuntimeServices? Services;
 
+    /// <summary>
+    /// The length hint (Lua 5.4 keeps one per table, its alimit; one per state costs no table a
+    /// byte): the last table whose border <see cref="LuaTable.Length"/> searched in its array
+    /// part, and that border. Only a guess, checked against the array before it is used, so a
+    /// table freed, moved by the compactor or changed by any path never makes it wrong.
+    /// </summary>
+    public uint LengthHintTable;
+
+    /// <summary>The border found for <see cref="LengthHintTable"/>.</summary>
+    public uint LengthHint;
+
     /// <summary>Fills library tables on first use (the state's runtime); null when no library is lazy.</summary>
     public ILazyTableFiller? LazyTables;
 

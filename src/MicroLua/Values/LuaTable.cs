@@ -749,23 +749,7 @@ internal static unsafe class LuaTable
             Value* arr = ArrayBase(g, to);
             if (arr[size - 1].IsNil)
             {
-                // A border inside the array part: binary search with t[i] non-nil (or i == 0) and t[j] nil.
-                uint i = 0;
-                uint j = size;
-                while (j - i > 1)
-                {
-                    uint m = (i + j) / 2;
-                    if (arr[m - 1].IsNil)
-                    {
-                        j = m;
-                    }
-                    else
-                    {
-                        i = m;
-                    }
-                }
-
-                return i;
+                return ArrayBorder(g, t, arr, size);
             }
 
             if (to->Nodes == 0)
@@ -779,6 +763,58 @@ internal static unsafe class LuaTable
         }
 
         return HashBorder(g, t, size);
+    }
+
+    /// <summary>
+    /// A border inside an array part whose last item is nil. The state's hint first: the border
+    /// this table had, or one more (an append) or one less (a removal), as `t[#t + 1] = v`,
+    /// table.insert and table.remove move it; else a binary search, which sets the hint.
+    /// </summary>
+    private static uint ArrayBorder(LuaGlobal g, uint t, Value* arr, uint size)
+    {
+        uint h = g.LengthHint;
+        if (g.LengthHintTable == t && h < size)
+        {
+            // arr[size - 1] is nil, so h < size - 1 whenever arr[h] is not nil: arr[h + 1] exists.
+            if (h == 0 || !arr[h - 1].IsNil)
+            {
+                if (arr[h].IsNil)
+                {
+                    return h;
+                }
+
+                if (arr[h + 1].IsNil)
+                {
+                    g.LengthHint = h + 1;
+                    return h + 1;
+                }
+            }
+            else if (h == 1 || !arr[h - 2].IsNil)
+            {
+                g.LengthHint = h - 1; // arr[h - 1] is nil
+                return h - 1;
+            }
+        }
+
+        // Binary search with t[i] non-nil (or i == 0) and t[j] nil.
+        uint i = 0;
+        uint j = size;
+        while (j - i > 1)
+        {
+            uint m = (i + j) / 2;
+            if (arr[m - 1].IsNil)
+            {
+                j = m;
+            }
+            else
+            {
+                i = m;
+            }
+        }
+
+        g.LengthHintTable = t;
+        g.LengthHint = i;
+        return i;
     }
 
     private static long HashBorder(LuaGlobal g, uint t, long i)

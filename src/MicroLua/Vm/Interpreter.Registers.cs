@@ -127,6 +127,26 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>
+    /// The fast path of an assignment with an integer key: also an empty slot (an array item
+    /// past the border, as `t[#t + 1] = v` writes, or a node whose value was removed) takes the
+    /// value when the table has no metatable. An integer key needs no barrier of its own and
+    /// clears no metamethod-absence flag (those are for string keys), which the general path
+    /// would have to do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryStoreInt(Value* slot, uint t, Value* v)
+    {
+        if (slot == null || (slot->IsNil && At<TableObj>(t)->Metatable != 0))
+        {
+            return false; // absent, or a metatable whose __newindex may apply: the slow path
+        }
+
+        *slot = *v;
+        G.WriteBarrier(t, *v);
+        return true;
+    }
+
+    /// <summary>
     /// The common slow path of a read, kept out of the general <see cref="FinishGet"/>:
     /// <paramref name="key"/> is absent from table <paramref name="t"/>, and the chain of
     /// table-valued <c>__index</c> fields (a class and its bases) is followed as Lua's

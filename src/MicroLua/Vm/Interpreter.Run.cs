@@ -227,7 +227,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = @base + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && TryStore(key->Tag == Tag.Integer ? LuaTable.FindInt(G, ra->R, key->I) : LuaTable.Find(G, ra->R, *key), ra->R, rc))
+                    if (ra->Tag == Tag.Table && (key->Tag == Tag.Integer ? TryStoreInt(LuaTable.FindInt(G, ra->R, key->I), ra->R, rc) : TryStore(LuaTable.Find(G, ra->R, *key), ra->R, rc)))
                     {
                         continue;
                     }
@@ -241,7 +241,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.SetI:
                 {
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindInt(G, ra->R, B(i)), ra->R, rc))
+                    if (ra->Tag == Tag.Table && TryStoreInt(LuaTable.FindInt(G, ra->R, B(i)), ra->R, rc))
                     {
                         continue;
                     }
