@@ -173,6 +173,74 @@ public sealed unsafe class LuaTableTests
         }
     }
 
+    /// <summary>
+    /// The state's length hint (the last border found, tried again with one more and one less)
+    /// against a model: two tables changed in turn by appends, removals at the end and holes
+    /// punched anywhere, with # read after every change. A sequence has one border, which #
+    /// must give exactly; with holes it must give some border.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Length_AfterEachChange_IsABorder_AndTheLengthOfASequence(int seed)
+    {
+        using var lua = NewState();
+        LuaGlobal g = lua.Global;
+        var rng = new Random(seed);
+        uint[] tables = [LuaTable.New(g), LuaTable.New(g)];
+        var models = new List<bool>[] { [], [] }; // models[k][i]: whether t[i + 1] is set
+        for (int step = 0; step < 20_000; step++)
+        {
+            int which = rng.Next(8) == 0 ? 1 - (step & 1) : step & 1;
+            uint t = tables[which];
+            List<bool> m = models[which];
+            int op = rng.Next(10);
+            if (op < 5 || m.Count == 0)
+            {
+                m.Add(true); // t[#t + 1] = v on a sequence, else past the model's end
+                LuaTable.SetInt(g, t, m.Count, Value.Integer(step));
+            }
+            else if (op < 8)
+            {
+                LuaTable.SetInt(g, t, m.Count, Value.Nil); // remove the last
+                m.RemoveAt(m.Count - 1);
+                while (m.Count > 0 && !m[^1])
+                {
+                    m.RemoveAt(m.Count - 1);
+                }
+            }
+            else if (op == 8)
+            {
+                int i = rng.Next(m.Count);
+                m[i] = false; // a hole
+                LuaTable.SetInt(g, t, i + 1, Value.Nil);
+            }
+            else
+            {
+                int i = rng.Next(m.Count);
+                m[i] = true; // a hole filled
+                LuaTable.SetInt(g, t, i + 1, Value.True);
+            }
+
+            while (m.Count > 0 && !m[^1])
+            {
+                m.RemoveAt(m.Count - 1);
+            }
+
+            long b = LuaTable.Length(g, t);
+            if (!m.Contains(false))
+            {
+                Assert.Equal(m.Count, b);
+            }
+            else
+            {
+                Assert.True(b == 0 || m[(int)b - 1], $"step {step}: t[{b}] is nil");
+                Assert.True(b >= m.Count || !m[(int)b], $"step {step}: t[{b + 1}] is not nil");
+            }
+        }
+    }
+
     [Fact]
     public void FloatKeyWithIntegerValue_IsTheIntegerKey()
     {
