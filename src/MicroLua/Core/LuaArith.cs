@@ -50,48 +50,67 @@ internal static class LuaArith
         });
     }
 
-    /// <summary>Integer floor division; "attempt to perform 'n//0'" for a zero divisor.</summary>
+    /// <summary>Integer floor division; "attempt to divide by zero" for a zero divisor.</summary>
     public static long IDiv(long x, long y)
     {
-        if ((ulong)y + 1u <= 1u)
+        if (!TryIDiv(x, y, out long q))
         {
-            if (y == 0)
-            {
-                throw LuaError.Runtime("attempt to divide by zero");
-            }
-
-            return 0 - x; // y == -1: avoid overflow of minint / -1
-        }
-
-        long q = x / y;
-        if ((x % y != 0) && ((x ^ y) < 0))
-        {
-            q--;
+            throw LuaError.Runtime("attempt to divide by zero");
         }
 
         return q;
     }
 
-    /// <summary>Integer modulo with the sign of the divisor; "attempt to perform 'n%%0'" for a zero divisor.</summary>
-    public static long IMod(long x, long y)
+    /// <summary>
+    /// Integer floor division, false for a zero divisor (which the caller raises): the one
+    /// definition, for the loop's fast path and for <see cref="IDiv"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryIDiv(long x, long y, out long q)
     {
         if ((ulong)y + 1u <= 1u)
         {
-            if (y == 0)
-            {
-                throw LuaError.Runtime("attempt to perform 'n%0'");
-            }
-
-            return 0;
+            q = unchecked(0 - x); // y == -1: minint / -1 would overflow; y == 0: q unused
+            return y != 0;
         }
 
-        long r = x % y;
-        if (r != 0 && (r ^ y) < 0)
+        q = x / y;
+        if ((x ^ y) < 0 && q * y != x)
         {
-            r += y;
+            q--; // operands of different signs and a remainder: round down, not toward zero
+        }
+
+        return true;
+    }
+
+    /// <summary>Integer modulo with the sign of the divisor; "attempt to perform 'n%%0'" for a zero divisor.</summary>
+    public static long IMod(long x, long y)
+    {
+        if (!TryIMod(x, y, out long r))
+        {
+            throw LuaError.Runtime("attempt to perform 'n%0'");
         }
 
         return r;
+    }
+
+    /// <summary>Integer modulo, false for a zero divisor (which the caller raises): the one definition, as <see cref="TryIDiv"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryIMod(long x, long y, out long r)
+    {
+        if ((ulong)y + 1u <= 1u)
+        {
+            r = 0; // x % -1 == 0 (and minint % -1 would overflow); y == 0: r unused
+            return y != 0;
+        }
+
+        r = x % y;
+        if (r != 0 && (r ^ y) < 0)
+        {
+            r += y; // the remainder takes the divisor's sign
+        }
+
+        return true;
     }
 
     /// <summary>Float modulo as Lua defines it: a - floor(a/b)*b computed with fmod and a sign fix.</summary>

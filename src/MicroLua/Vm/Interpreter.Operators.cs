@@ -19,7 +19,7 @@ internal interface IArithOp
     /// <summary>Whether two integers give an integer (false for / and ^, which always work in floats).</summary>
     bool HasInteger { get; }
 
-    /// <summary>The integer result; false when the general rule decides (a divisor that is not positive may raise).</summary>
+    /// <summary>The integer result; false when the general rule decides (a zero divisor, which raises).</summary>
     bool Integer(long a, long b, out long r);
 
     /// <summary>The float result for two numbers converted to float.</summary>
@@ -83,7 +83,7 @@ internal struct MulOp : IArithOp
     public double Float(double a, double b) => a * b;
 }
 
-/// <summary>Modulo: a positive divisor needs no sign fix-up call; any other goes to <see cref="LuaArith.IMod"/>.</summary>
+/// <summary>Modulo: every divisor but zero stays on the fast path (<see cref="LuaArith.TryIMod"/>); zero raises through the general rule.</summary>
 internal struct ModOp : IArithOp
 {
     public ArithOp Op => ArithOp.Mod;
@@ -91,28 +91,13 @@ internal struct ModOp : IArithOp
     public bool HasInteger => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Integer(long a, long b, out long r)
-    {
-        if (b <= 0)
-        {
-            r = 0;
-            return false;
-        }
-
-        r = a % b;
-        if (r < 0)
-        {
-            r += b;
-        }
-
-        return true;
-    }
+    public bool Integer(long a, long b, out long r) => LuaArith.TryIMod(a, b, out r);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Float(double a, double b) => LuaArith.FMod(a, b);
 }
 
-/// <summary>Floor division: for a positive divisor the quotient rounds down when the remainder is negative.</summary>
+/// <summary>Floor division: as <see cref="ModOp"/>, through <see cref="LuaArith.TryIDiv"/>.</summary>
 internal struct IDivOp : IArithOp
 {
     public ArithOp Op => ArithOp.IDiv;
@@ -120,22 +105,7 @@ internal struct IDivOp : IArithOp
     public bool HasInteger => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Integer(long a, long b, out long r)
-    {
-        if (b <= 0)
-        {
-            r = 0;
-            return false;
-        }
-
-        r = a / b;
-        if (a % b < 0)
-        {
-            r--;
-        }
-
-        return true;
-    }
+    public bool Integer(long a, long b, out long r) => LuaArith.TryIDiv(a, b, out r);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Float(double a, double b) => Math.Floor(a / b);
