@@ -265,4 +265,17 @@ do
   check("arith-40 concat-errors", true, m1, m2, m3)
 end
 
+-- 41 integer % and // over divisors of every sign, the extremes included (registers and constants)
+do
+  local vals = {0, 1, -1, 2, -2, 3, -7, 97, -97, maxi, mini, maxi - 1, mini + 1}
+  local rows = {}
+  for _, a in ipairs(vals) do
+    for _, b in ipairs(vals) do
+      if b ~= 0 then rows[#rows + 1] = (a % b) .. "," .. (a // b) end
+    end
+    rows[#rows + 1] = (a % -97) .. "," .. (a // -5) .. "," .. (a % 7) .. "," .. (a // 3) .. "," .. (a % -1) .. "," .. (a // -1)
+  end
+  check("arith-41 mod-idiv-signs", #rows == 13 * 13, table.concat(rows, " "))
+end
+
 print("# cases", ncase)
