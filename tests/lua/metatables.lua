@@ -334,4 +334,21 @@ do
   check("meta-40 string-plus-table", ("abc" + t) == "added", "abc" + t, t + "abc")
 end
 
+-- 41 string methods through the string metatable's __index: the library, a chain of tables,
+-- a function, none (the loop's fast path for s:method() and its ways out)
+do
+  local s = "hello"
+  local mt = getmetatable("")
+  local lib = mt.__index
+  local r1 = {s:upper(), s:byte(2), s.nonexistent == nil}
+  mt.__index = setmetatable({}, {__index = setmetatable({shout = function(x) return x .. "!" end}, {__index = lib})})
+  local r2 = {s:shout(), s:upper(), s.zzz == nil}
+  mt.__index = function(str, k) return k .. "?" end
+  local r3 = {s.abc}
+  mt.__index = nil
+  local ok, err = pcall(function() return s:upper() end)
+  mt.__index = lib
+  check("meta-41 string-index-chain", r1[1] == "HELLO" and not ok, r1[1], r1[2], r1[3], r2[1], r2[2], r2[3], r3[1], err, s:upper())
+end
+
 print("# cases", ncase)

@@ -157,13 +157,47 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryIndexChain(uint t, in Value key, Value* dst)
     {
-        for (int loop = 0; loop < LuaLimits.MaxTagLoop; loop++)
+        uint mt = At<TableObj>(t)->Metatable;
+        Value tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
+        if (tm.IsNil)
         {
+            *dst = default; // absent and no __index: nil
+            return true;
+        }
+
+        return tm.Tag == Tag.Table && TryIndexTables(tm.R, key, dst);
+    }
+
+    /// <summary>
+    /// As <see cref="TryIndexChain"/> for a string: a table-valued <c>__index</c> of the string
+    /// metatable (the string library, for <c>s:byte(i)</c>) answers in the loop. Without one
+    /// the general path raises or calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryStringIndex(in Value key, Value* dst)
+    {
+        uint mt = G.TypeMetatables[(int)LuaType.String];
+        Value tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
+        return tm.Tag == Tag.Table && TryIndexTables(tm.R, key, dst);
+    }
+
+    /// <summary>The chain from the table <paramref name="t"/> an <c>__index</c> field named: its entry, else its own <c>__index</c>, and so on.</summary>
+    private bool TryIndexTables(uint t, in Value key, Value* dst)
+    {
+        for (int loop = 1; loop < LuaLimits.MaxTagLoop; loop++)
+        {
+            Value* slot = key.Tag == Tag.ShortString ? LuaTable.FindShortString(G, t, key.R) : LuaTable.Find(G, t, key);
+            if (slot != null && !slot->IsNil)
+            {
+                *dst = *slot;
+                return true;
+            }
+
             uint mt = At<TableObj>(t)->Metatable;
             Value tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
             if (tm.IsNil)
             {
-                *dst = default; // absent and no __index: nil
+                *dst = default;
                 return true;
             }
 
@@ -173,14 +207,8 @@ internal sealed unsafe partial class Interpreter
             }
 
             t = tm.R;
-            Value* slot = key.Tag == Tag.ShortString ? LuaTable.FindShortString(G, t, key.R) : LuaTable.Find(G, t, key);
-            if (slot != null && !slot->IsNil)
-            {
-                *dst = *slot;
-                return true;
-            }
         }
 
-        return false;
+        return false; // a chain too long: the general path raises
     }
 }

@@ -1038,9 +1038,9 @@ internal sealed unsafe partial class Interpreter
             // The slow paths of the table accesses, out of their cases: metamethods, the
             // __index/__newindex chains, a key that is not there yet.
         finishGet:
-            if (gt.Tag == Tag.Table && TryIndexChain(gt.R, gk, ra))
+            if (gt.Tag == Tag.Table ? TryIndexChain(gt.R, gk, ra) : gt.IsString && TryStringIndex(gk, ra))
             {
-                continue; // found along table-valued __index fields (methods of a class)
+                continue; // found along table-valued __index fields (methods of a class, the string library)
             }
 
             frames[fi].Pc = pc;
