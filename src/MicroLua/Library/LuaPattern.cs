@@ -341,9 +341,20 @@ internal static class LuaPattern
         /// <summary>Charges the steps not yet charged to the budget (call when a search ends).</summary>
         public readonly void ChargeRest() => _vm?.ChargeWork(_steps & (ChargeBlock - 1));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Step()
         {
-            if ((++_steps & (ChargeBlock - 1)) == 0)
+            if ((++_steps & (ChargeBlock - 1)) == 0 || _steps == MemoThreshold)
+            {
+                StepRare();
+            }
+        }
+
+        /// <summary>A step that charges a block of the budget or starts the failure memo.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void StepRare()
+        {
+            if ((_steps & (ChargeBlock - 1)) == 0)
             {
                 _vm?.ChargeWork(ChargeBlock); // one budget unit per step, charged in blocks
             }
@@ -357,24 +368,31 @@ internal static class LuaPattern
             }
         }
 
-        private readonly bool IsFailed(int s, int p)
+        /// <summary>Whether state (s, p) is known to fail; inlined, as most matches end before the memo starts.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly bool IsFailed(int s, int p) => _failed is not null && IsMarked(s, p);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly bool IsMarked(int s, int p)
         {
-            if (_failed is null)
-            {
-                return false;
-            }
             long bit = (long)s * (_p.Length + 1) + p;
-            return (_failed[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+            return (_failed![bit >> 6] & (1UL << (int)(bit & 63))) != 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private readonly void MarkFailed(int s, int p)
         {
-            if (_failed is null)
+            if (_failed is not null)
             {
-                return;
+                Mark(s, p);
             }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly void Mark(int s, int p)
+        {
             long bit = (long)s * (_p.Length + 1) + p;
-            _failed[bit >> 6] |= 1UL << (int)(bit & 63);
+            _failed![bit >> 6] |= 1UL << (int)(bit & 63);
         }
 
         private readonly void MarkFailedRun(int from, int to, int p)
