@@ -471,6 +471,18 @@ internal sealed unsafe partial class Collector
     /// </summary>
     private void SweepYoung()
     {
+        try
+        {
+            SweepYoungLists();
+        }
+        finally
+        {
+            _heap.EndFreeBatch();
+        }
+    }
+
+    private void SweepYoungLists()
+    {
         const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
         byte* baseP = _heap.Base;
         int ns = _survival.Count;
@@ -539,7 +551,10 @@ internal sealed unsafe partial class Collector
     /// <summary>How many list entries ahead the sweep of the young lists prefetches a header.</summary>
     private const int PrefetchDistance = 8;
 
-    /// <summary>Frees a dead young object and the sub-blocks it owns (no sweep walks the heap in this mode).</summary>
+    /// <summary>
+    /// Frees a dead young object and the sub-blocks it owns (no sweep walks the heap in this
+    /// mode), in the heap's batch: dead young objects lie mostly side by side (see <see cref="Heap.FreeInBatch"/>).
+    /// </summary>
     private void FreeYoung(byte* h, uint r)
     {
         switch ((ObjType)h[4])
@@ -566,14 +581,15 @@ internal sealed unsafe partial class Collector
                 break;
         }
 
-        FreeObject(h, r);
+        ReleaseObject(h, r);
+        _heap.FreeInBatch(r);
     }
 
     private void FreeIfAny(uint r)
     {
         if (r != 0)
         {
-            _heap.Free(r);
+            _heap.FreeInBatch(r);
             WorkDone++; // as the incremental sweep counts every block it frees
         }
     }

@@ -1694,6 +1694,14 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
 
     private void FreeObject(byte* h, uint r)
     {
+        ReleaseObject(h, r);
+        _heap.Free(r);
+    }
+
+    /// <summary>Lets go of what a dying object holds outside its block: its string-table link, its host handle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // both sweeps' per-block path, as it was before the split
+    private void ReleaseObject(byte* h, uint r)
+    {
         switch ((ObjType)h[4])
         {
             case ObjType.ShortString:
@@ -1719,8 +1727,6 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
             default:
                 break;
         }
-
-        _heap.Free(r);
     }
 
     /// <summary>A growable list of references whose buffer is kept between cycles.</summary>

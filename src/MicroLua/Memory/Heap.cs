@@ -235,13 +235,73 @@ internal sealed unsafe partial class Heap : IDisposable
     public void Free(uint r)
     {
         uint block = r << 3;
+        uint size = CountFree(block);
+        FreeRange(block, size);
+    }
+
+    /// <summary>
+    /// Frees the block <paramref name="r"/> as part of a batch: a block that touches the run of
+    /// blocks freed before it in the batch joins the run and leaves the free lists alone; the
+    /// run becomes one free block (<see cref="FreeRange"/>) when a block that does not touch it
+    /// comes, and at <see cref="EndFreeBatch"/>. Why: the young sweep frees dead objects and
+    /// their sub-blocks mostly side by side and in address order (allocation order is address
+    /// order while the allocator splits a large free block), and one by one every free removes
+    /// the block it merges with from one list and inserts the result into another, whose heads
+    /// lie all over the heap. Until <see cref="EndFreeBatch"/> the run's blocks still look used
+    /// to a walk of the heap; nothing may allocate or walk it in between (a plain
+    /// <see cref="Free"/> may: the run merges with a free neighbour when it ends).
+    /// </summary>
+    public void FreeInBatch(uint r)
+    {
+        uint block = r << 3;
+        uint size = CountFree(block);
+        if (block == _batchEnd)
+        {
+            _batchEnd += size;
+        }
+        else if (block + size == _batchStart)
+        {
+            _batchStart = block;
+        }
+        else
+        {
+            EndFreeBatch();
+            _batchStart = block;
+            _batchEnd = block + size;
+        }
+    }
+
+    /// <summary>Ends the batch of <see cref="FreeInBatch"/>: the run of freed blocks becomes one free block.</summary>
+    public void EndFreeBatch()
+    {
+        if (_batchEnd != 0)
+        {
+            uint start = _batchStart;
+            uint size = _batchEnd - start;
+            _batchStart = _batchEnd = 0;
+            FreeRange(start, size);
+        }
+    }
+
+    /// <summary>The run of blocks freed in the batch, as byte offsets [start, end); 0, 0 when none.</summary>
+    private uint _batchStart, _batchEnd;
+
+    /// <summary>Counts the used block at byte offset <paramref name="block"/> as freed; returns its size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint CountFree(uint block)
+    {
         Debug.Assert(block >= PoolStart && block < _poolEnd);
         uint word = *(uint*)(_base + block);
         Debug.Assert((word & FreeBit) == 0, "double free");
         uint size = word & SizeMask;
         _stats.OnFree((ObjType)_base[block + 4], size);
+        return size;
+    }
 
-        if ((word & PrevFreeBit) != 0)
+    /// <summary>Makes the used blocks tiling [block, block + size) one free block, merged with free neighbours.</summary>
+    private void FreeRange(uint block, uint size)
+    {
+        if ((*(uint*)(_base + block) & PrevFreeBit) != 0)
         {
             uint prevSize = *(uint*)(_base + block - 4);
             uint prev = block - prevSize;

@@ -68,6 +68,100 @@ public sealed unsafe class HeapTests
         Assert.Equal((uint)initialFree, heap.LargestFreeBlock());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FreeInBatch_LeavesTheSameBlocksAsFreeingOneByOne(int seed)
+    {
+        using var batched = new Heap(256 * 1024);
+        using var plain = new Heap(256 * 1024);
+        var rng = new Random(seed);
+        var live = new List<uint>();
+
+        // Both heaps alike, with holes: allocation and plain frees in lockstep.
+        for (int step = 0; step < 3000; step++)
+        {
+            if (live.Count < 300 || rng.Next(100) < 60)
+            {
+                nuint payload = (nuint)(rng.Next(4) == 0 ? rng.Next(0, 600) : rng.Next(0, 64));
+                uint r = batched.TryAllocate(payload, ObjType.Bytes);
+                Assert.Equal(r, plain.TryAllocate(payload, ObjType.Bytes));
+                if (r != 0)
+                {
+                    live.Add(r);
+                }
+            }
+            else
+            {
+                int i = rng.Next(live.Count);
+                batched.Free(live[i]);
+                plain.Free(live[i]);
+                live.RemoveAt(i);
+            }
+        }
+
+        // Runs in address order, runs backwards, and strays; some blocks freed plainly
+        // between (the batch's run must still merge with them).
+        var dying = live.Where(_ => rng.Next(3) != 0).ToList();
+        dying.Sort();
+        for (int i = 0; i < dying.Count; i += 8)
+        {
+            if (rng.Next(3) == 0)
+            {
+                dying.Reverse(i, Math.Min(8, dying.Count - i));
+            }
+            else if (rng.Next(3) == 0)
+            {
+                (dying[i], dying[dying.Count - 1 - i]) = (dying[dying.Count - 1 - i], dying[i]);
+            }
+        }
+
+        foreach (uint r in dying)
+        {
+            if (rng.Next(10) == 0)
+            {
+                batched.Free(r);
+            }
+            else
+            {
+                batched.FreeInBatch(r);
+            }
+
+            plain.Free(r);
+            live.Remove(r);
+        }
+
+        batched.EndFreeBatch();
+        Assert.Null(batched.CheckIntegrity());
+        Assert.Equal(Blocks(plain), Blocks(batched));
+        Assert.Equal(plain.Stats.FreeBlocks, batched.Stats.FreeBlocks);
+        Assert.Equal(plain.Stats.LiveBlocks, batched.Stats.LiveBlocks);
+        Assert.Equal(plain.Stats.BytesInUse, batched.Stats.BytesInUse);
+
+        // The free lists hold what the walk shows: the rest frees back into one block.
+        foreach (uint r in live)
+        {
+            batched.FreeInBatch(r);
+        }
+
+        batched.EndFreeBatch();
+        Assert.Null(batched.CheckIntegrity());
+        Assert.Equal(1, batched.Stats.FreeBlocks);
+        Assert.Equal(0, batched.Stats.BytesInUse);
+
+        static List<(uint, uint, bool)> Blocks(Heap h)
+        {
+            var blocks = new List<(uint, uint, bool)>();
+            for (var w = h.Walk(); w.MoveNext();)
+            {
+                blocks.Add((w.Offset, w.Size, w.IsFree));
+            }
+
+            return blocks;
+        }
+    }
+
     [Fact]
     public void Walk_VisitsBlocksInAddressOrder_AndSumsToInUse()
     {
