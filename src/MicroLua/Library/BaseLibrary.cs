@@ -49,7 +49,7 @@ internal static unsafe class BaseLibrary
 
         c.CheckAny(1);
         Value message = c.ArgCount >= 2 ? c.Arg(2) : c.G.NewString("assertion failed!"u8);
-        throw RaiseAt(ref c, message, 1);
+        return RaiseAt(ref c, message, 1);
     }
 
     private static int CollectGarbage(ref CallContext c)
@@ -104,30 +104,37 @@ internal static unsafe class BaseLibrary
         }
     }
 
-    private static int Error(ref CallContext c) => throw RaiseAt(ref c, c.Arg(1), c.OptInteger(2, 1));
+    private static int Error(ref CallContext c) => RaiseAt(ref c, c.Arg(1), c.OptInteger(2, 1));
 
-    /// <summary>The error error(v, level) raises: a string gets the position of the function <paramref name="level"/> levels up.</summary>
-    private static LuaError RaiseAt(ref CallContext c, Value v, long level)
+    /// <summary>
+    /// Raises what error(v, level) raises: a string gets the position of the function
+    /// <paramref name="level"/> levels up. Raised by returning (CallContext.Raise) and the
+    /// message built in a rented buffer, so that an error caught by a pcall makes no managed garbage.
+    /// </summary>
+    private static int RaiseAt(ref CallContext c, Value v, long level)
     {
         if (v.IsString && level > 0)
         {
-            string where = c.Vm.WhereLevel(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2));
-            if (where.Length > 0)
+            Span<byte> where = stackalloc byte[Interpreter.WhereSize];
+            int n = c.Vm.WhereLevelTo(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2), where);
+            if (n > 0)
             {
-                v = ConcatBytes(c.G, System.Text.Encoding.Latin1.GetBytes(where), v);
+                LuaRuntime rt = LuaRuntime.Of(c.Vm);
+                ByteBuilder message = rt.RentBuilder();
+                try
+                {
+                    message.Append(where[..n]);
+                    message.Append(c.G.StringSpan(v));
+                    v = c.G.NewString(message.WrittenSpan);
+                }
+                finally
+                {
+                    rt.ReturnBuilder(message);
+                }
             }
         }
 
-        return new LuaError(v, v.IsString ? c.G.ToDotNetString(v) : "(error object is not a string)");
-    }
-
-    private static Value ConcatBytes(LuaGlobal g, byte[] prefix, in Value s)
-    {
-        ReadOnlySpan<byte> body = g.StringSpan(s);
-        byte[] all = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(all, 0);
-        body.CopyTo(all.AsSpan(prefix.Length));
-        return g.NewString(all);
+        return c.Raise(v);
     }
 
     private static int GetMetatable(ref CallContext c)
