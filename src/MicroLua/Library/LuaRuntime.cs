@@ -379,7 +379,18 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
             {
                 string kind = Vm.TypeName(v);
                 ulong address = v.IsCollectable ? (ulong)G.Heap.Ptr(v.R) : 0x7f0000000000ul + ((ulong)v.I * 16);
-                return G.NewString($"{kind}: 0x{address:x14}");
+                if (kind.Length > 32)
+                {
+                    return G.NewString($"{kind}: 0x{address:x14}");
+                }
+
+                // "kind: 0x" and 14 hex digits, made on the stack: tostring makes no managed garbage
+                Span<byte> text = stackalloc byte[64];
+                int n = System.Text.Encoding.Latin1.GetBytes(kind.AsSpan(), text);
+                ": 0x"u8.CopyTo(text[n..]);
+                n += 4;
+                System.Buffers.Text.Utf8Formatter.TryFormat(address, text[n..], out int digits, new System.Buffers.StandardFormat('x', 14));
+                return G.NewString(text[..(n + digits)]);
             }
         }
     }
