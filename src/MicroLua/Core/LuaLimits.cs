@@ -52,9 +52,8 @@ internal static class LuaLimits
     /// about 580 bytes) a state keeps from collected threads for coroutine.create to reuse, so
     /// that a program making coroutines in a loop makes no managed garbage. A cycle frees the
     /// threads of the whole loop at once: the pool has to hold that many to cover the next
-    /// cycle's creations (each cycle of LibraryAllocationTests' coroutine.create loop frees
-    /// about 1,100, measured), and what it holds is bounded by the most threads that were ever
-    /// alive together. Objects whose arrays grew past <see cref="PooledCoroutineFrames"/> frames
+    /// cycle's creations (LibraryAllocationTests' coroutine.create loop allocates nothing with
+    /// this size), and what it holds is bounded by the most threads that were ever alive together. Objects whose arrays grew past <see cref="PooledCoroutineFrames"/> frames
     /// are not kept.
     /// </summary>
     public const int CoroutinePoolSize = 4096;
