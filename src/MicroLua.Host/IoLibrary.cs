@@ -435,7 +435,7 @@ internal static unsafe class IoLibrary
             upvalues[2 + i] = c.Arg(2 + i);
         }
 
-        return c.Return(LuaRuntime.Of(c.Vm).NewHostClosure("?", LinesIterator, upvalues));
+        return c.Return(LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("?", LinesIterator, upvalues));
     }
 
     private static int LinesIterator(ref CallContext c)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MicroLua.Core;
 using MicroLua.Library;
@@ -32,8 +31,7 @@ internal static unsafe class OsLibrary
         rt.Register(os, "tmpname", TmpName, "os.tmpname");
     }
 
-    private static int Clock(ref CallContext c) =>
-        c.Return(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+    private static int Clock(ref CallContext c) => c.Return(ProcessClock.Seconds());
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

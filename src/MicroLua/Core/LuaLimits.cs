@@ -47,6 +47,20 @@ internal static class LuaLimits
     /// </summary>
     public const int StringTableLoad = 2;
 
+    /// <summary>
+    /// Coroutine objects (the managed half of a thread: its frame array and to-be-closed list,
+    /// about 580 bytes) a state keeps from collected threads for coroutine.create to reuse, so
+    /// that a program making coroutines in a loop makes no managed garbage. A cycle frees the
+    /// threads of the whole loop at once: the pool has to hold that many to cover the next
+    /// cycle's creations (LibraryAllocationTests' coroutine.create loop allocates nothing with
+    /// this size), and what it holds is bounded by the most threads that were ever alive together. Objects whose arrays grew past <see cref="PooledCoroutineFrames"/> frames
+    /// are not kept.
+    /// </summary>
+    public const int CoroutinePoolSize = 4096;
+
+    /// <summary>Largest frame array a pooled coroutine object keeps (see <see cref="CoroutinePoolSize"/>); its initial size is 8.</summary>
+    public const int PooledCoroutineFrames = 64;
+
     /// <summary>Nested C#-level calls (host function, metamethod, parser level) before "C stack overflow" (Lua's LUAI_MAXCCALLS).</summary>
     public const int MaxCCalls = 200;
 

@@ -1720,6 +1720,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
                 int th = ((ThreadObj*)h)->Handle;
                 if (th >= 0)
                 {
+                    _g.Services?.ThreadFreed(th); // its coroutine object is kept for reuse
                     _g.Handles.Release(th);
                 }
 

@@ -49,14 +49,14 @@ internal static unsafe class BaseLibrary
 
         c.CheckAny(1);
         Value message = c.ArgCount >= 2 ? c.Arg(2) : c.G.NewString("assertion failed!"u8);
-        throw RaiseAt(ref c, message, 1);
+        return RaiseAt(ref c, message, 1);
     }
 
     private static int CollectGarbage(ref CallContext c)
     {
         ReadOnlySpan<byte> opt = c.IsNoneOrNil(1) ? "collect"u8 : c.CheckString(1);
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        switch (System.Text.Encoding.ASCII.GetString(opt))
+        switch (GcOption(opt))
         {
             case "collect":
                 if (rt.Collector.IsRunningFinalizers)
@@ -104,30 +104,60 @@ internal static unsafe class BaseLibrary
         }
     }
 
-    private static int Error(ref CallContext c) => throw RaiseAt(ref c, c.Arg(1), c.OptInteger(2, 1));
+    private static readonly string[] s_gcOptions =
+        ["collect", "count", "step", "isrunning", "stop", "restart", "setpause", "setstepmul", "incremental", "generational"];
 
-    /// <summary>The error error(v, level) raises: a string gets the position of the function <paramref name="level"/> levels up.</summary>
-    private static LuaError RaiseAt(ref CallContext c, Value v, long level)
+    /// <summary>The option collectgarbage was given, as the literal its switch names ("" for none of them): found without making a string.</summary>
+    private static string GcOption(ReadOnlySpan<byte> opt)
     {
-        if (v.IsString && level > 0)
+        foreach (string name in s_gcOptions)
         {
-            string where = c.Vm.WhereLevel(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2));
-            if (where.Length > 0)
+            int i = 0;
+            while (i < opt.Length && i < name.Length && opt[i] == name[i])
             {
-                v = ConcatBytes(c.G, System.Text.Encoding.Latin1.GetBytes(where), v);
+                i++;
+            }
+
+            if (i == opt.Length && i == name.Length)
+            {
+                return name;
             }
         }
 
-        return new LuaError(v, v.IsString ? c.G.ToDotNetString(v) : "(error object is not a string)");
+        return "";
     }
 
-    private static Value ConcatBytes(LuaGlobal g, byte[] prefix, in Value s)
+    private static int Error(ref CallContext c) => RaiseAt(ref c, c.Arg(1), c.OptInteger(2, 1));
+
+    /// <summary>
+    /// Raises what error(v, level) raises: a string gets the position of the function
+    /// <paramref name="level"/> levels up. Raised by returning (CallContext.Raise) and the
+    /// message built in a rented buffer, so that an error caught by a pcall makes no managed garbage.
+    /// </summary>
+    private static int RaiseAt(ref CallContext c, Value v, long level)
     {
-        ReadOnlySpan<byte> body = g.StringSpan(s);
-        byte[] all = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(all, 0);
-        body.CopyTo(all.AsSpan(prefix.Length));
-        return g.NewString(all);
+        if (v.IsString && level > 0)
+        {
+            Span<byte> where = stackalloc byte[Interpreter.WhereSize];
+            int n = c.Vm.WhereLevelTo(c.Coroutine, (int)Math.Min(level, int.MaxValue / 2), where);
+            if (n > 0)
+            {
+                LuaRuntime rt = LuaRuntime.Of(c.Vm);
+                ByteBuilder message = rt.RentBuilder();
+                try
+                {
+                    message.Append(where[..n]);
+                    message.Append(c.G.StringSpan(v));
+                    v = c.G.NewString(message.WrittenSpan);
+                }
+                finally
+                {
+                    rt.ReturnBuilder(message);
+                }
+            }
+        }
+
+        return c.Raise(v);
     }
 
     private static int GetMetatable(ref CallContext c)

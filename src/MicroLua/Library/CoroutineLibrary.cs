@@ -56,7 +56,8 @@ internal static unsafe class CoroutineLibrary
             g.PopTemp();
         }
 
-        var co = new Coroutine(th) { HookMask = vm.Debugger != null ? Interpreter.HookMaskDebug : 0 };
+        Coroutine co = vm.NewCoroutineObject(th);
+        co.HookMask = vm.Debugger != null ? Interpreter.HookMaskDebug : 0;
         ((ThreadObj*)g.Heap.Ptr(th))->Handle = g.Handles.Add(co);
         Value thread = Value.Object(Tag.Thread, th);
         vm.StackOf(co)[0] = fn;
@@ -246,7 +247,7 @@ internal static unsafe class CoroutineLibrary
         Value f = c.CheckFunction(1);
         Value thread = NewCoroutine(c.Vm, f);
         c.Push(thread); // anchored while the closure is made
-        Value w = LuaRuntime.Of(c.Vm).NewHostClosure("wrap", WrapCall, [thread]);
+        Value w = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("wrap", WrapCall, [thread]);
         c.Top--;
         return c.Return(w);
     }

@@ -141,9 +141,33 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
     private Value HostFunctionValue(HostFunctionInfo info) => Value.HostFunction(G.Handles.Add(info));
 
     /// <summary>A host function with upvalues (a HostClosure block).</summary>
-    public Value NewHostClosure(string name, LuaHostFunction fn, ReadOnlySpan<Value> upvalues)
+    public Value NewHostClosure(string name, LuaHostFunction fn, ReadOnlySpan<Value> upvalues) =>
+        NewHostClosure(G.Handles.Add(new HostFunctionInfo(fn, name)), upvalues);
+
+    /// <summary>
+    /// A host closure of a function that a library makes many of (gmatch's iterator,
+    /// coroutine.wrap's function, io.lines'): every closure of <paramref name="fn"/> shares one
+    /// description, registered at the first. A closure's handle is never released (the
+    /// collector frees only its block), so one per closure was a handle and a managed object
+    /// per call that stayed for the state's life.
+    /// </summary>
+    public Value NewRepeatedHostClosure(string name, LuaHostFunction fn, ReadOnlySpan<Value> upvalues)
     {
-        int handle = G.Handles.Add(new HostFunctionInfo(fn, name));
+        _repeatedClosures ??= [];
+        if (!_repeatedClosures.TryGetValue(fn, out int handle))
+        {
+            handle = G.Handles.Add(new HostFunctionInfo(fn, name));
+            _repeatedClosures.Add(fn, handle);
+        }
+
+        return NewHostClosure(handle, upvalues);
+    }
+
+    /// <summary>The handles <see cref="NewRepeatedHostClosure"/> registered, by function (made at first use).</summary>
+    private Dictionary<LuaHostFunction, int>? _repeatedClosures;
+
+    private Value NewHostClosure(int handle, ReadOnlySpan<Value> upvalues)
+    {
         for (int i = 0; i < upvalues.Length; i++)
         {
             G.PushTemp(upvalues[i]);
@@ -355,7 +379,18 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
             {
                 string kind = Vm.TypeName(v);
                 ulong address = v.IsCollectable ? (ulong)G.Heap.Ptr(v.R) : 0x7f0000000000ul + ((ulong)v.I * 16);
-                return G.NewString($"{kind}: 0x{address:x14}");
+                if (kind.Length > 32)
+                {
+                    return G.NewString($"{kind}: 0x{address:x14}");
+                }
+
+                // "kind: 0x" and 14 hex digits, made on the stack: tostring makes no managed garbage
+                Span<byte> text = stackalloc byte[64];
+                int n = System.Text.Encoding.Latin1.GetBytes(kind.AsSpan(), text);
+                ": 0x"u8.CopyTo(text[n..]);
+                n += 4;
+                System.Buffers.Text.Utf8Formatter.TryFormat(address, text[n..], out int digits, new System.Buffers.StandardFormat('x', 14));
+                return G.NewString(text[..(n + digits)]);
             }
         }
     }
@@ -407,6 +442,14 @@ internal sealed unsafe partial class LuaRuntime : IRuntimeServices, ILazyTableFi
             {
                 break;
             }
+        }
+    }
+
+    void IRuntimeServices.ThreadFreed(int handle)
+    {
+        if (G.Handles.Get(handle) is Coroutine co)
+        {
+            Vm.RecycleCoroutine(co);
         }
     }
 

@@ -183,7 +183,7 @@ internal static unsafe partial class StringLibrary
             init = len + 2; // past the end: no match at all, not even an empty one
         }
 
-        Value iter = LuaRuntime.Of(c.Vm).NewHostClosure("gmatch_aux", GMatchAux, [sv, pv, Value.Integer(init - 1), Value.Integer(-1)]);
+        Value iter = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("gmatch_aux", GMatchAux, [sv, pv, Value.Integer(init - 1), Value.Integer(-1)]);
         return c.Return(iter);
     }
 

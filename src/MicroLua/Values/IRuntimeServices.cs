@@ -26,6 +26,13 @@ internal interface IRuntimeServices
     /// </summary>
     bool IsStop(Exception e);
 
+    /// <summary>
+    /// The collector frees the thread whose coroutine object has handle <paramref name="handle"/>;
+    /// the handle is released right after. Called while the collector sweeps: must not allocate
+    /// in the heap or run Lua code.
+    /// </summary>
+    void ThreadFreed(int handle);
+
     /// <summary>Receives a warning (Lua's lua_WarnFunction without the continuation flag), e.g. "error in __gc (msg)".</summary>
     void Warn(string message);
 }

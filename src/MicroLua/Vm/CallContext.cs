@@ -330,6 +330,15 @@ internal unsafe struct CallContext
         return 0;
     }
 
+    /// <summary>
+    /// Ends the host function with the error <paramref name="error"/> (any Lua value, its
+    /// position already added): <c>return c.Raise(v);</c>. A pcall of the same interpreter
+    /// activation catches it without a .NET exception, so that an error raised and caught in
+    /// Lua makes no managed garbage; anywhere else it goes on as a thrown LuaError, as
+    /// <c>throw</c> would (see Interpreter.Raise.cs).
+    /// </summary>
+    public readonly int Raise(in Value error) => _vm.SetRaised(error);
+
     // ---- yielding ----
 
     /// <summary>

@@ -132,6 +132,38 @@ internal sealed class Coroutine
         TransferCount = TransferCount,
     };
 
+    /// <summary>
+    /// Makes a coroutine object of a collected thread (see Interpreter.RecycleCoroutine) new for
+    /// <paramref name="thread"/>: every field as the constructor leaves it, the arrays kept.
+    /// </summary>
+    public void Reset(uint thread)
+    {
+        Thread = thread;
+        FrameCount = 0;
+        Status = CoStatus.Suspended;
+        NonYieldable = 0;
+        Yielding = false;
+        YieldCount = 0;
+        Continuation = null;
+        Async = false;
+        ErrorCause = null;
+        TbcCount = 0;
+        PendingTailCall = -1;
+        DiedWithError = false;
+        Resumer = null;
+        Started = false;
+        HookMask = 0;
+        Hook = default;
+        BaseHookCount = 0;
+        HookCount = 0;
+        AllowHook = true;
+        OldPc = 0;
+        HookFrame = -1;
+        TransferFirst = 0;
+        TransferCount = 0;
+        DebugView = null;
+    }
+
     public int PushFrame()
     {
         if (FrameCount == Frames.Length)

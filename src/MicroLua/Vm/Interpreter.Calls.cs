@@ -192,6 +192,11 @@ internal sealed unsafe partial class Interpreter
             throw PendingStop; // the host function disposed the state (or another thread did)
         }
 
+        if (n == Raised)
+        {
+            return RaiseFromHost(co, fi, flags);
+        }
+
         if (co.Yielding)
         {
             return false; // the frame stays until the coroutine is resumed
@@ -310,6 +315,11 @@ internal sealed unsafe partial class Interpreter
         if (PendingStop != null)
         {
             throw PendingStop; // the continuation disposed the state (or another thread did)
+        }
+
+        if (n == Raised)
+        {
+            throw RaisedError(TakeRaised()); // ResumeYield's catch unwinds it
         }
 
         if (co.Yielding)
@@ -458,19 +468,32 @@ internal sealed unsafe partial class Interpreter
             // from a host function run directly: finish the pcall here. Its level 1 is pcall,
             // a host function, so the message gets no position.
             co.FrameCount = frames;
-            Value err = ErrorValue(co, e, noPosition: true);
-            if (withHandler)
-            {
-                err = CallHandler(co, handler, err);
-            }
-
-            co.FrameCount = frames;
-            stack = StackOf(co);
-            stack[returnSlot] = Value.False;
-            stack[returnSlot + 1] = err;
-            FinishResults(co, returnSlot, 2, nresults, flags);
+            FailProtectedCall(co, ErrorValue(co, e, noPosition: true), withHandler ? handler : -1, returnSlot, nresults, flags);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Finishes a pcall (xpcall with its handler in stack slot <paramref name="handler"/>, or
+    /// -1) whose function failed before it had a frame of its own with the error
+    /// <paramref name="error"/>: false and the error (what the handler made of it) are its results.
+    /// </summary>
+    private void FailProtectedCall(Coroutine co, in Value error, int handler, int returnSlot, int nresults, FrameFlags flags)
+    {
+        Value err = error;
+        int frames = co.FrameCount;
+        if (handler >= 0)
+        {
+            G.PushTemp(err); // the handler's call may collect
+            err = CallHandler(co, handler, err);
+            G.PopTemp();
+        }
+
+        co.FrameCount = frames;
+        Value* stack = StackOf(co);
+        stack[returnSlot] = Value.False;
+        stack[returnSlot + 1] = err;
+        FinishResults(co, returnSlot, 2, nresults, flags);
     }
 
     /// <summary>Calls an xpcall message handler with the error; its first result is the new error value.</summary>
@@ -789,7 +812,14 @@ internal sealed unsafe partial class Interpreter
             return false;
         }
 
-        Value err = ErrorValue(co, e);
+        RecoverAt(co, pf, ErrorValue(co, e));
+        return true;
+    }
+
+    /// <summary>Unwinds to the protected frame <paramref name="pf"/> with the error value <paramref name="error"/> (see <see cref="Recover"/>).</summary>
+    private void RecoverAt(Coroutine co, int pf, in Value error)
+    {
+        Value err = error;
         ref CallFrame fr = ref co.Frames[pf];
         if ((fr.Flags & FrameFlags.HasHandler) != 0)
         {
@@ -804,7 +834,6 @@ internal sealed unsafe partial class Interpreter
         fr.Flags |= FrameFlags.Unwound;
         StackOf(co)[fr.Func] = err; // the pending error waits in the failed function's slot
         ContinueUnwind(co, pf);
-        return true;
     }
 
     /// <summary>The innermost protected frame at or above frame <paramref name="entry"/>, or -1.</summary>

@@ -42,16 +42,26 @@ internal sealed unsafe partial class Interpreter
     /// <summary>"chunk:line: " of frame <paramref name="fi"/> (or its caller when it is a host frame and <paramref name="hostLevel"/>), or "".</summary>
     public string Where(Coroutine co, int fi, bool hostLevel)
     {
+        Span<byte> where = stackalloc byte[WhereSize];
+        return Encoding.Latin1.GetString(where[..WhereTo(co, fi, hostLevel, where)]);
+    }
+
+    /// <summary>The room "chunk:line: " takes: a chunk id, ':', a line number's 11 characters at most, ": ".</summary>
+    public const int WhereSize = ChunkId.IdSize + 16;
+
+    /// <summary>Writes <see cref="Where"/>'s text to <paramref name="dest"/> (<see cref="WhereSize"/> bytes) and returns its length, 0 for none.</summary>
+    public int WhereTo(Coroutine co, int fi, bool hostLevel, Span<byte> dest)
+    {
         if (fi < 0 || (co.Frames[fi].Flags & FrameFlags.Unwound) != 0)
         {
-            return ""; // no frame, or a failed function whose pcall (a host level) is running
+            return 0; // no frame, or a failed function whose pcall (a host level) is running
         }
 
         if (!co.Frames[fi].IsLua)
         {
             if (!hostLevel || fi == 0 || !co.Frames[fi - 1].IsLua || (co.Frames[fi].Flags & FrameFlags.Protected) != 0)
             {
-                return ""; // called by the host, or by pcall: no Lua position
+                return 0; // called by the host, or by pcall: no Lua position
             }
 
             fi--;
@@ -61,10 +71,16 @@ internal sealed unsafe partial class Interpreter
         int line = CurrentLine(p, co.Frames[fi].Pc - 1);
         if (line < 0 && hostLevel)
         {
-            return ""; // stripped: luaL_where gives no position, a VM error says line -1
+            return 0; // stripped: luaL_where gives no position, a VM error says line -1
         }
 
-        return $"{ChunkId.Format(G.ToDotNetString(Value.Object(Tag.ShortString, p->Source)))}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}: ";
+        int n = ChunkId.FormatTo(G.StringSpan(Value.Object(Tag.ShortString, p->Source)), dest);
+        dest[n++] = (byte)':';
+        System.Buffers.Text.Utf8Formatter.TryFormat(line, dest[n..], out int digits);
+        n += digits;
+        dest[n++] = (byte)':';
+        dest[n++] = (byte)' ';
+        return n;
     }
 
     /// <summary>Source line of instruction <paramref name="pc"/>, or -1 without line information.</summary>
@@ -631,40 +647,95 @@ internal sealed unsafe partial class Interpreter
     private static List<int> Levels(Coroutine co, int count)
     {
         var levels = new List<int>(Math.Min(Math.Min(co.FrameCount * 2, 1 << 20), count));
-        for (int fi = co.FrameCount - 1; fi >= 0 && levels.Count < count; fi--)
+        var walk = new LevelWalk(co);
+        while (levels.Count < count && walk.Next(co, out int entry))
         {
-            FrameFlags f = co.Frames[fi].Flags;
-            if ((f & FrameFlags.Unwound) == 0)
-            {
-                levels.Add(fi);
-            }
-
-            if ((f & FrameFlags.Protected) != 0)
-            {
-                levels.Add((f & FrameFlags.HasHandler) != 0 ? XPCallLevel : PCallLevel);
-            }
+            levels.Add(entry);
         }
 
         return levels;
     }
 
+    /// <summary>Level <paramref name="level"/> from the top down as <see cref="Levels(Coroutine, int)"/> lists it, or <see cref="NoLevel"/>; walks without a list.</summary>
+    private static int LevelAt(Coroutine co, int level)
+    {
+        var walk = new LevelWalk(co);
+        for (int n = 0; walk.Next(co, out int entry); n++)
+        {
+            if (n == level)
+            {
+                return entry;
+            }
+        }
+
+        return NoLevel;
+    }
+
+    /// <summary>
+    /// The walk down the levels: each frame not unwound is one, and a protected frame's pcall
+    /// or xpcall is one more, just below it.
+    /// </summary>
+    private struct LevelWalk(Coroutine co)
+    {
+        private int _fi = co.FrameCount - 1;
+        private int _pcall; // the virtual level of the frame just walked, 0 when none
+
+        public bool Next(Coroutine co, out int entry)
+        {
+            while (_pcall != 0 || _fi >= 0)
+            {
+                if (_pcall != 0)
+                {
+                    entry = _pcall;
+                    _pcall = 0;
+                    return true;
+                }
+
+                FrameFlags f = co.Frames[_fi].Flags;
+                entry = _fi--;
+                if ((f & FrameFlags.Protected) != 0)
+                {
+                    _pcall = (f & FrameFlags.HasHandler) != 0 ? XPCallLevel : PCallLevel;
+                }
+
+                if ((f & FrameFlags.Unwound) == 0)
+                {
+                    return true;
+                }
+            }
+
+            entry = NoLevel;
+            return false;
+        }
+    }
+
     /// <summary>"chunk:line: " of the function <paramref name="level"/> levels up from the running one (0), as luaL_where.</summary>
     public string WhereLevel(Coroutine co, int level)
     {
+        Span<byte> where = stackalloc byte[WhereSize];
+        return Encoding.Latin1.GetString(where[..WhereLevelTo(co, level, where)]);
+    }
+
+    /// <summary>
+    /// Writes "chunk:line: " of the function <paramref name="level"/> levels up (as
+    /// <see cref="WhereLevel"/>) to <paramref name="dest"/> (<see cref="WhereSize"/> bytes) and
+    /// returns its length, 0 for none.
+    /// </summary>
+    public int WhereLevelTo(Coroutine co, int level, Span<byte> dest)
+    {
         ChargeWork(Math.Min(level, co.FrameCount)); // the levels walked
-        List<int> levels = Levels(co, level + 1);
-        if (level >= levels.Count || levels[level] < 0 || !co.Frames[levels[level]].IsLua)
+        int fi = LevelAt(co, level);
+        if (fi < 0 || !co.Frames[fi].IsLua)
         {
-            return "";
+            return 0;
         }
 
-        int fi = levels[level];
         if (CurrentLine(Proto(ProtoOfClosure(co.Frames[fi].Closure)), co.Frames[fi].Pc - 1) < 0)
         {
-            return ""; // no line information (a stripped chunk): luaL_where gives no position
+            return 0; // no line information (a stripped chunk): luaL_where gives no position
         }
 
-        return Where(co, fi, hostLevel: false);
+        return WhereTo(co, fi, hostLevel: false, dest);
     }
 
     private void AppendLevel(StringBuilder sb, Coroutine co, int fi)

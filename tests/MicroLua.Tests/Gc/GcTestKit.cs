@@ -52,6 +52,10 @@ internal static unsafe class GcTestKit
 
         bool IRuntimeServices.IsStop(Exception e) => false;
 
+        void IRuntimeServices.ThreadFreed(int handle)
+        {
+        }
+
         void IRuntimeServices.Warn(string message) => Warn?.Invoke(message);
     }
 
