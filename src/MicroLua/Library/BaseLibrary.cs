@@ -253,7 +253,9 @@ internal static unsafe class BaseLibrary
         Value tm = GetField(c, t, "__pairs");
         if (!tm.IsNil)
         {
-            return c.TailCall(tm, [t]); // as a tail call, __pairs may yield
+            Span<Value> args = stackalloc Value[1]; // not [t]: see TableLibrary.Less
+            args[0] = t;
+            return c.TailCall(tm, args); // as a tail call, __pairs may yield
         }
 
         // Any value: next raises the error when the loop calls it, as in Lua 5.4.

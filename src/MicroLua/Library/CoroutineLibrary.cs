@@ -247,7 +247,9 @@ internal static unsafe class CoroutineLibrary
         Value f = c.CheckFunction(1);
         Value thread = NewCoroutine(c.Vm, f);
         c.Push(thread); // anchored while the closure is made
-        Value w = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("wrap", WrapCall, [thread]);
+        Span<Value> ups = stackalloc Value[1]; // not [thread]: see TableLibrary.Less
+        ups[0] = thread;
+        Value w = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("wrap", WrapCall, ups);
         c.Top--;
         return c.Return(w);
     }

@@ -183,7 +183,12 @@ internal static unsafe partial class StringLibrary
             init = len + 2; // past the end: no match at all, not even an empty one
         }
 
-        Value iter = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("gmatch_aux", GMatchAux, [sv, pv, Value.Integer(init - 1), Value.Integer(-1)]);
+        Span<Value> ups = stackalloc Value[4]; // not a collection expression: see TableLibrary.Less
+        ups[0] = sv;
+        ups[1] = pv;
+        ups[2] = Value.Integer(init - 1);
+        ups[3] = Value.Integer(-1);
+        Value iter = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("gmatch_aux", GMatchAux, ups);
         return c.Return(iter);
     }
 
