@@ -351,4 +351,24 @@ do
   check("meta-41 string-index-chain", r1[1] == "HELLO" and not ok, r1[1], r1[2], r1[3], r2[1], r2[2], r2[3], r3[1], err, s:upper())
 end
 
+-- 42 a metatable's field removed and set again (the store into the emptied entry must make
+-- the absence of __index, learned in between, forgotten); a removed global set again
+do
+  local mt = {}
+  local obj = setmetatable({}, mt)
+  mt.__index = {y = 1}
+  local a = obj.y
+  mt.__index = nil
+  local b = obj.y
+  local key = "__index"
+  mt[key] = {y = 2}
+  local c = obj.y
+  mt.__index = nil
+  local d = obj.y
+  mt.__index = {y = 3}
+  G42 = 1; G42 = nil; local e = obj.y; G42 = 5
+  check("meta-42 refilled-entry", a == 1 and b == nil and c == 2 and d == nil and e == 3 and G42 == 5, a, b, c, d, e, G42)
+  G42 = nil
+end
+
 print("# cases", ncase)

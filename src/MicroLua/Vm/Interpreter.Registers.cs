@@ -112,17 +112,47 @@ internal sealed unsafe partial class Interpreter
         return true;
     }
 
-    /// <summary>A table assignment's fast path: an existing key of table <paramref name="t"/> gets <paramref name="v"/>.</summary>
+    /// <summary>
+    /// A table assignment's fast path: an existing key of table <paramref name="t"/> gets
+    /// <paramref name="v"/>; so does an empty entry (a key whose value was removed, as a
+    /// table used as a set or a cache has) when the table has no metatable. As in
+    /// <see cref="LuaTable.Set"/>, the entry's key gets a barrier (it may be unmarked while its
+    /// value was nil) and a string key clears the table's metamethod-absence flags.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryStore(Value* slot, uint t, Value* v)
+    private bool TryStore(Value* slot, uint t, Value* key, Value* v)
     {
-        if (slot == null || slot->IsNil)
+        if (slot == null)
         {
             return false; // absent: the slow path consults __newindex, or adds the key
         }
 
+        if (slot->IsNil && !StoreIntoEmpty(t, key))
+        {
+            return false; // a metatable whose __newindex may apply
+        }
+
         *slot = *v;
         G.WriteBarrier(t, *v);
+        return true;
+    }
+
+    /// <summary>The rare half of <see cref="TryStore"/>: whether an empty entry may take the value, with its key's barrier and flags done.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool StoreIntoEmpty(uint t, Value* key)
+    {
+        TableObj* to = At<TableObj>(t);
+        if (to->Metatable != 0)
+        {
+            return false;
+        }
+
+        G.WriteBarrier(t, *key);
+        if (key->IsString)
+        {
+            to->Flags = 0;
+        }
+
         return true;
     }
 

@@ -212,7 +212,7 @@ internal sealed unsafe partial class Interpreter
                     Value* t = UpvalPtr(cl, A(i));
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, t->R, key->R), t->R, rc))
+                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, t->R, key->R), t->R, key, rc))
                     {
                         continue;
                     }
@@ -227,7 +227,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = @base + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && (key->Tag == Tag.Integer ? TryStoreInt(LuaTable.FindInt(G, ra->R, key->I), ra->R, rc) : TryStore(LuaTable.Find(G, ra->R, *key), ra->R, rc)))
+                    if (ra->Tag == Tag.Table && (key->Tag == Tag.Integer ? TryStoreInt(LuaTable.FindInt(G, ra->R, key->I), ra->R, rc) : TryStore(LuaTable.Find(G, ra->R, *key), ra->R, key, rc)))
                     {
                         continue;
                     }
@@ -256,7 +256,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, ra->R, key->R), ra->R, rc))
+                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, ra->R, key->R), ra->R, key, rc))
                     {
                         continue;
                     }
