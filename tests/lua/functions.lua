@@ -283,4 +283,23 @@ do
   check("functions-32 vararg-adjust", c == nil and e == 2, a, b, c, d, e)
 end
 
+-- 33 returns of none or one value into calls that want none, one or many (a call statement,
+-- a local, a table constructor), the callee's frame on a deeper stack each time
+do
+  local n = 0
+  local function none() n = n + 1 return end
+  local function one(x) n = n + 1 return x end
+  local function none2() n = n + 1 end
+  local out = {}
+  for i = 1, 3 do
+    none(); one(i); none2()
+    local a = none()
+    local b = one(i * 10)
+    local c = none2()
+    local t = {none(), one(i), none2()}
+    out[#out + 1] = tostring(a) .. "," .. b .. "," .. tostring(c) .. "," .. #t .. "," .. tostring(t[2]) .. "," .. select("#", none()) .. "," .. select("#", one(1))
+  end
+  check("functions-33 return-none-or-one", n == 33, n, table.concat(out, " "))
+end
+
 print("# cases", ncase)

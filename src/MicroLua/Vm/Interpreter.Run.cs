@@ -824,8 +824,14 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 0)
+                    if (frames[fi].Flags == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
                     {
+                        // Called from Lua for no result or one (which is nil): no adjustment left for PostCall.
+                        if (frames[fi].NResults != 0)
+                        {
+                            stack[frames[fi].ReturnSlot] = default;
+                        }
+
                         co.FrameCount--;
                         SetTop(co, frames[fi - 1].Top);
                         goto newFrame;
@@ -854,9 +860,14 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if (frames[fi].Flags == FrameFlags.Lua && frames[fi].NResults == 1)
+                    if (frames[fi].Flags == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
                     {
-                        stack[frames[fi].ReturnSlot] = *ra;
+                        // Called from Lua for one result or none (a call statement, `f(x)` alone).
+                        if (frames[fi].NResults != 0)
+                        {
+                            stack[frames[fi].ReturnSlot] = *ra;
+                        }
+
                         co.FrameCount--;
                         SetTop(co, frames[fi - 1].Top);
                         goto newFrame;
