@@ -56,7 +56,14 @@ internal static unsafe class BaseLibrary
     {
         ReadOnlySpan<byte> opt = c.IsNoneOrNil(1) ? "collect"u8 : c.CheckString(1);
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
-        switch (GcOption(opt))
+        Span<char> name = stackalloc char[16]; // the option as characters, without a string; longer than every option: none
+        int len = opt.Length <= name.Length ? opt.Length : 0;
+        for (int i = 0; i < len; i++)
+        {
+            name[i] = (char)opt[i];
+        }
+
+        switch ((ReadOnlySpan<char>)name[..len])
         {
             case "collect":
                 if (rt.Collector.IsRunningFinalizers)
@@ -102,29 +109,6 @@ internal static unsafe class BaseLibrary
             default:
                 throw c.ArgError(1, $"invalid option '{System.Text.Encoding.Latin1.GetString(opt)}'");
         }
-    }
-
-    private static readonly string[] s_gcOptions =
-        ["collect", "count", "step", "isrunning", "stop", "restart", "setpause", "setstepmul", "incremental", "generational"];
-
-    /// <summary>The option collectgarbage was given, as the literal its switch names ("" for none of them): found without making a string.</summary>
-    private static string GcOption(ReadOnlySpan<byte> opt)
-    {
-        foreach (string name in s_gcOptions)
-        {
-            int i = 0;
-            while (i < opt.Length && i < name.Length && opt[i] == name[i])
-            {
-                i++;
-            }
-
-            if (i == opt.Length && i == name.Length)
-            {
-                return name;
-            }
-        }
-
-        return "";
     }
 
     private static int Error(ref CallContext c) => RaiseAt(ref c, c.Arg(1), c.OptInteger(2, 1));

@@ -19,9 +19,9 @@ internal sealed class Coroutine
 {
     public Coroutine(uint thread)
     {
-        Thread = thread;
         Frames = new CallFrame[8];
         Tbc = new int[4];
+        Reset(thread);
     }
 
     private Coroutine(uint thread, CallFrame[] frames, int[] tbc)
@@ -37,7 +37,7 @@ internal sealed class Coroutine
     public CallFrame[] Frames;
     public int FrameCount;
 
-    public CoStatus Status = CoStatus.Suspended;
+    public CoStatus Status;
 
     /// <summary>Nested interpreter activations that cannot be suspended (host code calling Lua).</summary>
     public int NonYieldable;
@@ -68,7 +68,7 @@ internal sealed class Coroutine
     public int TbcCount;
 
     /// <summary>Set by CallContext.TailCall: stack index of the function that replaces the running host function (-1 when none).</summary>
-    public int PendingTailCall = -1;
+    public int PendingTailCall;
 
     /// <summary>The coroutine ended with an error, whose value is kept in stack slot 0.</summary>
     public bool DiedWithError;
@@ -90,13 +90,13 @@ internal sealed class Coroutine
     public int HookCount;
 
     /// <summary>False while a hook runs: hooks do not fire inside hooks (Lua's allowhook).</summary>
-    public bool AllowHook = true;
+    public bool AllowHook;
 
     /// <summary>The instruction index of the last line event (Lua's oldpc), for "new line" detection.</summary>
     public int OldPc;
 
     /// <summary>While a hook runs: the hooked frame and what getinfo's 'r' reports for it (ftransfer, ntransfer).</summary>
-    public int HookFrame = -1;
+    public int HookFrame;
     public int TransferFirst;
     public int TransferCount;
 
@@ -133,8 +133,9 @@ internal sealed class Coroutine
     };
 
     /// <summary>
-    /// Makes a coroutine object of a collected thread (see Interpreter.RecycleCoroutine) new for
-    /// <paramref name="thread"/>: every field as the constructor leaves it, the arrays kept.
+    /// Every field's initial value, for <paramref name="thread"/>: the constructor's, and how a
+    /// coroutine object of a collected thread (see Interpreter.RecycleCoroutine) becomes new
+    /// again, its arrays kept. (Clone copies the fields instead.)
     /// </summary>
     public void Reset(uint thread)
     {
