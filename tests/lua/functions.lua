@@ -302,4 +302,18 @@ do
   check("functions-33 return-none-or-one", n == 33, n, table.concat(out, " "))
 end
 
+-- 34 calls with fixed arguments into Lua functions: missing parameters are nil, extra
+-- arguments of a vararg callee stay reachable, and recursion deep enough to grow the frame
+-- array and the stack many times over keeps every frame's registers
+do
+  local function three(a, b, c) return tostring(a) .. tostring(b) .. tostring(c) end
+  local function va(a, ...) return a, select("#", ...), ... end
+  local function depth(n, acc) if n == 0 then return acc end local r = depth(n - 1, acc + n) return r end
+  local function wide(n) local a, b, c, d, e, f, g, h = n, n, n, n, n, n, n, n if n == 0 then return 0 end return wide(n - 1) + a + h end
+  local x1, x2, x3, x4 = va(1, 2, 3)
+  check("functions-34 fixed-arg-calls", three(1) == "1nilnil" and three(1, 2, 3, 4) == "123" and x2 == 2 and x4 == 3
+        and depth(15000, 0) == 112507500 and wide(3000) == 9003000,
+        three(1), three(), three(1, 2, 3, 4), x1, x2, x3, x4, select("#", va()), depth(15000, 0), wide(3000))
+end
+
 print("# cases", ncase)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Core;
 using MicroLua.Values;
@@ -701,6 +702,54 @@ internal sealed unsafe partial class Interpreter
                 {
                     int b = B(i);
                     int func = frames[fi].Base + A(i);
+                    if (typeof(THook) != typeof(Hooked) && b != 0 && ra->Tag == Tag.LuaClosure)
+                    {
+                        // A Lua function with its arguments in registers (PreCall's first case,
+                        // in the loop): when the stack and the frame array have room and the
+                        // budget more than one instruction, the frame is pushed here and the loop
+                        // goes on in the callee without newFrame's reload (the hook mask and the
+                        // yield state cannot have changed since the last instruction).
+                        LuaClosureObj* ncl = At<LuaClosureObj>(ra->R);
+                        ProtoObj* np = Proto(ncl->Proto);
+                        int nargs = b - 1;
+                        int numParams = np->NumParams;
+                        Debug.Assert(co.FrameCount == fi + 1, "the running frame is the top one");
+                        if (Fuel > 1 && (uint)(fi + 1) < (uint)frames.Length
+                            && (uint)(func + 2 + Math.Max(nargs, numParams) + np->MaxStackSize) <= ThreadObj(co)->StackSize)
+                        {
+                            Fuel--;
+                            for (; nargs < numParams; nargs++)
+                            {
+                                ra[1 + nargs] = default;
+                            }
+
+                            ref CallFrame caller = ref frames[fi];
+                            caller.Pc = pc;
+                            ref CallFrame fr = ref frames[fi + 1];
+                            fr.CDepth = caller.CDepth;
+                            fr.Func = func;
+                            fr.Base = func + 1;
+                            fr.Top = func + 1 + np->MaxStackSize;
+                            fr.ReturnSlot = func;
+                            fr.Pc = 0;
+                            fr.Closure = ra->R;
+                            fr.NVarargs = 0;
+                            fr.NResults = C(i) - 1;
+                            fr.Handler = 0;
+                            fr.ConcatTop = 0;
+                            fr.Flags = FrameFlags.Lua;
+                            SetTop(co, np->IsVararg != 0 ? func + 1 + nargs : fr.Top);
+                            co.FrameCount = ++fi + 1;
+                            cl = ncl;
+                            p = np;
+                            code = Code(np);
+                            k = Constants(np);
+                            @base = ra + 1;
+                            pc = 0;
+                            continue;
+                        }
+                    }
+
                     if (b != 0)
                     {
                         SetTop(co, func + b);
