@@ -1,5 +1,5 @@
 #if NETSTANDARD2_1
-// The attributes the C# compiler needs for init accessors, records and required members: .NET 5+
+// The attributes the C# compiler needs for init accessors, records, required members and SkipLocalsInit: .NET 5+
 // ships them, netstandard2.1 (Unity) does not, and the compiler finds them by name in any
 // assembly. Internal, so no user of the runtime sees them; MicroLua.Compiler and MicroLua.Host
 // reach them through InternalsVisibleTo.
@@ -23,6 +23,12 @@ namespace System.Runtime.CompilerServices
         public string FeatureName { get; } = featureName;
 
         public bool IsOptional { get; init; }
+    }
+
+    /// <summary>Leaves a method's locals uninitialised (the loop's frame, see Interpreter.Run); shipped by .NET 5+.</summary>
+    [AttributeUsage(AttributeTargets.Module | AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Constructor | AttributeTargets.Method | AttributeTargets.Property | AttributeTargets.Event, Inherited = false)]
+    internal sealed class SkipLocalsInitAttribute : Attribute
+    {
     }
 }
 

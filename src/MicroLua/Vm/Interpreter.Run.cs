@@ -58,6 +58,7 @@ internal sealed unsafe partial class Interpreter
 #else
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 #endif
+    [SkipLocalsInit] // every local is assigned before use (C# checks it); zeroing the loop's frame cost each entry (a host call into Lua, a comparator of table.sort) about 60 instructions
     private bool Run<THook>(Coroutine co)
         where THook : struct
     {
