@@ -237,7 +237,7 @@ internal static unsafe class BaseLibrary
         Value tm = GetField(c, t, "__pairs");
         if (!tm.IsNil)
         {
-            Span<Value> args = stackalloc Value[1]; // not [t]: see TableLibrary.Less
+            Span<Value> args = stackalloc Value[1]; // not [t]: without inline arrays (netstandard2.1) a collection expression allocates an array
             args[0] = t;
             return c.TailCall(tm, args); // as a tail call, __pairs may yield
         }

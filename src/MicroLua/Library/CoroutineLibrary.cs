@@ -247,7 +247,7 @@ internal static unsafe class CoroutineLibrary
         Value f = c.CheckFunction(1);
         Value thread = NewCoroutine(c.Vm, f);
         c.Push(thread); // anchored while the closure is made
-        Span<Value> ups = stackalloc Value[1]; // not [thread]: see TableLibrary.Less
+        Span<Value> ups = stackalloc Value[1]; // not [thread]: see BaseLibrary.Pairs
         ups[0] = thread;
         Value w = LuaRuntime.Of(c.Vm).NewRepeatedHostClosure("wrap", WrapCall, ups);
         c.Top--;

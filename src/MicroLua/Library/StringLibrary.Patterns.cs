@@ -183,7 +183,7 @@ internal static unsafe partial class StringLibrary
             init = len + 2; // past the end: no match at all, not even an empty one
         }
 
-        Span<Value> ups = stackalloc Value[4]; // not a collection expression: see TableLibrary.Less
+        Span<Value> ups = stackalloc Value[4]; // not a collection expression: see BaseLibrary.Pairs
         ups[0] = sv;
         ups[1] = pv;
         ups[2] = Value.Integer(init - 1);

@@ -400,10 +400,7 @@ internal static unsafe class TableLibrary
             return c.Vm.Compare(c.Coroutine, a, b, TM.Lt);
         }
 
-        Span<Value> args = stackalloc Value[2]; // not a collection expression: without inline arrays (netstandard2.1) that allocates an array
-        args[0] = a;
-        args[1] = b;
-        int func = c.Call(s.Comparator, args, 1);
+        int func = c.Call(s.Comparator, a, b, 1);
         bool r = !c.StackAt(func).IsFalsy;
         c.Top = func;
         return r;

@@ -337,7 +337,7 @@ internal sealed unsafe partial class LuaGlobal : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBarrier(uint owner, in Value v)
     {
-        if ((Heap.Ptr(owner)[5] & GcBits.Black) != 0 && v.IsCollectable)
+        if (v.IsCollectable && (Heap.Ptr(owner)[5] & GcBits.Black) != 0) // the tag first: it is at hand, the owner's header is three loads away
         {
             Collector!.Barrier(owner, v.R);
         }

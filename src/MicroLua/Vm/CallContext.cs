@@ -312,6 +312,17 @@ internal unsafe struct CallContext
         return func;
     }
 
+    /// <summary>As <see cref="Call(in Value, ReadOnlySpan{Value}, int)"/> with two arguments, without a span (table.sort's comparator).</summary>
+    public readonly int Call(in Value f, in Value a, in Value b, int nresults)
+    {
+        int func = Top;
+        Push(f);
+        Push(a);
+        Push(b);
+        _vm.Call(_co, func, nresults);
+        return func;
+    }
+
     /// <summary>
     /// Ends the host function with a call of <paramref name="f"/>: its results become the
     /// host function's results, and because the call replaces the host frame it may yield.

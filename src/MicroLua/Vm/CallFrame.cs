@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MicroLua.Vm;
 
 /// <summary>What kind of call a frame is and what its return must do.</summary>
@@ -69,4 +71,22 @@ internal struct CallFrame
     public FrameFlags Flags;
 
     public readonly bool IsLua => (Flags & FrameFlags.Lua) != 0;
+
+    /// <summary>Makes this frame the activation of a Lua function called at <paramref name="func"/>, its pc at the first instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StartLua(uint closure, int func, int frameSize, int nresults, int returnSlot, int depth, FrameFlags flags)
+    {
+        CDepth = depth;
+        Func = func;
+        Base = func + 1;
+        Top = func + 1 + frameSize;
+        ReturnSlot = returnSlot;
+        Pc = 0;
+        Closure = closure;
+        NVarargs = 0;
+        NResults = nresults;
+        Handler = 0;
+        ConcatTop = 0;
+        Flags = FrameFlags.Lua | flags;
+    }
 }

@@ -27,72 +27,59 @@ internal sealed unsafe partial class Interpreter
 
     private bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot)
     {
-        for (int loop = 0; ; loop++)
+        Value* f = StackOf(co) + func;
+        if (f->Tag != Tag.LuaClosure)
         {
-            Value* f = StackOf(co) + func;
-            // loop is 1 only after ResolveCallChain, which leaves a function or raised
-            switch (f->Tag)
+            return PreCallOther(co, func, nresults, flags, returnSlot);
+        }
+
+        uint closure = f->R;
+        ProtoObj* p = Proto(At<LuaClosureObj>(closure)->Proto);
+        int nargs = GetTop(co) - func - 1;
+        int numParams = p->NumParams;
+        int frameSize = p->MaxStackSize;
+        EnsureStack(co, func + 1 + Math.Max(nargs, numParams) + frameSize + 1);
+        Value* stack = StackOf(co);
+        for (; nargs < numParams; nargs++)
+        {
+            stack[func + 1 + nargs] = default;
+        }
+
+        if (--Fuel <= 0)
+        {
+            Refuel(); // a call counts one against the instruction budget
+        }
+
+        int depth = MetaDepth(co, flags);
+        int fi = co.PushFrame();
+        ref CallFrame fr = ref co.Frames[fi];
+        fr.StartLua(closure, func, frameSize, nresults, returnSlot, depth, flags);
+        SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
+        return true;
+    }
+
+    /// <summary>PreCall of a host function, or of a value called through __call.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PreCallOther(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot)
+    {
+        Value* f = StackOf(co) + func;
+        switch (f->Tag)
+        {
+            case Tag.HostFunction:
+            case Tag.HostClosure:
             {
-                case Tag.LuaClosure:
+                int handle = f->Tag == Tag.HostFunction ? (int)f->I : At<HostClosureObj>(f->R)->Handle;
+                if (handle == PCallHandle || handle == XPCallHandle)
                 {
-                    ProtoObj* p = Proto(((LuaClosureObj*)(_hb + ((nuint)f->R << 3)))->Proto);
-                    uint closure = f->R;
-                    int top = GetTop(co);
-                    int nargs = top - func - 1;
-                    int numParams = p->NumParams;
-                    int frameSize = p->MaxStackSize;
-                    EnsureStack(co, func + 1 + Math.Max(nargs, numParams) + frameSize + 1);
-                    Value* stack = StackOf(co);
-                    for (; nargs < numParams; nargs++)
-                    {
-                        stack[func + 1 + nargs] = default;
-                    }
-
-                    if (--Fuel <= 0)
-                    {
-                        Refuel(); // a call counts one against the instruction budget
-                    }
-
-                    int depth = MetaDepth(co, flags);
-                    int fi = co.PushFrame();
-                    ref CallFrame fr = ref co.Frames[fi];
-                    fr.CDepth = depth;
-                    fr.Func = func;
-                    fr.Base = func + 1;
-                    fr.Top = func + 1 + frameSize;
-                    fr.ReturnSlot = returnSlot;
-                    fr.Pc = 0;
-                    fr.Closure = closure;
-                    fr.NVarargs = 0;
-                    fr.NResults = nresults;
-                    fr.Handler = 0;
-                    fr.ConcatTop = 0;
-                    fr.Flags = FrameFlags.Lua | flags;
-                    SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
-                    return true;
+                    return ProtectedCall(co, func, nresults, flags, returnSlot, handle == XPCallHandle);
                 }
 
-                case Tag.HostFunction:
-                case Tag.HostClosure:
-                {
-                    int handle = f->Tag == Tag.HostFunction ? (int)f->I : ((HostClosureObj*)(_hb + ((nuint)f->R << 3)))->Handle;
-                    if (handle == PCallHandle || handle == XPCallHandle)
-                    {
-                        return ProtectedCall(co, func, nresults, flags, returnSlot, handle == XPCallHandle);
-                    }
-
-                    return CallHost(co, func, nresults, flags, returnSlot, G.Handles.Get<HostFunctionInfo>(handle));
-                }
-
-                default:
-                    if (loop > 0)
-                    {
-                        throw CallError(co, func);
-                    }
-
-                    ResolveCallChain(co, func);
-                    continue;
+                return CallHost(co, func, nresults, flags, returnSlot, G.Handles.Get<HostFunctionInfo>(handle));
             }
+
+            default:
+                ResolveCallChain(co, func); // leaves a function at func, or raises
+                return PreCall(co, func, nresults, flags, returnSlot);
         }
     }
 

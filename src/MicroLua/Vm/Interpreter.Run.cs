@@ -727,18 +727,7 @@ internal sealed unsafe partial class Interpreter
                             ref CallFrame caller = ref frames[fi];
                             caller.Pc = pc;
                             ref CallFrame fr = ref frames[fi + 1];
-                            fr.CDepth = caller.CDepth;
-                            fr.Func = func;
-                            fr.Base = func + 1;
-                            fr.Top = func + 1 + np->MaxStackSize;
-                            fr.ReturnSlot = func;
-                            fr.Pc = 0;
-                            fr.Closure = ra->R;
-                            fr.NVarargs = 0;
-                            fr.NResults = C(i) - 1;
-                            fr.Handler = 0;
-                            fr.ConcatTop = 0;
-                            fr.Flags = FrameFlags.Lua;
+                            fr.StartLua(ra->R, func, np->MaxStackSize, C(i) - 1, func, caller.CDepth, FrameFlags.None);
                             SetTop(co, np->IsVararg != 0 ? func + 1 + nargs : fr.Top);
                             co.FrameCount = ++fi + 1;
                             cl = ncl;
@@ -921,6 +910,17 @@ internal sealed unsafe partial class Interpreter
                         co.FrameCount--;
                         SetTop(co, frames[fi - 1].Top);
                         goto newFrame;
+                    }
+
+                    if (frames[fi].Flags == (FrameFlags.Lua | FrameFlags.Fresh) && frames[fi].NResults == 1)
+                    {
+                        // Called from host code for one result (table.sort's comparator, a
+                        // metamethod called by a library): the result in place, the activation ends.
+                        int res = frames[fi].ReturnSlot;
+                        stack[res] = *ra;
+                        co.FrameCount--;
+                        SetTop(co, res + 1);
+                        return true;
                     }
 
                     if (PostCall(co, frames[fi].Base + A(i), 1))

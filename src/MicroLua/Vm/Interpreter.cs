@@ -91,24 +91,36 @@ internal sealed unsafe partial class Interpreter
     public void SetTop(Coroutine co, int top) => ThreadObj(co)->Top = (uint)top;
 
     /// <summary>Pushes a value on the coroutine's stack (growing it when needed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(Coroutine co, in Value v)
     {
-        Value copy = v;
-        int top = GetTop(co);
-        if ((uint)(top + 1) > ThreadObj(co)->StackSize)
+        ThreadObj* th = ThreadObj(co);
+        uint top = th->Top;
+        if (top + 1 > th->StackSize)
         {
-            G.PushTemp(copy); // growing the stack allocates: keep the value alive meanwhile
-            try
-            {
-                EnsureStack(co, top + 1);
-            }
-            finally
-            {
-                G.PopTemp();
-            }
+            PushGrowing(co, v);
+            return;
         }
 
-        StackOf(co)[top] = copy;
+        StackOf(co)[top] = v;
+        th->Top = top + 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushGrowing(Coroutine co, Value v)
+    {
+        int top = GetTop(co);
+        G.PushTemp(v); // growing the stack allocates: keep the value alive meanwhile
+        try
+        {
+            EnsureStack(co, top + 1);
+        }
+        finally
+        {
+            G.PopTemp();
+        }
+
+        StackOf(co)[top] = v;
         SetTop(co, top + 1);
     }
 
