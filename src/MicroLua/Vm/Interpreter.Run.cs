@@ -863,7 +863,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if (frames[fi].Flags == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
+                    if ((frames[fi].Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
                     {
                         // Called from Lua for no result or one (which is nil): no adjustment left for PostCall.
                         if (frames[fi].NResults != 0)
@@ -899,7 +899,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if (frames[fi].Flags == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
+                    if ((frames[fi].Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
                     {
                         // Called from Lua for one result or none (a call statement, `f(x)` alone).
                         if (frames[fi].NResults != 0)
@@ -912,7 +912,7 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if (frames[fi].Flags == (FrameFlags.Lua | FrameFlags.Fresh) && frames[fi].NResults == 1)
+                    if ((frames[fi].Flags & ~FrameFlags.Tail) == (FrameFlags.Lua | FrameFlags.Fresh) && frames[fi].NResults == 1)
                     {
                         // Called from host code for one result (table.sort's comparator, a
                         // metamethod called by a library): the result in place, the activation ends.
