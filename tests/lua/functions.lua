@@ -316,4 +316,16 @@ do
         three(1), three(), three(1, 2, 3, 4), x1, x2, x3, x4, select("#", va()), depth(15000, 0), wide(3000))
 end
 
+-- 35 host functions called for fewer results than they return, as many, and more; s:byte for one byte, none and several
+do
+  local a = select(2, "x", "y", "z")
+  local b, c = select(2, "x", "y", "z")
+  local d, e, f = math.floor(1.5)
+  local s = "abc"
+  local g, h = s:byte(2)
+  local t = {s:byte(5)}
+  check("functions-35 host-results", a == "y" and c == "z" and e == nil and h == nil and #t == 0,
+        a, b, c, d, e, f, g, h, s:byte(-1), #t, s:byte(1, 3))
+end
+
 print("# cases", ncase)

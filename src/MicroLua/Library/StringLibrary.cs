@@ -242,6 +242,12 @@ internal static unsafe partial class StringLibrary
         }
 
         int n = (int)(j - i + 1);
+        if (n == 1)
+        {
+            c.ChargeWork(1); // as CheckStack charges it
+            return c.Return(Value.Integer(s[(int)i - 1])); // s:byte(i), the common case: no room to make
+        }
+
         c.CheckStack(n, LuaErrors.StringSliceTooLong);
         for (int k = 0; k < n; k++)
         {

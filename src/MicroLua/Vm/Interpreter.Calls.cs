@@ -199,7 +199,20 @@ internal sealed unsafe partial class Interpreter
             HookReturn(co, fi, GetTop(co) - n, n);
         }
 
-        PostCall(co, GetTop(co) - n, n);
+        if (flags == FrameFlags.None && (uint)nresults <= (uint)n && co.HookMask == 0)
+        {
+            // Called by a Lua frame's CALL for as many results as it returned or fewer (s:byte(i)
+            // in a loop): PostCall's adjustment comes down to moving them and the caller's top.
+            Value* st = StackOf(co);
+            Buffer.MemoryCopy(st + GetTop(co) - n, st + returnSlot, (long)nresults * sizeof(Value), (long)nresults * sizeof(Value));
+            co.FrameCount = fi;
+            SetTop(co, co.Frames[fi - 1].Top);
+        }
+        else
+        {
+            PostCall(co, GetTop(co) - n, n);
+        }
+
         if (G.GcDebt > 0)
         {
             G.CheckGC(); // a safe point: the results are below the top, the caller's registers too
