@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text;
+using MicroLua.Core;
+using MicroLua.Library;
 
 namespace MicroLua.Host;
 
@@ -105,9 +106,27 @@ internal struct CalendarTime
         dst = tz.IsDaylightSavingTime(when);
     }
 
+    /// <summary>The last zone name made, for its zone, offset and DST flag: os.date makes no string per call.</summary>
+    private sealed record ZoneNameCache(TimeZoneInfo Zone, int Offset, bool Dst, string Name);
+
+    private static ZoneNameCache? s_zoneName;
+
     private static string ZoneName(int offset, bool dst)
     {
         TimeZoneInfo tz = TimeZoneInfo.Local;
+        ZoneNameCache? cached = s_zoneName; // one read: another thread may replace it
+        if (cached != null && ReferenceEquals(cached.Zone, tz) && cached.Offset == offset && cached.Dst == dst)
+        {
+            return cached.Name;
+        }
+
+        string made = MakeZoneName(tz, offset, dst);
+        s_zoneName = new ZoneNameCache(tz, offset, dst, made);
+        return made;
+    }
+
+    private static string MakeZoneName(TimeZoneInfo tz, int offset, bool dst)
+    {
         string name = dst ? tz.DaylightName : tz.StandardName;
         if (offset == 0 && (tz.Id is "UTC" or "Etc/UTC" or "Etc/Universal" or "Universal" or "Zulu" or "Etc/Zulu" || name.Contains("Coordinated Universal", StringComparison.Ordinal)))
         {
@@ -186,62 +205,85 @@ internal struct CalendarTime
         return false;
     }
 
-    /// <summary>Appends conversion <paramref name="conv"/> (E and O modifiers already removed).</summary>
-    public readonly void Append(StringBuilder sb, char conv)
+    /// <summary>Appends conversion <paramref name="conv"/> (E and O modifiers already removed), in bytes: no managed garbage per call.</summary>
+    public readonly void Append(ByteBuilder sb, char conv)
     {
-        CultureInfo inv = CultureInfo.InvariantCulture;
         switch (conv)
         {
-            case 'a': sb.Append(s_days[WDay], 0, 3); break;
-            case 'A': sb.Append(s_days[WDay]); break;
+            case 'a': Prefix(sb, s_days[WDay], 3); break;
+            case 'A': sb.AppendAscii(s_days[WDay]); break;
             case 'b':
-            case 'h': sb.Append(s_months[Month - 1], 0, 3); break;
-            case 'B': sb.Append(s_months[Month - 1]); break;
+            case 'h': Prefix(sb, s_months[Month - 1], 3); break;
+            case 'B': sb.AppendAscii(s_months[Month - 1]); break;
             case 'c':
-                Append(sb, 'a'); sb.Append(' '); Append(sb, 'b'); sb.Append(' '); Append(sb, 'e'); sb.Append(' ');
-                Append(sb, 'T'); sb.Append(' '); Append(sb, 'Y');
+                Append(sb, 'a'); sb.Append((byte)' '); Append(sb, 'b'); sb.Append((byte)' '); Append(sb, 'e'); sb.Append((byte)' ');
+                Append(sb, 'T'); sb.Append((byte)' '); Append(sb, 'Y');
                 break;
-            case 'C': Two(sb, FloorDiv(Year, 100)); break;
-            case 'd': Two(sb, Day); break;
+            case 'C': Pad(sb, FloorDiv(Year, 100), 2); break;
+            case 'd': Pad(sb, Day, 2); break;
             case 'D':
-            case 'x': Append(sb, 'm'); sb.Append('/'); Append(sb, 'd'); sb.Append('/'); Append(sb, 'y'); break;
-            case 'e': sb.Append(Day < 10 ? " " : "").Append(Day.ToString(inv)); break;
-            case 'F': Append(sb, 'Y'); sb.Append('-'); Append(sb, 'm'); sb.Append('-'); Append(sb, 'd'); break;
-            case 'g': Two(sb, ((IsoYear(out _) % 100) + 100) % 100); break;
-            case 'G': sb.Append(IsoYear(out _).ToString(inv)); break;
-            case 'H': Two(sb, Hour); break;
-            case 'I': Two(sb, Hour % 12 == 0 ? 12 : Hour % 12); break;
-            case 'j': sb.Append((YDay + 1).ToString("000", inv)); break;
-            case 'm': Two(sb, Month); break;
-            case 'M': Two(sb, Min); break;
-            case 'n': sb.Append('\n'); break;
-            case 'p': sb.Append(Hour < 12 ? "AM" : "PM"); break;
-            case 'r': Append(sb, 'I'); sb.Append(':'); Append(sb, 'M'); sb.Append(':'); Append(sb, 'S'); sb.Append(' '); Append(sb, 'p'); break;
-            case 'R': Append(sb, 'H'); sb.Append(':'); Append(sb, 'M'); break;
-            case 'S': Two(sb, Sec); break;
-            case 't': sb.Append('\t'); break;
+            case 'x': Append(sb, 'm'); sb.Append((byte)'/'); Append(sb, 'd'); sb.Append((byte)'/'); Append(sb, 'y'); break;
+            case 'e': sb.Append((byte)' ', Day < 10 ? 1 : 0); Pad(sb, Day, 1); break;
+            case 'F': Append(sb, 'Y'); sb.Append((byte)'-'); Append(sb, 'm'); sb.Append((byte)'-'); Append(sb, 'd'); break;
+            case 'g': Pad(sb, ((IsoYear(out _) % 100) + 100) % 100, 2); break;
+            case 'G': Pad(sb, IsoYear(out _), 1); break;
+            case 'H': Pad(sb, Hour, 2); break;
+            case 'I': Pad(sb, Hour % 12 == 0 ? 12 : Hour % 12, 2); break;
+            case 'j': Pad(sb, YDay + 1, 3); break;
+            case 'm': Pad(sb, Month, 2); break;
+            case 'M': Pad(sb, Min, 2); break;
+            case 'n': sb.Append((byte)'\n'); break;
+            case 'p': sb.Append(Hour < 12 ? "AM"u8 : "PM"u8); break;
+            case 'r': Append(sb, 'I'); sb.Append((byte)':'); Append(sb, 'M'); sb.Append((byte)':'); Append(sb, 'S'); sb.Append((byte)' '); Append(sb, 'p'); break;
+            case 'R': Append(sb, 'H'); sb.Append((byte)':'); Append(sb, 'M'); break;
+            case 'S': Pad(sb, Sec, 2); break;
+            case 't': sb.Append((byte)'\t'); break;
             case 'T':
-            case 'X': Append(sb, 'H'); sb.Append(':'); Append(sb, 'M'); sb.Append(':'); Append(sb, 'S'); break;
-            case 'u': sb.Append(WDay == 0 ? '7' : (char)('0' + WDay)); break;
-            case 'U': Two(sb, (YDay + 7 - WDay) / 7); break;
-            case 'V': IsoYear(out int week); Two(sb, week); break;
-            case 'w': sb.Append((char)('0' + WDay)); break;
-            case 'W': Two(sb, (YDay + 7 - ((WDay + 6) % 7)) / 7); break;
-            case 'y': Two(sb, ((Year % 100) + 100) % 100); break;
-            case 'Y': sb.Append(Year.ToString(inv)); break;
+            case 'X': Append(sb, 'H'); sb.Append((byte)':'); Append(sb, 'M'); sb.Append((byte)':'); Append(sb, 'S'); break;
+            case 'u': sb.Append((byte)(WDay == 0 ? '7' : '0' + WDay)); break;
+            case 'U': Pad(sb, (YDay + 7 - WDay) / 7, 2); break;
+            case 'V': IsoYear(out int week); Pad(sb, week, 2); break;
+            case 'w': sb.Append((byte)('0' + WDay)); break;
+            case 'W': Pad(sb, (YDay + 7 - ((WDay + 6) % 7)) / 7, 2); break;
+            case 'y': Pad(sb, ((Year % 100) + 100) % 100, 2); break;
+            case 'Y': Pad(sb, Year, 1); break;
             case 'z':
             {
                 int a = Math.Abs(Offset) / 60;
-                sb.Append(Offset < 0 ? '-' : '+').Append((a / 60).ToString("00", inv)).Append((a % 60).ToString("00", inv));
+                sb.Append((byte)(Offset < 0 ? '-' : '+'));
+                Pad(sb, a / 60, 2);
+                Pad(sb, a % 60, 2);
                 break;
             }
 
-            case 'Z': sb.Append(Zone); break;
-            default: sb.Append('%'); break;
+            case 'Z': sb.AppendAscii(Zone); break;
+            default: sb.Append((byte)'%'); break;
         }
     }
 
-    private static void Two(StringBuilder sb, long v) => sb.Append(v.ToString("00", CultureInfo.InvariantCulture));
+    /// <summary>The decimal digits of <paramref name="v"/>, zero-padded to <paramref name="width"/> after the sign (as .NET's "00" format and C's %02d print).</summary>
+    private static void Pad(ByteBuilder sb, long v, int width)
+    {
+        Span<byte> digits = stackalloc byte[24];
+        if (v < 0)
+        {
+            sb.Append((byte)'-');
+            v = -v;
+        }
+
+        int n = LuaNumber.FormatInteger(v, digits);
+        sb.Append((byte)'0', width - n);
+        sb.Append(digits[..n]);
+    }
+
+    /// <summary>The first <paramref name="count"/> characters of an ASCII name (Mon for Monday).</summary>
+    private static void Prefix(ByteBuilder sb, string name, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            sb.Append((byte)name[i]);
+        }
+    }
 
     /// <summary>The ISO 8601 week-based year and week number (weeks start on Monday; week 1 holds January 4).</summary>
     private readonly long IsoYear(out int week)

@@ -61,26 +61,34 @@ internal static unsafe class OsLibrary
             return 1;
         }
 
-        var sb = new StringBuilder();
-        for (int i = 0; i < fmt.Length; i++)
+        LuaRuntime rt = LuaRuntime.Of(c.Vm);
+        ByteBuilder sb = rt.RentBuilder(); // reused per state: no managed garbage per call
+        try
         {
-            if (fmt[i] != '%')
+            for (int i = 0; i < fmt.Length; i++)
             {
-                sb.Append((char)fmt[i]); // bytes kept as Latin-1 chars, written back below
-                continue;
+                if (fmt[i] != '%')
+                {
+                    sb.Append(fmt[i]);
+                    continue;
+                }
+
+                ReadOnlySpan<byte> rest = fmt[(i + 1)..];
+                if (!CalendarTime.IsValidConversion(rest, out int len))
+                {
+                    throw c.ArgError(1, $"invalid conversion specifier '%{Encoding.Latin1.GetString(rest)}'");
+                }
+
+                tm.Append(sb, (char)rest[len - 1]);
+                i += len;
             }
 
-            ReadOnlySpan<byte> rest = fmt[(i + 1)..];
-            if (!CalendarTime.IsValidConversion(rest, out int len))
-            {
-                throw c.ArgError(1, $"invalid conversion specifier '%{Encoding.Latin1.GetString(rest)}'");
-            }
-
-            tm.Append(sb, (char)rest[len - 1]);
-            i += len;
+            return c.Return(sb.WrittenSpan);
         }
-
-        return c.Return(Encoding.Latin1.GetBytes(sb.ToString()));
+        finally
+        {
+            rt.ReturnBuilder(sb);
+        }
     }
 
     private static void SetAllFields(ref CallContext c, uint table, in CalendarTime tm)

@@ -154,4 +154,14 @@ do
   check("os-20 yday-wday", true, table.concat(r, " "))
 end
 
+-- 21 every conversion and E/O modifier, UTC, at times around the epoch, a leap day, far before and at the end of year 9999
+do
+  local r = {}
+  for _, t in ipairs({0, 86399, 951782400, 1700000000, -86400 * 400, 253402300799}) do
+    r[#r + 1] = os.date("!%a %A %b %B %c %C %d %D %e %F %g %G %h %H %I %j %m %M %n %p %r %R %S %t %T %u %U %V %w %W %x %X %y %Y %z %%", t)
+    r[#r + 1] = os.date("!%Ec %Ex %EX %Ey %EY %Od %Oe %OH %OI %Om %OM %OS %Ou %OU %OV %Ow %OW %Oy", t)
+  end
+  check("os-21 date-conversions", true, table.concat(r, "|"))
+end
+
 print("# cases", ncase)
