@@ -61,6 +61,7 @@ internal static unsafe class OsLibrary
             return 1;
         }
 
+        c.ChargeByteLoop(fmt.Length); // the format is read a byte at a time (each conversion writes at most a few dozen)
         LuaRuntime rt = LuaRuntime.Of(c.Vm);
         ByteBuilder sb = rt.RentBuilder(); // reused per state: no managed garbage per call
         try

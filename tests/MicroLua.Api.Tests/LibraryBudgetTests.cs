@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MicroLua.Host;
 
 namespace MicroLua.Api.Tests;
 
@@ -64,6 +65,19 @@ public sealed class LibraryBudgetTests
             Assert.Equal(0, lua.State.InstructionBudget);
             lua.State.InstructionBudget = null;
             Assert.Equal(3, lua.Eval("1 + 2").ToInteger()); // the state is usable after the stop
+        });
+    }
+
+    [Fact]
+    public void OsDate_LongFormat_StopsWithBudgetExceeded()
+    {
+        OnSmallStack(() =>
+        {
+            using var lua = new Lua();
+            LuaHostLibraries.OpenSafe(lua.State);
+            lua.State.InstructionBudget = 2_000_000;
+            Assert.Throws<LuaBudgetExceededException>(() => lua.Do("local f = string.rep('%c', 1000000) for i = 1, 1000000 do local s = os.date(f, 0) end"));
+            Assert.Equal(0, lua.State.InstructionBudget);
         });
     }
 
