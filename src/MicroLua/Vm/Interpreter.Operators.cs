@@ -197,7 +197,7 @@ internal sealed unsafe partial class Interpreter
     /// integer rule that may raise (a zero divisor) saves <paramref name="pc"/> first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Arith<TOp>(Value* ra, Value* rb, Value* rc, CallFrame[] frames, int fi, int pc)
+    private static int Arith<TOp>(Value* ra, Value* rb, Value* rc, CallFrame[] frames, int fi, uint* pc, uint* code)
         where TOp : struct, IArithOp
     {
         TOp op = default; // one local, not one per call: the loop is near the JIT's limit of locals for inlining
@@ -209,7 +209,7 @@ internal sealed unsafe partial class Interpreter
                 return 1;
             }
 
-            frames[fi].Pc = pc; // errors need the position
+            frames[fi].Pc = PcOf(pc, code); // errors need the position
             *ra = LuaArith.Arith(op.Op, *rb, *rc);
             return 1;
         }

@@ -89,18 +89,18 @@ internal sealed unsafe partial class Interpreter
         Value* k = Constants(p);
         Value* stack = StackOf(co);
         Value* @base = stack + frames[fi].Base;
-        int pc = frames[fi].Pc;
+        uint* pc = code + frames[fi].Pc; // the next instruction; a frame saves it as an index (PcOf)
 
         bool cond; // a test's outcome, for the shared conditional jump at condJump
         Value gt, gk, gv; // table, key and value of an access that leaves its fast path (finishGet, finishSet)
         while (true)
         {
-            uint i = code[pc++];
+            uint i = *pc++;
             if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
-                && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, pc - 1)))
+                && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, PcOf(pc, code) - 1)))
             {
-                frames[fi].Pc = pc;
-                TraceExec(co, p, pc - 1);
+                frames[fi].Pc = PcOf(pc, code);
+                TraceExec(co, p, PcOf(pc, code) - 1);
                 Reload(co, fi, out frames, out stack, out @base); // the hook may have grown the frame array or the stack
             }
 
@@ -121,7 +121,7 @@ internal sealed unsafe partial class Interpreter
                     *ra = k[Bx(i)];
                     continue;
                 case OpCode.LoadKX:
-                    *ra = k[Ax(code[pc++])];
+                    *ra = k[Ax(*pc++)];
                     continue;
                 case OpCode.LoadFalse:
                     *ra = Value.False;
@@ -280,11 +280,11 @@ internal sealed unsafe partial class Interpreter
 
                     if (K(i))
                     {
-                        c += Ax(code[pc]) * (MaxC + 1);
+                        c += Ax(*pc) * (MaxC + 1);
                     }
 
                     pc++; // skip the extra argument
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     uint t = LuaTable.New(G, c, b);
                     @base[A(i)] = Value.Object(Tag.Table, t);
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
@@ -331,31 +331,31 @@ internal sealed unsafe partial class Interpreter
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
                 case OpCode.Add:
-                    pc += Arith<AddOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<AddOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.SubK:
                 case OpCode.Sub:
-                    pc += Arith<SubOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<SubOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.MulK:
                 case OpCode.Mul:
-                    pc += Arith<MulOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<MulOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.ModK:
                 case OpCode.Mod:
-                    pc += Arith<ModOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<ModOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.PowK:
                 case OpCode.Pow:
-                    pc += Arith<PowOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<PowOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.DivK:
                 case OpCode.Div:
-                    pc += Arith<DivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<DivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.IDivK:
                 case OpCode.IDiv:
-                    pc += Arith<IDivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc);
+                    pc += Arith<IDivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.BAndK:
                 case OpCode.BAnd:
@@ -402,7 +402,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.MmBinI:
                 case OpCode.MmBinK:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     Value a = *ra;
                     Value b;
                     bool swap = false;
@@ -421,7 +421,7 @@ internal sealed unsafe partial class Interpreter
                         swap = K(i);
                     }
 
-                    int target = A(code[pc - 2]);
+                    int target = A(pc[-2]);
                     if (swap ? ArithMeta(co, b, a, (TM)C(i), target) : ArithMeta(co, a, b, (TM)C(i), target))
                     {
                         goto newFrame;
@@ -445,7 +445,7 @@ internal sealed unsafe partial class Interpreter
                         continue;
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (ArithMeta(co, *rb, *rb, TM.Unm, A(i)))
                     {
                         goto newFrame;
@@ -463,7 +463,7 @@ internal sealed unsafe partial class Interpreter
                         continue;
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (ArithMeta(co, *rb, *rb, TM.BNot, A(i)))
                     {
                         goto newFrame;
@@ -491,7 +491,7 @@ internal sealed unsafe partial class Interpreter
                         continue;
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (LenMeta(co, *rb, A(i)))
                     {
                         goto newFrame;
@@ -502,7 +502,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Concat:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     int first = frames[fi].Base + A(i);
                     int top = frames[fi].ConcatTop != 0 ? frames[fi].ConcatTop : first + B(i);
                     frames[fi].ConcatTop = 0;
@@ -517,7 +517,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Close:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     int closed = CloseStep(co, frames[fi].Base + A(i));
                     if (closed == 1)
                     {
@@ -530,7 +530,7 @@ internal sealed unsafe partial class Interpreter
                     }
 
                     Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
-                    frames[fi].Pc = pc; // a host __close's FinishOp stepped it back
+                    frames[fi].Pc = PcOf(pc, code); // a host __close's FinishOp stepped it back
                     if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
                     {
                         return false; // a __close set or cleared the hook: switch loops
@@ -541,7 +541,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Tbc:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     MarkToBeClosed(co, frames[fi].Base + A(i));
                     continue;
                 }
@@ -567,7 +567,7 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         int r = EqualsMeta(co, *ra, *rb);
                         if (r < 0)
                         {
@@ -595,7 +595,7 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         int r = CompareMeta(co, *ra, *rb, Op(i) == OpCode.Lt ? TM.Lt : TM.Le);
                         if (r < 0)
                         {
@@ -651,7 +651,7 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         Value immv = C(i) != 0 ? Value.Float(imm) : Value.Integer(imm);
                         int r = Op(i) switch
                         {
@@ -688,7 +688,7 @@ internal sealed unsafe partial class Interpreter
                     else
                     {
                         *ra = *rb;
-                        int sj = SJ(code[pc]);
+                        int sj = SJ(*pc);
                         pc += sj + 1;
                         if (sj < 0 && (Fuel += sj) <= 0)
                         {
@@ -725,7 +725,7 @@ internal sealed unsafe partial class Interpreter
                             }
 
                             ref CallFrame caller = ref frames[fi];
-                            caller.Pc = pc;
+                            caller.Pc = PcOf(pc, code);
                             ref CallFrame fr = ref frames[fi + 1];
                             fr.StartLua(ra->R, func, np->MaxStackSize, C(i) - 1, func, caller.CDepth, FrameFlags.None);
                             SetTop(co, np->IsVararg != 0 ? func + 1 + nargs : fr.Top);
@@ -735,7 +735,7 @@ internal sealed unsafe partial class Interpreter
                             code = Code(np);
                             k = Constants(np);
                             @base = ra + 1;
-                            pc = 0;
+                            pc = code;
                             continue;
                         }
                     }
@@ -745,7 +745,7 @@ internal sealed unsafe partial class Interpreter
                         SetTop(co, func + b);
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (PreCall(co, func, C(i) - 1, FrameFlags.None))
                     {
                         goto newFrame;
@@ -773,7 +773,7 @@ internal sealed unsafe partial class Interpreter
                         SetTop(co, func + b);
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (K(i))
                     {
                         CloseUpvals(co, frames[fi].Base);
@@ -807,7 +807,7 @@ internal sealed unsafe partial class Interpreter
                         n = GetTop(co) - first;
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (K(i))
                     {
                         SetTop(co, first + n);
@@ -824,7 +824,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         frames = co.Frames; // a __close method may have grown the frame array
-                        frames[fi].Pc = pc; // a host __close's FinishOp stepped it back
+                        frames[fi].Pc = PcOf(pc, code); // a host __close's FinishOp stepped it back
                         frames[fi].ConcatTop = 0;
                         SetTop(co, first + n);
                         first = frames[fi].Base + A(i); // the stack may have moved, indices did not
@@ -836,7 +836,7 @@ internal sealed unsafe partial class Interpreter
 
                     if (typeof(THook) == typeof(Hooked))
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         HookReturn(co, fi, first, n);
                     }
 
@@ -852,7 +852,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     if (typeof(THook) == typeof(Hooked))
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         HookReturn(co, fi, frames[fi].Base, 0);
                         frames = co.Frames;
                         if (PostCall(co, frames[fi].Base, 0))
@@ -888,7 +888,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     if (typeof(THook) == typeof(Hooked))
                     {
-                        frames[fi].Pc = pc;
+                        frames[fi].Pc = PcOf(pc, code);
                         HookReturn(co, fi, frames[fi].Base + A(i), 1);
                         frames = co.Frames;
                         if (PostCall(co, frames[fi].Base + A(i), 1))
@@ -977,7 +977,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.ForPrep:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (ForPrep(ra))
                     {
                         pc += Bx(i) + 1;
@@ -985,7 +985,7 @@ internal sealed unsafe partial class Interpreter
                     else if (ra[2].Tag == Tag.Integer)
                     {
                         // The back edges FORLOOP will not count: the iteration count modulo its block.
-                        long first = ((long)(ulong)ra[1].I & (ForBlock - 1)) * Bx(code[pc + Bx(i)]);
+                        long first = ((long)(ulong)ra[1].I & (ForBlock - 1)) * Bx(pc[Bx(i)]);
                         if ((Fuel -= first) <= 0)
                         {
                             goto outOfFuel;
@@ -997,7 +997,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.TForPrep:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     MarkToBeClosed(co, frames[fi].Base + A(i) + 3);
                     pc += Bx(i);
                     continue;
@@ -1010,7 +1010,7 @@ internal sealed unsafe partial class Interpreter
                     ra[6] = ra[2];
                     int func = frames[fi].Base + A(i) + 4;
                     SetTop(co, func + 3);
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     if (PreCall(co, func, C(i), FrameFlags.None))
                     {
                         goto newFrame;
@@ -1051,11 +1051,11 @@ internal sealed unsafe partial class Interpreter
 
                     if (K(i))
                     {
-                        last += Ax(code[pc]) * (MaxC + 1);
+                        last += Ax(*pc) * (MaxC + 1);
                         pc++;
                     }
 
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     SetList(co, first, n, last);
                     SetTop(co, frames[fi].Top);
                     goto reload;
@@ -1063,7 +1063,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Closure:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
                     Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
@@ -1072,7 +1072,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.VarArg:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     int n = C(i) - 1;
                     CopyVarargs(co, fi, frames[fi].Base + A(i), n);
                     goto reload;
@@ -1080,7 +1080,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.VarArgPrep:
                 {
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     AdjustVarargs(co, fi, A(i), p->MaxStackSize);
                     if (typeof(THook) == typeof(Hooked))
                     {
@@ -1092,7 +1092,7 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 default:
-                    frames[fi].Pc = pc;
+                    frames[fi].Pc = PcOf(pc, code);
                     throw LuaError.Runtime("invalid instruction");
             }
 
@@ -1104,7 +1104,7 @@ internal sealed unsafe partial class Interpreter
                 continue; // found along table-valued __index fields (methods of a class, the string library)
             }
 
-            frames[fi].Pc = pc;
+            frames[fi].Pc = PcOf(pc, code);
             if (FinishGet(co, gt, gk, A(i)))
             {
                 goto newFrame;
@@ -1113,7 +1113,7 @@ internal sealed unsafe partial class Interpreter
             goto reload;
 
         finishSet:
-            frames[fi].Pc = pc;
+            frames[fi].Pc = PcOf(pc, code);
             if (FinishSet(co, gt, gk, gv))
             {
                 goto newFrame;
@@ -1134,7 +1134,7 @@ internal sealed unsafe partial class Interpreter
             }
             else
             {
-                int sj = SJ(code[pc]);
+                int sj = SJ(*pc);
                 pc += sj + 1;
                 if (sj < 0 && (Fuel += sj) <= 0)
                 {
@@ -1145,7 +1145,7 @@ internal sealed unsafe partial class Interpreter
             continue;
 
         outOfFuel:
-            frames[fi].Pc = pc;
+            frames[fi].Pc = PcOf(pc, code);
             Refuel(); // throws the stop, or issues more fuel
         }
     }

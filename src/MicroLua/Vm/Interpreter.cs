@@ -315,6 +315,10 @@ internal sealed unsafe partial class Interpreter
     public uint* Code(ProtoObj* p) =>
         p->InPlaceCode == 0 ? (uint*)(_hb + ((nuint)p->Code << 3) + 8) : (uint*)p->InPlaceCode;
 
+    /// <summary>The index a frame saves (CallFrame.Pc) of the loop's instruction pointer <paramref name="pc"/> into <paramref name="code"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PcOf(uint* pc, uint* code) => (int)(pc - code);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Value* Constants(ProtoObj* p) => (Value*)(_hb + ((nuint)p->Constants << 3) + 8);
 
