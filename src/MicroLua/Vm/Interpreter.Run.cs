@@ -863,12 +863,13 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if ((frames[fi].Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
+                    ref CallFrame returning = ref frames[fi]; // one bounds check for the tests below
+                    if ((returning.Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)returning.NResults <= 1)
                     {
                         // Called from Lua for no result or one (which is nil): no adjustment left for PostCall.
-                        if (frames[fi].NResults != 0)
+                        if (returning.NResults != 0)
                         {
-                            stack[frames[fi].ReturnSlot] = default;
+                            stack[returning.ReturnSlot] = default;
                         }
 
                         co.FrameCount--;
@@ -899,12 +900,14 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if ((frames[fi].Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)frames[fi].NResults <= 1)
+                    ref CallFrame returning = ref frames[fi]; // one bounds check for the tests below
+                    FrameFlags how = returning.Flags & ~FrameFlags.Tail;
+                    if (how == FrameFlags.Lua && (uint)returning.NResults <= 1)
                     {
                         // Called from Lua for one result or none (a call statement, `f(x)` alone).
-                        if (frames[fi].NResults != 0)
+                        if (returning.NResults != 0)
                         {
-                            stack[frames[fi].ReturnSlot] = *ra;
+                            stack[returning.ReturnSlot] = *ra;
                         }
 
                         co.FrameCount--;
@@ -912,11 +915,11 @@ internal sealed unsafe partial class Interpreter
                         goto newFrame;
                     }
 
-                    if ((frames[fi].Flags & ~FrameFlags.Tail) == (FrameFlags.Lua | FrameFlags.Fresh) && frames[fi].NResults == 1)
+                    if (how == (FrameFlags.Lua | FrameFlags.Fresh) && returning.NResults == 1)
                     {
                         // Called from host code for one result (table.sort's comparator, a
                         // metamethod called by a library): the result in place, the activation ends.
-                        int res = frames[fi].ReturnSlot;
+                        int res = returning.ReturnSlot;
                         stack[res] = *ra;
                         co.FrameCount--;
                         SetTop(co, res + 1);
