@@ -45,37 +45,49 @@ internal struct Value
     [FieldOffset(0)] public uint R;
     [FieldOffset(8)] public Tag Tag;
 
+    /// <summary>The tag with the seven bytes after it, which are always zero: the constructors write the value in two stores.</summary>
+    [FieldOffset(8)] private ulong _tagWord;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Value Make(long payload, Tag tag)
+    {
+        Unsafe.SkipInit(out Value v);
+        v.I = payload;
+        v._tagWord = (ulong)tag;
+        return v;
+    }
+
     public static Value Nil => default;
     public static Value False
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new() { Tag = Tag.False };
+        get => Make(0, Tag.False);
     }
 
     public static Value True
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new() { Tag = Tag.True };
+        get => Make(0, Tag.True);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value Integer(long i) => new() { I = i, Tag = Tag.Integer };
+    public static Value Integer(long i) => Make(i, Tag.Integer);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value Float(double d) => new() { D = d, Tag = Tag.Float };
+    public static Value Float(double d) => Make(BitConverter.DoubleToInt64Bits(d), Tag.Float);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value Boolean(bool b) => new() { Tag = b ? Tag.True : Tag.False };
+    public static Value Boolean(bool b) => Make(0, b ? Tag.True : Tag.False);
 
     /// <summary>A value referencing the heap object <paramref name="r"/> of kind <paramref name="tag"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value Object(Tag tag, uint r) => new() { I = r, Tag = tag };
+    public static Value Object(Tag tag, uint r) => Make(r, tag);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value HostFunction(int handle) => new() { I = handle, Tag = Tag.HostFunction };
+    public static Value HostFunction(int handle) => Make(handle, Tag.HostFunction);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value LightUserdata(nint p) => new() { I = p, Tag = Tag.LightUserdata };
+    public static Value LightUserdata(nint p) => Make(p, Tag.LightUserdata);
 
     public readonly bool IsNil
     {

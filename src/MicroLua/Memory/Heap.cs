@@ -135,7 +135,11 @@ internal sealed unsafe partial class Heap : IDisposable
 
     /// <summary>Turns a reference into a pointer to the block's header.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte* Ptr(uint r) => _base + ((nuint)r << 3);
+    public byte* Ptr(uint r) => Ptr(_base, r);
+
+    /// <summary>As <see cref="Ptr(uint)"/> for a caller that holds the heap's base <paramref name="hb"/> (the interpreter loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* Ptr(byte* hb, uint r) => hb + ((nuint)r << 3);
 
     /// <summary>Turns a pointer to a block's header into a reference.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

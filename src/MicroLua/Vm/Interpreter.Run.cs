@@ -95,7 +95,8 @@ internal sealed unsafe partial class Interpreter
         Value gt, gk, gv; // table, key and value of an access that leaves its fast path (finishGet, finishSet)
         while (true)
         {
-            uint i = *pc++;
+            uint i = *pc;
+            pc++;
             if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
                 && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, PcOf(pc, code) - 1)))
             {
@@ -158,7 +159,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = UpvalPtr(cl, B(i));
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, t->R, key->R), ra))
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, _hb, t->R, key->R), ra))
                     {
                         continue;
                     }
@@ -199,7 +200,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = @base + B(i);
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, t->R, key->R), ra))
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, _hb, t->R, key->R), ra))
                     {
                         continue;
                     }
@@ -214,7 +215,7 @@ internal sealed unsafe partial class Interpreter
                     Value* t = UpvalPtr(cl, A(i));
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, t->R, key->R), t->R, key, rc))
+                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, _hb, t->R, key->R), t->R, key, rc))
                     {
                         continue;
                     }
@@ -258,7 +259,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, ra->R, key->R), ra->R, key, rc))
+                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, _hb, ra->R, key->R), ra->R, key, rc))
                     {
                         continue;
                     }
@@ -297,7 +298,7 @@ internal sealed unsafe partial class Interpreter
                     Value* key = K(i) ? k + C(i) : @base + C(i);
                     Value self = *rb;
                     ra[1] = self;
-                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortString(G, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
+                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortString(G, _hb, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
                     {
                         continue;
                     }
