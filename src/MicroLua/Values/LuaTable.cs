@@ -165,20 +165,33 @@ internal static unsafe class LuaTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value* FindShortString(LuaGlobal g, uint t, uint s) => FindShortString(g, g.Heap.Base, t, s);
-
-    /// <summary>
-    /// As <see cref="FindShortString(LuaGlobal, uint, uint)"/>, with the heap's base
-    /// <paramref name="hb"/> given by a caller that holds it (the interpreter loop): one load
-    /// instead of three per access.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value* FindShortString(LuaGlobal g, byte* hb, uint t, uint s)
+    public static Value* FindShortString(LuaGlobal g, uint t, uint s)
     {
+        byte* hb = g.Heap.Base;
         TableObj* to = (TableObj*)Heap.Ptr(hb, t);
         if (to->Nodes == 0)
         {
             return to->Lazy == 0 ? null : FindAfterFill(g, t, Value.Object(Tag.ShortString, s));
+        }
+
+        return FindShortStringUnfilled(hb, t, s); // the node part again: a compare that keeps one copy of the walk
+    }
+
+    /// <summary>
+    /// As <see cref="FindShortString(LuaGlobal, uint, uint)"/> for the interpreter loop, which
+    /// holds the heap's base <paramref name="hb"/> (one load instead of three), except that a
+    /// library table still waiting for its fill (<see cref="TableObj.Lazy"/>) answers null
+    /// without filling: the loop's slow paths look again through the filling lookups
+    /// (<see cref="Find"/>), and the fast path has no call in it, so no value of the loop
+    /// lives across one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* FindShortStringUnfilled(byte* hb, uint t, uint s)
+    {
+        TableObj* to = (TableObj*)Heap.Ptr(hb, t);
+        if (to->Nodes == 0)
+        {
+            return null;
         }
 
         uint hash = ((StringObj*)Heap.Ptr(hb, s))->Hash;

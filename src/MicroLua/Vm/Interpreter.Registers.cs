@@ -178,7 +178,8 @@ internal sealed unsafe partial class Interpreter
 
     /// <summary>
     /// The common slow path of a read, kept out of the general <see cref="FinishGet"/>:
-    /// <paramref name="key"/> is absent from table <paramref name="t"/>, and the chain of
+    /// <paramref name="key"/> is absent from table <paramref name="t"/> (or <paramref name="t"/> is a
+    /// library table not yet filled, which is filled and looked in first), and the chain of
     /// table-valued <c>__index</c> fields (a class and its bases) is followed as Lua's
     /// luaV_finishget does, each metatable's absence flags answering first. True with the
     /// result in <paramref name="dst"/>; false when a step needs the general path (an
@@ -187,6 +188,17 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryIndexChain(uint t, in Value key, Value* dst)
     {
+        if (At<TableObj>(t)->Lazy != 0)
+        {
+            // A library table the loop's lookup found unfilled (FindShortStringUnfilled): fill it and look again.
+            Value* slot = LuaTable.Find(G, t, key);
+            if (slot != null && !slot->IsNil)
+            {
+                *dst = *slot;
+                return true;
+            }
+        }
+
         uint mt = At<TableObj>(t)->Metatable;
         Value tm = mt == 0 ? default : GetTMFromTable(mt, TM.Index);
         if (tm.IsNil)

@@ -159,7 +159,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = UpvalPtr(cl, B(i));
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, _hb, t->R, key->R), ra))
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), ra))
                     {
                         continue;
                     }
@@ -200,7 +200,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = @base + B(i);
                     Value* key = k + C(i);
-                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortString(G, _hb, t->R, key->R), ra))
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), ra))
                     {
                         continue;
                     }
@@ -215,7 +215,7 @@ internal sealed unsafe partial class Interpreter
                     Value* t = UpvalPtr(cl, A(i));
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, _hb, t->R, key->R), t->R, key, rc))
+                    if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), t->R, key, rc))
                     {
                         continue;
                     }
@@ -259,7 +259,7 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = k + B(i);
                     Value* rc = K(i) ? k + C(i) : @base + C(i);
-                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortString(G, _hb, ra->R, key->R), ra->R, key, rc))
+                    if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortStringUnfilled(_hb, ra->R, key->R), ra->R, key, rc))
                     {
                         continue;
                     }
@@ -298,7 +298,7 @@ internal sealed unsafe partial class Interpreter
                     Value* key = K(i) ? k + C(i) : @base + C(i);
                     Value self = *rb;
                     ra[1] = self;
-                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortString(G, _hb, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
+                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortStringUnfilled(_hb, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
                     {
                         continue;
                     }
