@@ -214,6 +214,12 @@ internal sealed unsafe partial class Interpreter
             return 1;
         }
 
+        if (rb->Tag == Tag.Float && rc->Tag == Tag.Float)
+        {
+            *ra = Value.Float(op.Float(rb->D, rc->D)); // two floats: two tests, not the mixed case's six
+            return 1;
+        }
+
         // Tests written out rather than through Value.IsNumber and LuaConvert.ToDouble, for the same reason.
         if (rb->Tag is not (Tag.Integer or Tag.Float) || rc->Tag is not (Tag.Integer or Tag.Float))
         {
