@@ -566,6 +566,10 @@ internal sealed unsafe partial class Interpreter
                     {
                         cond = ra->I == rb->I;
                     }
+                    else if (ra->Tag == Tag.Float && rb->Tag == Tag.Float)
+                    {
+                        cond = ra->D == rb->D; // not the bits: NaN differs from itself, -0.0 equals 0.0
+                    }
                     else
                     {
                         frames[fi].Pc = PcOf(pc, code);
@@ -589,6 +593,10 @@ internal sealed unsafe partial class Interpreter
                     if (ra->Tag == Tag.Integer && rb->Tag == Tag.Integer)
                     {
                         cond = Op(i) == OpCode.Lt ? ra->I < rb->I : ra->I <= rb->I;
+                    }
+                    else if (ra->Tag == Tag.Float && rb->Tag == Tag.Float)
+                    {
+                        cond = Op(i) == OpCode.Lt ? ra->D < rb->D : ra->D <= rb->D; // NaN: false, as Lua's
                     }
                     else if (ra->IsNumber && rb->IsNumber)
                     {
