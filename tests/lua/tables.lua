@@ -274,4 +274,38 @@ do
   check("tab-34 sort-ci", list(t) == "A,a,B,b,c", list(t))
 end
 
+-- 35 insert and remove shifting a list: in the array part, across parts, through __index, while collecting
+do
+  local t = {1, 2, 3, 4, 5}
+  table.insert(t, 1, 0); table.insert(t, 3, "x"); table.insert(t, #t + 1, "e")
+  local r1, r2, r3 = table.remove(t, 1), table.remove(t, 4), table.remove(t)
+  check("tab-35 shift-array", list(t) == "1,x,2,4,5", list(t), r1, r2, r3, table.remove(t, #t + 1))
+  local g = {}
+  for i = 10, 1, -1 do g[i] = i end -- the hash part
+  table.insert(g, 1, "a")
+  local r = table.remove(g, 2)
+  check("tab-35 shift-hash", list(g) == "a,2,3,4,5,6,7,8,9,10", list(g), r)
+  local a = {}
+  for i = 1, 100 do table.insert(a, 1, i) end
+  local first = a[1]
+  for i = 1, 60 do table.remove(a, 1) end
+  check("tab-35 shift-grow", #a == 40 and a[1] == 40 and a[41] == nil, #a, first, a[1], a[40])
+  local p = setmetatable({}, {__index = function(s, k) return rawget(s, "v" .. k) end})
+  rawset(p, 1, "p1"); rawset(p, 2, "p2")
+  table.insert(p, 1, "p0")
+  check("tab-35 shift-index", rawget(p, 3) == "p2", rawget(p, 1), rawget(p, 2), rawget(p, 3))
+  collectgarbage("incremental")
+  local big = {}
+  for i = 1, 20000 do big[i] = {i} end
+  for r = 1, 200 do
+    collectgarbage("step", 1)
+    table.insert(big, 1, {r})
+    table.remove(big, 10000)
+  end
+  collectgarbage()
+  local sum = 0
+  for i = 1, #big do sum = sum + big[i][1] end
+  check("tab-35 shift-collect", #big == 20000 and sum == 198050200, #big, sum)
+end
+
 print("# cases", ncase)

@@ -38,10 +38,13 @@ internal static unsafe class TableLibrary
 
     // ---- element access ----
 
+    /// <summary>A table without a metatable, whose elements the library reads and writes raw.</summary>
+    private static bool IsPlainTable(ref CallContext c, in Value t) => t.Tag == Tag.Table && LuaTable.GetMetatable(c.G, t.R) == 0;
+
     /// <summary>t[i] as lua_geti: raw for a plain table, with __index otherwise. The result is not anchored.</summary>
     private static Value Get(ref CallContext c, in Value t, long i)
     {
-        if (t.Tag == Tag.Table && LuaTable.GetMetatable(c.G, t.R) == 0)
+        if (IsPlainTable(ref c, t))
         {
             Value* slot = LuaTable.FindInt(c.G, t.R, i);
             return slot == null ? default : *slot;
@@ -53,20 +56,26 @@ internal static unsafe class TableLibrary
     /// <summary>t[i] = v as lua_seti: raw for a plain table, with __newindex otherwise. Anchors v while the store may allocate.</summary>
     private static void Set(ref CallContext c, in Value t, long i, in Value v)
     {
-        if (t.Tag == Tag.Table && LuaTable.GetMetatable(c.G, t.R) == 0)
+        if (IsPlainTable(ref c, t))
         {
             Value* slot = LuaTable.FindInt(c.G, t.R, i);
-            if (slot != null || v.IsNil)
+            if (slot != null)
             {
-                LuaTable.SetInt(c.G, t.R, i, v); // existing key: no allocation
+                *slot = v; // existing key: no allocation
+                c.G.WriteBarrier(t.R, v);
                 return;
+            }
+
+            if (v.IsNil)
+            {
+                return; // an absent key stays absent
             }
         }
 
         c.G.PushTemp(v);
         try
         {
-            if (t.Tag == Tag.Table && LuaTable.GetMetatable(c.G, t.R) == 0)
+            if (IsPlainTable(ref c, t))
             {
                 LuaTable.SetInt(c.G, t.R, i, v);
             }
@@ -84,7 +93,7 @@ internal static unsafe class TableLibrary
     /// <summary>#v as luaL_len: __len honoured, and the length must be an integer.</summary>
     private static long LengthOf(ref CallContext c, in Value v)
     {
-        if (v.Tag == Tag.Table && LuaTable.GetMetatable(c.G, v.R) == 0)
+        if (IsPlainTable(ref c, v))
         {
             return LuaTable.Length(c.G, v.R);
         }
@@ -203,9 +212,16 @@ internal static unsafe class TableLibrary
                 }
 
                 c.ChargeWork(e - pos); // the elements moved
-                for (long i = e; i > pos; i--)
+                if (e > pos)
                 {
-                    Set(ref c, t, i, Get(ref c, t, i - 1)); // move up
+                    Set(ref c, t, e, Get(ref c, t, e - 1)); // first the one beyond the list (the table may grow)
+                    if (!IsPlainTable(ref c, t) || !LuaTable.TryMoveInArray(c.G, t.R, pos, pos + 1, e - 1 - pos))
+                    {
+                        for (long i = e - 1; i > pos; i--)
+                        {
+                            Set(ref c, t, i, Get(ref c, t, i - 1)); // move up
+                        }
+                    }
                 }
 
                 break;
@@ -231,6 +247,11 @@ internal static unsafe class TableLibrary
         if (pos < size)
         {
             c.ChargeWork(size - pos); // the elements moved
+        }
+
+        if (pos < size && IsPlainTable(ref c, t) && LuaTable.TryMoveInArray(c.G, t.R, pos + 1, pos, size - pos))
+        {
+            pos = size; // moved down as one block
         }
 
         for (; pos < size; pos++)

@@ -372,6 +372,28 @@ internal static unsafe class LuaTable
         NewKey(g, t, key, value);
     }
 
+    /// <summary>
+    /// Raw t[dst + j] = t[src + j] for j from 0 to <paramref name="n"/> - 1, with overlapping
+    /// ranges moved as by a copy first (table.insert and table.remove shifting a list): one
+    /// block move when both ranges lie in the array part. False, with nothing moved, otherwise.
+    /// The values stay in the same table, so none needs a barrier, but a table being traversed
+    /// in slices turns gray again (a value moved below the traversal's position is seen).
+    /// </summary>
+    public static bool TryMoveInArray(LuaGlobal g, uint t, long src, long dst, long n)
+    {
+        TableObj* to = Obj(g, t);
+        ulong size = to->ArraySize;
+        if (n <= 0 || (ulong)(src - 1) >= size || (ulong)(dst - 1) >= size || (ulong)n > size - (ulong)Math.Max(src, dst) + 1)
+        {
+            return false;
+        }
+
+        Value* arr = ArrayBase(g, to);
+        Buffer.MemoryCopy(arr + (src - 1), arr + (dst - 1), (long)(size - (ulong)(dst - 1)) * sizeof(Value), n * sizeof(Value));
+        g.TableResized(t);
+        return true;
+    }
+
     /// <summary>Raw assignment t[key] = value for an integer key.</summary>
     public static void SetInt(LuaGlobal g, uint t, long key, in Value value)
     {
