@@ -189,7 +189,7 @@ internal sealed unsafe partial class Interpreter
     /// (ADDK to BXORK, numbered below ADD), R[C] for the register forms.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Value* ArithOperand(uint i, Value* @base, Value* k) => Op(i) >= OpCode.Add ? @base + C(i) : k + C(i);
+    private static Value* ArithOperand(ulong i, Value* @base, Value* k) => Op(i) >= OpCode.Add ? SlotC(@base, i) : SlotC(k, i);
 
     /// <summary>
     /// R[A] := <paramref name="rb"/> op <paramref name="rc"/> for two numbers; returns 1 (the

@@ -27,7 +27,7 @@ internal sealed unsafe partial class Interpreter
     /// into the loop, which an inline accessor per operand used up).
     /// </summary>
     [Conditional("DEBUG")]
-    private void CheckOperands(ProtoObj* p, LuaClosureObj* cl, uint i)
+    private void CheckOperands(ProtoObj* p, LuaClosureObj* cl, ulong i)
     {
         OpCode op = Op(i);
         // (RETURN's A is where its values start: past the frame when it returns none.)

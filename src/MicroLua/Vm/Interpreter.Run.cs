@@ -95,7 +95,7 @@ internal sealed unsafe partial class Interpreter
         Value gt, gk, gv; // table, key and value of an access that leaves its fast path (finishGet, finishSet)
         while (true)
         {
-            uint i = *pc;
+            ulong i = *pc; // widened once: the field helpers (Instruction) work on 64 bits, with no zero-extension per use
             pc++;
             if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
                 && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, PcOf(pc, code) - 1)))
@@ -106,11 +106,11 @@ internal sealed unsafe partial class Interpreter
             }
 
             CheckOperands(p, cl, i);
-            Value* ra = @base + A(i);
+            Value* ra = SlotA(@base, i);
             switch (Op(i))
             {
                 case OpCode.Move:
-                    *ra = @base[B(i)];
+                    *ra = *SlotB(@base, i);
                     continue;
                 case OpCode.LoadI:
                     *ra = Value.Integer(SBx(i));
@@ -158,7 +158,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.GetTabUp:
                 {
                     Value* t = UpvalPtr(cl, B(i));
-                    Value* key = k + C(i);
+                    Value* key = SlotC(k, i);
                     if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), ra))
                     {
                         continue;
@@ -171,8 +171,8 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.GetTable:
                 {
-                    Value* t = @base + B(i);
-                    Value* key = @base + C(i);
+                    Value* t = SlotB(@base, i);
+                    Value* key = SlotC(@base, i);
                     if (t->Tag == Tag.Table && TryLoad(key->Tag == Tag.Integer ? LuaTable.FindInt(G, t->R, key->I) : LuaTable.Find(G, t->R, *key), ra))
                     {
                         continue;
@@ -185,7 +185,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.GetI:
                 {
-                    Value* t = @base + B(i);
+                    Value* t = SlotB(@base, i);
                     if (t->Tag == Tag.Table && TryLoad(LuaTable.FindInt(G, t->R, C(i)), ra))
                     {
                         continue;
@@ -198,8 +198,8 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.GetField:
                 {
-                    Value* t = @base + B(i);
-                    Value* key = k + C(i);
+                    Value* t = SlotB(@base, i);
+                    Value* key = SlotC(k, i);
                     if (t->Tag == Tag.Table && TryLoad(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), ra))
                     {
                         continue;
@@ -213,8 +213,8 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.SetTabUp:
                 {
                     Value* t = UpvalPtr(cl, A(i));
-                    Value* key = k + B(i);
-                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    Value* key = SlotB(k, i);
+                    Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     if (t->Tag == Tag.Table && TryStore(LuaTable.FindShortStringUnfilled(_hb, t->R, key->R), t->R, key, rc))
                     {
                         continue;
@@ -228,8 +228,8 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.SetTable:
                 {
-                    Value* key = @base + B(i);
-                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    Value* key = SlotB(@base, i);
+                    Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     if (ra->Tag == Tag.Table && (key->Tag == Tag.Integer ? TryStoreInt(LuaTable.FindInt(G, ra->R, key->I), ra->R, rc) : TryStore(LuaTable.Find(G, ra->R, *key), ra->R, key, rc)))
                     {
                         continue;
@@ -243,7 +243,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.SetI:
                 {
-                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     if (ra->Tag == Tag.Table && TryStoreInt(LuaTable.FindInt(G, ra->R, B(i)), ra->R, rc))
                     {
                         continue;
@@ -257,8 +257,8 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.SetField:
                 {
-                    Value* key = k + B(i);
-                    Value* rc = K(i) ? k + C(i) : @base + C(i);
+                    Value* key = SlotB(k, i);
+                    Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     if (ra->Tag == Tag.Table && TryStore(LuaTable.FindShortStringUnfilled(_hb, ra->R, key->R), ra->R, key, rc))
                     {
                         continue;
@@ -294,8 +294,8 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Self:
                 {
-                    Value* rb = @base + B(i);
-                    Value* key = K(i) ? k + C(i) : @base + C(i);
+                    Value* rb = SlotB(@base, i);
+                    Value* key = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     Value self = *rb;
                     ra[1] = self;
                     if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortStringUnfilled(_hb, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
@@ -310,7 +310,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.AddI:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     int imm = SC(i);
                     if (rb->Tag == Tag.Integer)
                     {
@@ -332,54 +332,54 @@ internal sealed unsafe partial class Interpreter
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
                 case OpCode.Add:
-                    pc += Arith<AddOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<AddOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.SubK:
                 case OpCode.Sub:
-                    pc += Arith<SubOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<SubOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.MulK:
                 case OpCode.Mul:
-                    pc += Arith<MulOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<MulOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.ModK:
                 case OpCode.Mod:
-                    pc += Arith<ModOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<ModOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.PowK:
                 case OpCode.Pow:
-                    pc += Arith<PowOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<PowOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.DivK:
                 case OpCode.Div:
-                    pc += Arith<DivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<DivOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.IDivK:
                 case OpCode.IDiv:
-                    pc += Arith<IDivOp>(ra, @base + B(i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += Arith<IDivOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.BAndK:
                 case OpCode.BAnd:
-                    pc += Bitwise<BAndOp>(ra, @base + B(i), ArithOperand(i, @base, k));
+                    pc += Bitwise<BAndOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BOrK:
                 case OpCode.BOr:
-                    pc += Bitwise<BOrOp>(ra, @base + B(i), ArithOperand(i, @base, k));
+                    pc += Bitwise<BOrOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BXorK:
                 case OpCode.BXor:
-                    pc += Bitwise<BXorOp>(ra, @base + B(i), ArithOperand(i, @base, k));
+                    pc += Bitwise<BXorOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.Shl:
-                    pc += Bitwise<ShlOp>(ra, @base + B(i), @base + C(i));
+                    pc += Bitwise<ShlOp>(ra, SlotB(@base, i), SlotC(@base, i));
                     continue;
                 case OpCode.Shr:
-                    pc += Bitwise<ShrOp>(ra, @base + B(i), @base + C(i));
+                    pc += Bitwise<ShrOp>(ra, SlotB(@base, i), SlotC(@base, i));
                     continue;
 
                 case OpCode.ShrI:
                 {
-                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib))
+                    if (LuaConvert.ToIntegerStrict(*SlotB(@base, i), out long ib))
                     {
                         *ra = Value.Integer(LuaArith.ShiftLeft(ib, -SC(i)));
                         pc++;
@@ -390,7 +390,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.ShlI:
                 {
-                    if (LuaConvert.ToIntegerStrict(@base[B(i)], out long ib))
+                    if (LuaConvert.ToIntegerStrict(*SlotB(@base, i), out long ib))
                     {
                         *ra = Value.Integer(LuaArith.ShiftLeft(SC(i), ib));
                         pc++;
@@ -409,7 +409,7 @@ internal sealed unsafe partial class Interpreter
                     bool swap = false;
                     if (Op(i) == OpCode.MmBin)
                     {
-                        b = @base[B(i)];
+                        b = *SlotB(@base, i);
                     }
                     else if (Op(i) == OpCode.MmBinI)
                     {
@@ -418,7 +418,7 @@ internal sealed unsafe partial class Interpreter
                     }
                     else
                     {
-                        b = k[B(i)];
+                        b = *SlotB(k, i);
                         swap = K(i);
                     }
 
@@ -433,7 +433,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Unm:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (rb->Tag == Tag.Integer)
                     {
                         *ra = Value.Integer(0 - rb->I);
@@ -457,7 +457,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.BNot:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (LuaConvert.ToIntegerStrict(*rb, out long ib))
                     {
                         *ra = Value.Integer(~ib);
@@ -474,12 +474,12 @@ internal sealed unsafe partial class Interpreter
                 }
 
                 case OpCode.Not:
-                    *ra = @base[B(i)].IsFalsy ? Value.True : Value.False;
+                    *ra = SlotB(@base, i)->IsFalsy ? Value.True : Value.False;
                     continue;
 
                 case OpCode.Len:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (rb->Tag == Tag.Table && LuaTable.Obj(G, rb->R)->Metatable == 0)
                     {
                         *ra = Value.Integer(LuaTable.Length(G, rb->R));
@@ -561,7 +561,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.Eq:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (ra->Tag == rb->Tag && ra->Tag != Tag.Table && ra->Tag != Tag.Userdata && ra->Tag != Tag.LongString && ra->Tag != Tag.Float)
                     {
                         cond = ra->I == rb->I;
@@ -589,7 +589,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.Lt:
                 case OpCode.Le:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (ra->Tag == Tag.Integer && rb->Tag == Tag.Integer)
                     {
                         cond = Op(i) == OpCode.Lt ? ra->I < rb->I : ra->I <= rb->I;
@@ -620,7 +620,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.EqK:
                 {
-                    cond = RawEquals(*ra, k[B(i)]);
+                    cond = RawEquals(*ra, *SlotB(k, i));
                     goto condJump;
                 }
 
@@ -689,7 +689,7 @@ internal sealed unsafe partial class Interpreter
 
                 case OpCode.TestSet:
                 {
-                    Value* rb = @base + B(i);
+                    Value* rb = SlotB(@base, i);
                     if (rb->IsFalsy == K(i))
                     {
                         pc++;

@@ -170,7 +170,7 @@ public sealed class CodeGenShapeTests
         }
         sb.Append("t.last = 'k1'; return t.zzz");
         var p = Compile(sb.ToString());
-        var ops = p.Code.Select(MicroLua.Vm.Instruction.Op).ToList();
+        var ops = p.Code.Select(i => MicroLua.Vm.Instruction.Op(i)).ToList();
         int kx = ops.IndexOf(MicroLua.Vm.OpCode.LoadKX);
         Assert.True(kx > 0);
         Assert.Equal(MicroLua.Vm.OpCode.ExtraArg, ops[kx + 1]);

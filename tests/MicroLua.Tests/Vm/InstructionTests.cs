@@ -1,3 +1,4 @@
+using MicroLua.Core;
 using MicroLua.Vm;
 
 namespace MicroLua.Tests.Vm;
@@ -16,6 +17,23 @@ public sealed class InstructionTests
         Assert.Equal(b, Instruction.B(i));
         Assert.Equal(c, Instruction.C(i));
         Assert.Equal(k, Instruction.K(i));
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(255, 255, 255)]
+    [InlineData(17, 3, 200)]
+    [InlineData(1, 128, 7)]
+    public unsafe void Slots_AreTheFieldsTimesTheSizeOfAValue(int a, int b, int c)
+    {
+        Value* v = (Value*)0x1000;
+        foreach (bool k in new[] { false, true })
+        {
+            uint i = Instruction.CreateABCk(OpCode.GetTable, a, b, c, k);
+            Assert.Equal((nint)(v + a), (nint)Instruction.SlotA(v, i));
+            Assert.Equal((nint)(v + b), (nint)Instruction.SlotB(v, i));
+            Assert.Equal((nint)(v + c), (nint)Instruction.SlotC(v, i));
+        }
     }
 
     [Theory]
