@@ -336,7 +336,18 @@ internal static unsafe class LuaTable
             key = Value.Integer(ik);
         }
 
-        Value* slot = Find(g, t, key);
+        SetAt(g, t, key, Find(g, t, key), value);
+    }
+
+    /// <summary>
+    /// <see cref="Set"/> after the caller's own lookup: <paramref name="slot"/> is
+    /// <c>Find(g, t, key)</c> (null when the key is absent), and <paramref name="key"/> is not a
+    /// float with an integer value (Set's normalisation). The interpreter's store after a miss
+    /// (a new key) looks the key up once instead of twice.
+    /// </summary>
+    public static void SetAt(LuaGlobal g, uint t, in Value key, Value* slot, in Value value)
+    {
+        Debug.Assert(key.Tag != Tag.Float || !LuaNumber.FloatToInteger(key.D, out _), "a float key with an integer value is stored as the integer");
         if (slot != null)
         {
             if (slot->IsNil)

@@ -165,9 +165,18 @@ internal sealed unsafe partial class Interpreter
             {
                 Value* slot = LuaTable.Find(G, t.R, key);
                 uint mt = At<TableObj>(t.R)->Metatable;
-                if ((slot != null && !slot->IsNil) || mt == 0 || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
+                bool raw = (slot != null && !slot->IsNil) || mt == 0;
+                if (raw || (tm = GetTMFromTable(mt, TM.NewIndex)).IsNil)
                 {
-                    LuaTable.Set(G, t.R, key, v);
+                    if (raw && key.Tag != Tag.Float)
+                    {
+                        LuaTable.SetAt(G, t.R, key, slot, v); // the lookup above, nothing run since
+                    }
+                    else
+                    {
+                        LuaTable.Set(G, t.R, key, v); // a float key is normalised; the metatable lookup may have filled a library table
+                    }
+
                     tm = default;
                     return true;
                 }
