@@ -537,6 +537,7 @@ internal sealed unsafe partial class Heap : IDisposable
         *w = prevFree ? *w | PrevFreeBit : *w & ~PrevFreeBit;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a few instructions, called at every insert and removal of a free block
     private static void Mapping(uint size, out int fl, out int sl)
     {
         if (size < SmallBlockSize)
@@ -596,48 +597,53 @@ internal sealed unsafe partial class Heap : IDisposable
         return block;
     }
 
+    // InsertFree and RemoveFree read _base once: the JIT reloads a field after every store
+    // through a pointer (it may alias), and these two run at every allocation and free.
     private void InsertFree(uint block, uint size)
     {
+        byte* hb = _base;
         Mapping(size, out int fl, out int sl);
+        uint* heads = (uint*)(hb + HeadsAt);
         int index = (fl * SlCount) + sl;
-        uint head = Heads[index];
-        *(uint*)(_base + block + 4) = head;
-        *(uint*)(_base + block + 8) = 0;
+        uint head = heads[index];
+        *(uint*)(hb + block + 4) = head;
+        *(uint*)(hb + block + 8) = 0;
         if (head != 0)
         {
-            *(uint*)(_base + head + 8) = block;
+            *(uint*)(hb + head + 8) = block;
         }
 
-        Heads[index] = block;
-        *FlBitmap |= 1u << fl;
-        SlBitmap[fl] |= 1u << sl;
+        heads[index] = block;
+        *(uint*)(hb + FlBitmapAt) |= 1u << fl;
+        ((uint*)(hb + SlBitmapAt))[fl] |= 1u << sl;
         _stats.FreeBlocks++;
     }
 
     private void RemoveFree(uint block, uint size)
     {
+        byte* hb = _base;
         Mapping(size, out int fl, out int sl);
-        uint next = *(uint*)(_base + block + 4);
-        uint prev = *(uint*)(_base + block + 8);
+        uint next = *(uint*)(hb + block + 4);
+        uint prev = *(uint*)(hb + block + 8);
         if (next != 0)
         {
-            *(uint*)(_base + next + 8) = prev;
+            *(uint*)(hb + next + 8) = prev;
         }
 
         if (prev != 0)
         {
-            *(uint*)(_base + prev + 4) = next;
+            *(uint*)(hb + prev + 4) = next;
         }
         else
         {
-            int index = (fl * SlCount) + sl;
-            Heads[index] = next;
+            ((uint*)(hb + HeadsAt))[(fl * SlCount) + sl] = next;
             if (next == 0)
             {
-                SlBitmap[fl] &= ~(1u << sl);
-                if (SlBitmap[fl] == 0)
+                uint* slMap = (uint*)(hb + SlBitmapAt) + fl;
+                *slMap &= ~(1u << sl);
+                if (*slMap == 0)
                 {
-                    *FlBitmap &= ~(1u << fl);
+                    *(uint*)(hb + FlBitmapAt) &= ~(1u << fl);
                 }
             }
         }
