@@ -59,16 +59,10 @@ internal static unsafe class TableLibrary
         if (IsPlainTable(ref c, t))
         {
             Value* slot = LuaTable.FindInt(c.G, t.R, i);
-            if (slot != null)
+            if (slot != null || v.IsNil)
             {
-                *slot = v; // existing key: no allocation
-                c.G.WriteBarrier(t.R, v);
+                LuaTable.SetAt(c.G, t.R, Value.Integer(i), slot, v); // the lookup above; no allocation (an existing key, or nil for an absent one)
                 return;
-            }
-
-            if (v.IsNil)
-            {
-                return; // an absent key stays absent
             }
         }
 

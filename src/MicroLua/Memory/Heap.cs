@@ -507,20 +507,29 @@ internal sealed unsafe partial class Heap : IDisposable
     private uint* FlBitmap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (uint*)(_base + FlBitmapAt);
+        get => FlBitmapOf(_base);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint* FlBitmapOf(byte* hb) => (uint*)(hb + FlBitmapAt);
 
     private uint* SlBitmap
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (uint*)(_base + SlBitmapAt);
+        get => SlBitmapOf(_base);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint* SlBitmapOf(byte* hb) => (uint*)(hb + SlBitmapAt);
 
     private uint* Heads
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (uint*)(_base + HeadsAt);
+        get => HeadsOf(_base);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint* HeadsOf(byte* hb) => (uint*)(hb + HeadsAt);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private uint SizeOf(uint block) => *(uint*)(_base + block) & SizeMask;
@@ -603,7 +612,7 @@ internal sealed unsafe partial class Heap : IDisposable
     {
         byte* hb = _base;
         Mapping(size, out int fl, out int sl);
-        uint* heads = (uint*)(hb + HeadsAt);
+        uint* heads = HeadsOf(hb);
         int index = (fl * SlCount) + sl;
         uint head = heads[index];
         *(uint*)(hb + block + 4) = head;
@@ -614,8 +623,8 @@ internal sealed unsafe partial class Heap : IDisposable
         }
 
         heads[index] = block;
-        *(uint*)(hb + FlBitmapAt) |= 1u << fl;
-        ((uint*)(hb + SlBitmapAt))[fl] |= 1u << sl;
+        *FlBitmapOf(hb) |= 1u << fl;
+        SlBitmapOf(hb)[fl] |= 1u << sl;
         _stats.FreeBlocks++;
     }
 
@@ -636,14 +645,14 @@ internal sealed unsafe partial class Heap : IDisposable
         }
         else
         {
-            ((uint*)(hb + HeadsAt))[(fl * SlCount) + sl] = next;
+            HeadsOf(hb)[(fl * SlCount) + sl] = next;
             if (next == 0)
             {
-                uint* slMap = (uint*)(hb + SlBitmapAt) + fl;
+                uint* slMap = SlBitmapOf(hb) + fl;
                 *slMap &= ~(1u << sl);
                 if (*slMap == 0)
                 {
-                    *(uint*)(hb + FlBitmapAt) &= ~(1u << fl);
+                    *FlBitmapOf(hb) &= ~(1u << fl);
                 }
             }
         }
