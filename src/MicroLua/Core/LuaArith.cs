@@ -23,32 +23,63 @@ internal static class LuaArith
     /// <summary>An arithmetic operation on two numbers (integers stay integers except for / and ^).</summary>
     public static Value Arith(ArithOp op, in Value a, in Value b)
     {
-        if (a.Tag == Tag.Integer && b.Tag == Tag.Integer && op is not (ArithOp.Pow or ArithOp.Div))
+        if (a.Tag == Tag.Integer && b.Tag == Tag.Integer && !IsFloatOnly(op))
         {
-            long x = a.I, y = b.I;
-            return Value.Integer(op switch
+            if (!TryInteger(op, a.I, b.I, out long r))
             {
-                ArithOp.Add => x + y,
-                ArithOp.Sub => x - y,
-                ArithOp.Mul => x * y,
-                ArithOp.Mod => IMod(x, y),
-                _ => IDiv(x, y),
-            });
+                r = op == ArithOp.Mod ? IMod(a.I, b.I) : IDiv(a.I, b.I); // a zero divisor: these raise
+            }
+
+            return Value.Integer(r);
         }
 
         double d1 = a.Tag == Tag.Integer ? a.I : a.D;
         double d2 = b.Tag == Tag.Integer ? b.I : b.D;
-        return Value.Float(op switch
-        {
-            ArithOp.Add => d1 + d2,
-            ArithOp.Sub => d1 - d2,
-            ArithOp.Mul => d1 * d2,
-            ArithOp.Mod => FMod(d1, d2),
-            ArithOp.Pow => d2 == 2 ? d1 * d1 : Math.Pow(d1, d2),
-            ArithOp.Div => d1 / d2,
-            _ => Math.Floor(d1 / d2),
-        });
+        return Value.Float(Float(op, d1, d2));
     }
+
+    /// <summary>Whether the operator works in floats even on two integers (/ and ^).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsFloatOnly(ArithOp op) => op is ArithOp.Pow or ArithOp.Div;
+
+    /// <summary>
+    /// The integer rule of + - * % and //, wrapping around; false for a zero divisor of % and
+    /// //, which the caller raises. The one definition, for the loop's fast path, for
+    /// <see cref="Arith"/> and so for constant folding. Not for / and ^ (<see cref="IsFloatOnly"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryInteger(ArithOp op, long x, long y, out long r)
+    {
+        switch (op)
+        {
+            case ArithOp.Add:
+                r = x + y;
+                return true;
+            case ArithOp.Sub:
+                r = x - y;
+                return true;
+            case ArithOp.Mul:
+                r = x * y;
+                return true;
+            case ArithOp.Mod:
+                return TryIMod(x, y, out r);
+            default:
+                return TryIDiv(x, y, out r);
+        }
+    }
+
+    /// <summary>The float rule of every operator: the one definition, as <see cref="TryInteger"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Float(ArithOp op, double x, double y) => op switch
+    {
+        ArithOp.Add => x + y,
+        ArithOp.Sub => x - y,
+        ArithOp.Mul => x * y,
+        ArithOp.Mod => FMod(x, y),
+        ArithOp.Pow => y == 2 ? x * x : Math.Pow(x, y),
+        ArithOp.Div => x / y,
+        _ => Math.Floor(x / y),
+    };
 
     /// <summary>Integer floor division; "attempt to divide by zero" for a zero divisor.</summary>
     public static long IDiv(long x, long y)
@@ -137,6 +168,8 @@ internal static class LuaArith
         return n >= 64 ? 0 : (long)((ulong)x << (int)n);
     }
 
+    /// <summary>The bitwise rule of every operator (BNOT: the default, on <paramref name="a"/>); the one definition, for the loop, the fallback and folding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Bitwise(TM e, long a, long b) => e switch
     {
         TM.BAnd => a & b,

@@ -326,55 +326,55 @@ internal sealed unsafe partial class Interpreter
                     continue;
                 }
 
-                // The arithmetic and bitwise families: one generic fast path each
-                // (Interpreter.Operators.cs), one call for the register and the constant form
+                // The arithmetic and bitwise families: one fast path each, the operator a
+                // constant (Interpreter.Operators.cs), one call for the register and the constant form
                 // (a call site fewer per operator keeps the loop under the JIT's limit of locals
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
                 case OpCode.Add:
-                    pc += Arith<AddOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.SubK:
                 case OpCode.Sub:
-                    pc += Arith<SubOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.MulK:
                 case OpCode.Mul:
-                    pc += Arith<MulOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.ModK:
                 case OpCode.Mod:
-                    pc += Arith<ModOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.PowK:
                 case OpCode.Pow:
-                    pc += Arith<PowOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.DivK:
                 case OpCode.Div:
-                    pc += Arith<DivOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.IDivK:
                 case OpCode.IDiv:
-                    pc += Arith<IDivOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
                     continue;
                 case OpCode.BAndK:
                 case OpCode.BAnd:
-                    pc += Bitwise<BAndOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BOrK:
                 case OpCode.BOr:
-                    pc += Bitwise<BOrOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BXorK:
                 case OpCode.BXor:
-                    pc += Bitwise<BXorOp>(ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.Shl:
-                    pc += Bitwise<ShlOp>(ra, SlotB(@base, i), SlotC(@base, i));
+                    pc += FastBitwise(TM.Shl, ra, SlotB(@base, i), SlotC(@base, i));
                     continue;
                 case OpCode.Shr:
-                    pc += Bitwise<ShrOp>(ra, SlotB(@base, i), SlotC(@base, i));
+                    pc += FastBitwise(TM.Shr, ra, SlotB(@base, i), SlotC(@base, i));
                     continue;
 
                 case OpCode.ShrI:
