@@ -117,7 +117,10 @@ internal sealed unsafe partial class Collector
         _heap.NewObjectGc = _white;
         _heap.NewSubBlockGc = _white;
         Manual = s.Manual;
-        SetThreshold();
+        // The debt stays the one saved (LuaGlobal's), as the snapshot's FinishCycle left it: a
+        // copy steps when the state it copies would have, so its allocations land where that
+        // state's do (a fresh threshold here made a template's copies collect at other times
+        // than the state built from scratch, and their heaps differ by a block's slack).
     }
 
     private static uint[] ToArray(in RefList list, int from)

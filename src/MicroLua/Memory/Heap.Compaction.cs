@@ -13,7 +13,11 @@ internal sealed unsafe partial class Heap
     /// the start of the pool, keeping address order. Nothing moves yet: the caller rewrites every
     /// reference through the map first, while the blocks are still where the references say.
     /// </summary>
-    public Relocation PlanCompaction() => new(this);
+    public Relocation PlanCompaction()
+    {
+        FlushQuickLists(); // the plan and the slide read every free block as a gap
+        return new(this);
+    }
 
     /// <summary>
     /// Moves every used block to the place <paramref name="plan"/> gives it (ascending, so a block

@@ -24,6 +24,7 @@ internal sealed unsafe partial class Heap
         _poolEnd = (uint)(_length - HeaderSize);
         _stats = new MemoryStats(this);
         _highWater = PoolStart + MinBlockSize;
+        _quickCap = QuickCapFor(_poolEnd - PoolStart);
     }
 
     /// <summary>A heap of <paramref name="length"/> bytes of native memory it owns, left uninitialised for a copy.</summary>

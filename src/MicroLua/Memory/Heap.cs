@@ -18,16 +18,17 @@ namespace MicroLua.Memory;
 /// first level (power of two of the size) and a second level (16 linear steps inside it);
 /// two bitmaps find a non-empty list that is certain to fit in O(1). Allocation splits the
 /// found block; freeing merges with free physical neighbours at once (boundary tags), so
-/// the heap never holds two adjacent free blocks. That bounds fragmentation, which is what
-/// kills long-running embedded heaps.
+/// the heap never holds two adjacent free blocks, but for the small blocks that wait in the
+/// quick lists (<see cref="FlushQuickLists"/> merges them). That bounds fragmentation, which
+/// is what kills long-running embedded heaps.
 ///
 /// Block layout (every block is a multiple of 8 bytes, at least 16):
 /// <code>
 /// used: [uint sizeFlags][byte type][byte gc][ushort extra] payload...
 /// free: [uint sizeFlags][uint nextFree][uint prevFree] ... [uint size (footer)]
 /// </code>
-/// sizeFlags holds the block size in bytes (header included) with bit 0 = free and
-/// bit 1 = previous physical block is free. The footer of a free block lets the next block
+/// sizeFlags holds the block size in bytes (header included) with bit 0 = free,
+/// bit 1 = previous physical block is free and bit 2 = a free block in a quick list. The footer of a free block lets the next block
 /// find its start when merging. A zero-size used sentinel ends the pool.
 /// </summary>
 internal sealed unsafe partial class Heap : IDisposable
@@ -38,6 +39,7 @@ internal sealed unsafe partial class Heap : IDisposable
 
     private const uint FreeBit = 1;
     private const uint PrevFreeBit = 2;
+    private const uint QuickBit = 4; // with FreeBit: the block waits in a quick list, not yet merged
     private const uint SizeMask = ~7u;
 
     private const int SlLog2 = 4;
@@ -48,14 +50,16 @@ internal sealed unsafe partial class Heap : IDisposable
 
     /// <summary>
     /// The allocator's control structure lies in the block itself, after 16 unused bytes (so
-    /// that a zero Ref means null): the first-level bitmap, the second-level bitmaps and the
-    /// list heads. The whole allocator state is then bytes of the block, which is what makes
+    /// that a zero Ref means null): the first-level bitmap, the second-level bitmaps, the
+    /// list heads and the quick lists' heads. The whole allocator state is then bytes of the block, which is what makes
     /// a snapshot a copy of bytes, and the managed side of a heap a few fields.
     /// </summary>
     private const uint FlBitmapAt = 16;
     private const uint SlBitmapAt = 20;
     private const uint HeadsAt = 128; // SlBitmapAt + 4 * FlCount, rounded up
-    public const uint ControlEnd = HeadsAt + (4 * FlCount * SlCount);
+    private const uint QuickAt = HeadsAt + (4 * FlCount * SlCount); // the quick lists' heads, one per size / 8
+    private const uint QuickBytesAt = QuickAt; // the bytes in the quick lists: the head slot of size 0, which no block has
+    public const uint ControlEnd = QuickAt + (4 * (SmallBlockSize >> 3));
 
     /// <summary>The first byte of the pool: after the control structure.</summary>
     private const uint PoolStart = ControlEnd;
@@ -67,6 +71,31 @@ internal sealed unsafe partial class Heap : IDisposable
     private uint _highWater; // end of the highest block ever allocated: the pool above it is untouched free space
 
     private readonly MemoryStats _stats;
+
+    /// <summary>
+    /// The quick lists: small blocks (below 128 bytes) freed without merging, one LIFO list per
+    /// size (index size / 8), linked through the free-block links as the TLSF lists are. Why: a
+    /// small object's life is mostly one allocation and one free, and merging at the free only
+    /// to split the same bytes off again at the next allocation of that size was a third of
+    /// binary_trees' instructions. A quick block is a free block (FreeBit, footer, the next
+    /// block's prev-free bit), so every walk of the heap skips it and a free beside it merges
+    /// with it; it only breaks the rule that free blocks never touch, which
+    /// <see cref="FlushQuickLists"/> restores. What bounds the fragmentation they cause: their
+    /// bytes stay under <see cref="_quickCap"/> (past it a free merges at once), an allocation
+    /// that finds no block flushes them and tries again (so no allocation fails that merging
+    /// would let succeed), and whatever reads the layout as a whole (compaction, the largest
+    /// free block) flushes them first. Their heads are in the control structure, so a copy of
+    /// the heap's bytes is the same heap, quick lists included.
+    /// </summary>
+    private readonly uint _quickCap;
+
+    private uint* QuickHeads
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (uint*)(_base + QuickAt);
+    }
+
+    private ref uint QuickBytes => ref *(uint*)(_base + QuickBytesAt);
 
     /// <summary>Allocates a block of <paramref name="length"/> bytes of native memory that the heap owns.</summary>
     public Heap(nuint length)
@@ -101,7 +130,11 @@ internal sealed unsafe partial class Heap : IDisposable
         SetPrevFree(_poolEnd, true);
         InsertFree(first, size);
         _stats.PoolBytes = size;
+        _quickCap = QuickCapFor(size);
     }
+
+    /// <summary>The quick lists' bound for a pool of <paramref name="poolBytes"/>: a 64th of it, between 4 KiB and 1 MiB.</summary>
+    private static uint QuickCapFor(uint poolBytes) => Math.Clamp(poolBytes / 64, 4096u, 1u << 20);
 
     private static nuint CheckLength(nuint length)
     {
@@ -158,13 +191,33 @@ internal sealed unsafe partial class Heap : IDisposable
         }
 
         uint size = AdjustSize((uint)payloadBytes);
-        uint block = FindAndRemove(size);
-        if (block == 0)
+        uint block;
+        uint blockSize;
+        if (size < SmallBlockSize && (block = QuickHeads[size >> 3]) != 0)
         {
-            return 0;
+            PopQuick(block, size);
+            SetPrevFree(block + size, false);
+            blockSize = size;
+            goto found;
         }
 
-        uint blockSize = SizeOf(block);
+        block = FindAndRemove(size);
+        if (block == 0)
+        {
+            if (QuickBytes == 0)
+            {
+                return 0;
+            }
+
+            FlushQuickLists(); // merged, the waiting blocks may make room
+            block = FindAndRemove(size);
+            if (block == 0)
+            {
+                return 0;
+            }
+        }
+
+        blockSize = SizeOf(block);
         uint rest = blockSize - size;
         if (rest >= MinBlockSize)
         {
@@ -181,6 +234,7 @@ internal sealed unsafe partial class Heap : IDisposable
             SetPrevFree(block + blockSize, false);
         }
 
+    found:
         SetSizeFlags(block, blockSize | (*(uint*)(_base + block) & PrevFreeBit));
         if (block + blockSize > _highWater)
         {
@@ -235,12 +289,99 @@ internal sealed unsafe partial class Heap : IDisposable
     /// </summary>
     public uint SweepCursor;
 
-    /// <summary>Frees the block <paramref name="r"/> and merges it with free neighbours.</summary>
+    /// <summary>
+    /// Frees the block <paramref name="r"/>: a small one waits in its quick list while they have
+    /// room, any other merges with free neighbours.
+    /// </summary>
     public void Free(uint r)
     {
         uint block = r << 3;
         uint size = CountFree(block);
+        if (size < SmallBlockSize && QuickBytes + size <= _quickCap)
+        {
+            PushQuick(block, size);
+            return;
+        }
+
         FreeRange(block, size);
+    }
+
+    /// <summary>
+    /// Merges every block of the quick lists with its free neighbours: afterwards no two free
+    /// blocks touch. Allocation calls it before it fails, the collector at the end of a cycle,
+    /// and everything that reads the heap's layout as a whole (a copy, compaction, the largest
+    /// free block) before it reads.
+    /// </summary>
+    public void FlushQuickLists()
+    {
+        for (uint c = MinBlockSize >> 3; c < SmallBlockSize >> 3 && QuickBytes != 0; c++)
+        {
+            uint size = c << 3;
+            for (uint block; (block = QuickHeads[c]) != 0;)
+            {
+                PopQuick(block, size);
+                FreeRange(block, size);
+            }
+        }
+    }
+
+    /// <summary>Puts the counted-free block at <paramref name="block"/> at the head of its quick list, a free block that does not merge.</summary>
+    private void PushQuick(uint block, uint size)
+    {
+        byte* hb = _base;
+        uint* w = (uint*)(hb + block);
+        *w = size | FreeBit | QuickBit | (*w & PrevFreeBit);
+        *(uint*)(hb + block + size - 4) = size;
+        *(uint*)(hb + block + size) |= PrevFreeBit;
+        uint* heads = (uint*)(hb + QuickAt);
+        uint head = heads[size >> 3];
+        *(uint*)(hb + block + 4) = head;
+        *(uint*)(hb + block + 8) = 0;
+        if (head != 0)
+        {
+            *(uint*)(hb + head + 8) = block;
+        }
+
+        heads[size >> 3] = block;
+        *(uint*)(hb + QuickBytesAt) += size;
+        _stats.FreeBlocks++;
+    }
+
+    /// <summary>Unlinks the block at <paramref name="block"/> from its quick list; its header still says free (the caller rewrites it).</summary>
+    private void PopQuick(uint block, uint size)
+    {
+        byte* hb = _base;
+        uint next = *(uint*)(hb + block + 4);
+        uint prev = *(uint*)(hb + block + 8);
+        if (next != 0)
+        {
+            *(uint*)(hb + next + 8) = prev;
+        }
+
+        if (prev != 0)
+        {
+            *(uint*)(hb + prev + 4) = next;
+        }
+        else
+        {
+            ((uint*)(hb + QuickAt))[size >> 3] = next;
+        }
+
+        *(uint*)(hb + QuickBytesAt) -= size;
+        _stats.FreeBlocks--;
+    }
+
+    /// <summary>Unlinks the free block at <paramref name="block"/> from whichever list holds it, to merge it.</summary>
+    private void Unlink(uint block, uint size)
+    {
+        if ((*(uint*)(_base + block) & QuickBit) != 0)
+        {
+            PopQuick(block, size);
+        }
+        else
+        {
+            RemoveFree(block, size);
+        }
     }
 
     /// <summary>
@@ -305,21 +446,21 @@ internal sealed unsafe partial class Heap : IDisposable
     /// <summary>Makes the used blocks tiling [block, block + size) one free block, merged with free neighbours.</summary>
     private void FreeRange(uint block, uint size)
     {
-        if ((*(uint*)(_base + block) & PrevFreeBit) != 0)
+        // Loops, not single merges: a quick block may touch another free block.
+        while ((*(uint*)(_base + block) & PrevFreeBit) != 0)
         {
             uint prevSize = *(uint*)(_base + block - 4);
             uint prev = block - prevSize;
-            RemoveFree(prev, prevSize);
+            Unlink(prev, prevSize);
             block = prev;
             size += prevSize;
         }
 
-        uint next = block + size;
-        uint nextWord = *(uint*)(_base + next);
-        if ((nextWord & FreeBit) != 0)
+        uint nextWord;
+        while (((nextWord = *(uint*)(_base + block + size)) & FreeBit) != 0)
         {
             uint nextSize = nextWord & SizeMask;
-            RemoveFree(next, nextSize);
+            Unlink(block + size, nextSize);
             size += nextSize;
         }
 
@@ -346,9 +487,10 @@ internal sealed unsafe partial class Heap : IDisposable
         return size < MinBlockSize ? MinBlockSize : size;
     }
 
-    /// <summary>The largest payload one allocation could get right now.</summary>
+    /// <summary>The largest payload one allocation could get right now (after merging the quick lists).</summary>
     public uint LargestFreeBlock()
     {
+        FlushQuickLists();
         if (*FlBitmap == 0)
         {
             return 0;
@@ -378,15 +520,19 @@ internal sealed unsafe partial class Heap : IDisposable
     public uint SizeAt(uint block) => *(uint*)(_base + block) & SizeMask;
 
     /// <summary>
-    /// Checks the allocator's own invariants: blocks tile the pool, no two free blocks touch,
-    /// prev-free bits and footers agree, and the free lists hold exactly the free blocks, each
-    /// in the list its size maps to. Returns null when all hold, otherwise what is wrong.
+    /// Checks the allocator's own invariants: blocks tile the pool, no two free blocks touch
+    /// unless one of them waits in a quick list, prev-free bits and footers agree, the free
+    /// lists hold exactly the merged free blocks, each in the list its size maps to, and the
+    /// quick lists exactly the others, each in the list of its size. Returns null when all
+    /// hold, otherwise what is wrong.
     /// </summary>
     public string? CheckIntegrity()
     {
         var freeBlocks = new HashSet<uint>();
+        var quickBlocks = new HashSet<uint>();
         uint b = PoolStart;
         bool prevFree = false;
+        bool prevQuick = false;
         long used = 0;
         if ((*FlBitmap >> FlCount) != 0)
         {
@@ -413,9 +559,10 @@ internal sealed unsafe partial class Heap : IDisposable
                 return $"block at {b} has a wrong prev-free bit";
             }
 
+            bool quick = (word & QuickBit) != 0;
             if (free)
             {
-                if (prevFree)
+                if (prevFree && !quick && !prevQuick)
                 {
                     return $"free blocks touch at {b}";
                 }
@@ -425,7 +572,11 @@ internal sealed unsafe partial class Heap : IDisposable
                     return $"free block at {b} has a wrong footer";
                 }
 
-                freeBlocks.Add(b);
+                (quick ? quickBlocks : freeBlocks).Add(b);
+            }
+            else if (quick)
+            {
+                return $"used block at {b} is marked as waiting in a quick list";
             }
             else
             {
@@ -433,6 +584,7 @@ internal sealed unsafe partial class Heap : IDisposable
             }
 
             prevFree = free;
+            prevQuick = quick;
             b += size;
         }
 
@@ -491,7 +643,58 @@ internal sealed unsafe partial class Heap : IDisposable
             }
         }
 
-        return listed == freeBlocks.Count ? null : $"{freeBlocks.Count - listed} free blocks are in no list";
+        if (listed != freeBlocks.Count)
+        {
+            return $"{freeBlocks.Count - listed} free blocks are in no list";
+        }
+
+        return CheckQuickLists(quickBlocks);
+    }
+
+    private string? CheckQuickLists(HashSet<uint> quickBlocks)
+    {
+        int listed = 0;
+        long bytes = 0;
+        if (QuickHeads[1] != 0)
+        {
+            return "the quick list of size 8 is not empty"; // slot 0 is the byte count, checked below
+        }
+
+        for (uint c = MinBlockSize >> 3; c < SmallBlockSize >> 3; c++)
+        {
+            uint prev = 0;
+            for (uint f = QuickHeads[c]; f != 0; f = *(uint*)(_base + f + 4))
+            {
+                if (!quickBlocks.Contains(f))
+                {
+                    return $"quick list {c} holds {f}, which is not a quick block";
+                }
+
+                if (SizeOf(f) != c << 3)
+                {
+                    return $"quick block {f} is in the wrong list";
+                }
+
+                if (*(uint*)(_base + f + 8) != prev)
+                {
+                    return $"quick block {f} has a wrong back link";
+                }
+
+                prev = f;
+                bytes += c << 3;
+                if (++listed > quickBlocks.Count)
+                {
+                    return "quick lists hold more entries than there are quick blocks";
+                }
+            }
+        }
+
+        if (listed != quickBlocks.Count)
+        {
+            return $"{quickBlocks.Count - listed} quick blocks are in no list";
+        }
+
+        return bytes == QuickBytes ? null : $"quick lists hold {bytes} bytes, the count says {QuickBytes}";
     }
 
     public void Dispose()

@@ -60,7 +60,9 @@ public sealed unsafe class HeapTests
             heap.Free(r);
         }
 
-        // Everything coalesced back into one free block spanning the pool.
+        // Everything coalesced back into one free block spanning the pool, once the quick lists merge.
+        Assert.Null(heap.CheckIntegrity());
+        heap.FlushQuickLists();
         Assert.Null(heap.CheckIntegrity());
         Assert.Equal(0, heap.Stats.BytesInUse);
         Assert.Equal(1, heap.Stats.FreeBlocks);
@@ -133,6 +135,9 @@ public sealed unsafe class HeapTests
         }
 
         batched.EndFreeBatch();
+        Assert.Null(batched.CheckIntegrity());
+        plain.FlushQuickLists(); // merged, the free bytes are the same maximal runs however they were freed
+        batched.FlushQuickLists();
         Assert.Null(batched.CheckIntegrity());
         Assert.Equal(Blocks(plain), Blocks(batched));
         Assert.Equal(plain.Stats.FreeBlocks, batched.Stats.FreeBlocks);
@@ -214,6 +219,8 @@ public sealed unsafe class HeapTests
         }
 
         Assert.Null(heap.CheckIntegrity());
+        heap.FlushQuickLists();
+        Assert.Null(heap.CheckIntegrity());
         Assert.Equal(1, heap.Stats.FreeBlocks);
     }
 
@@ -244,5 +251,84 @@ public sealed unsafe class HeapTests
         Assert.Equal(1, heap.Stats.BlocksOf(ObjType.Table));
         Assert.Equal(3 * 1, heap.Stats.TotalAllocations / 1);
         Assert.True(heap.Stats.PeakBytesInUse >= heap.Stats.BytesInUse);
+    }
+
+    [Fact]
+    public void Free_SmallBlock_IsTheNextAllocationOfItsSize()
+    {
+        using var heap = new Heap(64 * 1024);
+        uint a = heap.TryAllocate(40, ObjType.Bytes);
+        uint b = heap.TryAllocate(40, ObjType.Bytes);
+        uint c = heap.TryAllocate(40, ObjType.Bytes);
+        heap.Free(a);
+        heap.Free(b); // b touches the free a: waiting in a quick list, it does not merge
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(b, heap.TryAllocate(40, ObjType.Bytes)); // last in, first out
+        Assert.Equal(a, heap.TryAllocate(40, ObjType.Bytes));
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(3, heap.Stats.LiveBlocks);
+        Assert.NotEqual(0u, c);
+    }
+
+    [Fact]
+    public void QuickLists_HoldAtMostTheirCap_TheRestMerges()
+    {
+        // A pool of 64 KiB: the cap is its floor, 4 KiB, 128 blocks of 32 bytes.
+        using var heap = new Heap(64 * 1024 + Heap.ControlEnd);
+        var refs = new List<uint>();
+        for (int i = 0; i < 1000; i++)
+        {
+            refs.Add(heap.TryAllocate(24, ObjType.Bytes)); // 32-byte blocks, side by side
+        }
+
+        for (int i = 0; i < 1000; i += 2)
+        {
+            heap.Free(refs[i]); // between used blocks: nothing to merge with either way
+        }
+
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(501, heap.Stats.FreeBlocks); // 500 freed and the rest of the pool
+        // The quick list's head is the 128th block freed (4,096 bytes); the 372 after it went to the free lists.
+        Assert.Equal(refs[2 * 127], heap.TryAllocate(24, ObjType.Bytes));
+        Assert.Null(heap.CheckIntegrity());
+    }
+
+    [Fact]
+    public void TryAllocate_WhenOnlyMergingMakesRoom_MergesTheQuickListsAndSucceeds()
+    {
+        using var heap = new Heap(4096 + Heap.ControlEnd);
+        var refs = new List<uint>();
+        uint r;
+        while ((r = heap.TryAllocate(24, ObjType.Bytes)) != 0)
+        {
+            refs.Add(r);
+        }
+
+        foreach (uint x in refs)
+        {
+            heap.Free(x); // every one waits in the quick list: the pool is under the cap
+        }
+
+        Assert.Equal(refs.Count + 1, heap.Stats.FreeBlocks); // and the 24 bytes no block of 32 fitted in
+        uint big = heap.TryAllocate(3000, ObjType.Bytes);
+        Assert.NotEqual(0u, big);
+        Assert.Equal(refs[0], big); // the merged pool, from its start
+        Assert.Null(heap.CheckIntegrity());
+        Assert.Equal(1, heap.Stats.FreeBlocks); // the rest after big
+    }
+
+    [Fact]
+    public void CheckIntegrity_FindsABrokenQuickList()
+    {
+        using var heap = new Heap(64 * 1024);
+        uint a = heap.TryAllocate(40, ObjType.Bytes);
+        heap.TryAllocate(40, ObjType.Bytes);
+        uint b = heap.TryAllocate(40, ObjType.Bytes);
+        heap.TryAllocate(40, ObjType.Bytes);
+        heap.Free(a);
+        heap.Free(b);
+        Assert.Null(heap.CheckIntegrity());
+        *(uint*)(heap.Ptr(a) + 8) = 12345; // a's back link (b is the head, a after it)
+        Assert.Contains("back link", heap.CheckIntegrity(), StringComparison.Ordinal);
     }
 }
