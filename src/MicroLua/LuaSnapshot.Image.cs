@@ -325,6 +325,21 @@ public sealed unsafe partial class LuaSnapshot
                 throw Bad(e);
             }
 
+            // Between cycles every block has the current white, which the image does not say:
+            // every used block gets White0 (whatever colour its bytes claim), and the collector
+            // starts with it. Without this the collector started with no white, and the objects a
+            // booted state made were never freed by its first cycle, nor by an emergency one.
+            for (Heap.BlockWalker w = heap.Walk(); w.MoveNext();)
+            {
+                if (!w.IsFree)
+                {
+                    byte* gc = heap.Base + w.Offset + 5;
+                    *gc = (byte)((*gc & ~GcBits.CycleBits) | GcBits.White0);
+                }
+            }
+
+            heap.NewObjectGc = heap.NewSubBlockGc = GcBits.White0;
+
             var frozen = HandleTable.FromSlots(slots);
             var saved = new LuaGlobal.Saved
             {
@@ -337,7 +352,7 @@ public sealed unsafe partial class LuaSnapshot
                 StringSize = stringSize,
                 StringCount = stringCount,
                 Handles = frozen,
-                GcDebt = gcDebt,
+                GcDebt = Math.Clamp(gcDebt, -(long)length * 100, (long)length), // a restore keeps it (the pacing's arithmetic then stays in range): what a state of this heap can owe
                 GcPause = Math.Clamp(gcPause, 0, 10_000),
                 GcStepMul = Math.Clamp(gcStepMul, 0, 10_000),
                 GcStopped = gcStopped,
@@ -403,6 +418,7 @@ public sealed unsafe partial class LuaSnapshot
                     MinorMul = Math.Clamp(minorMul, 0, 10_000),
                     MajorMul = Math.Clamp(majorMul, 0, 10_000),
                     DeadKeysInStrongTables = deadKeys,
+                    White = GcBits.White0,
                 },
             };
         }

@@ -158,7 +158,7 @@ internal sealed unsafe partial class Collector
     private void LeaveGenerational()
     {
         Debug.Assert(_gen);
-        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        const byte cycleBits = GcBits.CycleBits;
         byte white = _white;
         byte* baseP = _heap.Base;
         uint end = _heap.PoolEnd;
@@ -232,7 +232,7 @@ internal sealed unsafe partial class Collector
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private void MakeOld(byte* h, uint r)
     {
-        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        const byte cycleBits = GcBits.CycleBits;
         byte gc = (byte)((h[5] & ~cycleBits) | GcBits.Marked);
         var type = (ObjType)h[4];
         if (type == ObjType.Thread)
@@ -483,7 +483,7 @@ internal sealed unsafe partial class Collector
 
     private void SweepYoungLists()
     {
-        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        const byte cycleBits = GcBits.CycleBits;
         byte* baseP = _heap.Base;
         int ns = _survival.Count;
         for (int i = 0; i < ns; i++)

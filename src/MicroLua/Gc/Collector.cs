@@ -1632,7 +1632,7 @@ internal sealed unsafe partial class Collector : IGarbageCollector, IRootMarker
     /// </summary>
     private long SweepStep(long budget)
     {
-        const byte cycleBits = GcBits.Marked | GcBits.Black | GcBits.OpenUpvalSeen | GcBits.Whites;
+        const byte cycleBits = GcBits.CycleBits;
         byte dead = (byte)(_white ^ GcBits.Whites);
         byte white = _white;
         byte* baseP = _heap.Base;

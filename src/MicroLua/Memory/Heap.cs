@@ -28,8 +28,8 @@ namespace MicroLua.Memory;
 /// free: [uint sizeFlags][uint nextFree][uint prevFree] ... [uint size (footer)]
 /// </code>
 /// sizeFlags holds the block size in bytes (header included) with bit 0 = free,
-/// bit 1 = previous physical block is free and bit 2 = a free block in a quick list. The footer of a free block lets the next block
-/// find its start when merging. A zero-size used sentinel ends the pool.
+/// bit 1 = previous physical block is free and bit 2 = a free block in a quick list. The
+/// footer of a free block lets the next block find its start when merging. A zero-size used sentinel ends the pool.
 /// </summary>
 internal sealed unsafe partial class Heap : IDisposable
 {
@@ -51,8 +51,9 @@ internal sealed unsafe partial class Heap : IDisposable
     /// <summary>
     /// The allocator's control structure lies in the block itself, after 16 unused bytes (so
     /// that a zero Ref means null): the first-level bitmap, the second-level bitmaps, the
-    /// list heads and the quick lists' heads. The whole allocator state is then bytes of the block, which is what makes
-    /// a snapshot a copy of bytes, and the managed side of a heap a few fields.
+    /// list heads and the quick lists' heads. The whole allocator state is then bytes of the
+    /// block, which is what makes a snapshot a copy of bytes, and the managed side of a heap a
+    /// few fields.
     /// </summary>
     private const uint FlBitmapAt = 16;
     private const uint SlBitmapAt = 20;
@@ -308,9 +309,8 @@ internal sealed unsafe partial class Heap : IDisposable
 
     /// <summary>
     /// Merges every block of the quick lists with its free neighbours: afterwards no two free
-    /// blocks touch. Allocation calls it before it fails, the collector at the end of a cycle,
-    /// and everything that reads the heap's layout as a whole (a copy, compaction, the largest
-    /// free block) before it reads.
+    /// blocks touch. Allocation calls it before it fails, and whatever reads the heap's layout
+    /// as a whole (compaction, the largest free block) before it reads.
     /// </summary>
     public void FlushQuickLists()
     {
@@ -333,16 +333,7 @@ internal sealed unsafe partial class Heap : IDisposable
         *w = size | FreeBit | QuickBit | (*w & PrevFreeBit);
         *(uint*)(hb + block + size - 4) = size;
         *(uint*)(hb + block + size) |= PrevFreeBit;
-        uint* heads = (uint*)(hb + QuickAt);
-        uint head = heads[size >> 3];
-        *(uint*)(hb + block + 4) = head;
-        *(uint*)(hb + block + 8) = 0;
-        if (head != 0)
-        {
-            *(uint*)(hb + head + 8) = block;
-        }
-
-        heads[size >> 3] = block;
+        PushOnList(hb, block, (uint*)(hb + QuickAt) + (size >> 3));
         *(uint*)(hb + QuickBytesAt) += size;
         _stats.FreeBlocks++;
     }
@@ -351,22 +342,7 @@ internal sealed unsafe partial class Heap : IDisposable
     private void PopQuick(uint block, uint size)
     {
         byte* hb = _base;
-        uint next = *(uint*)(hb + block + 4);
-        uint prev = *(uint*)(hb + block + 8);
-        if (next != 0)
-        {
-            *(uint*)(hb + next + 8) = prev;
-        }
-
-        if (prev != 0)
-        {
-            *(uint*)(hb + prev + 4) = next;
-        }
-        else
-        {
-            ((uint*)(hb + QuickAt))[size >> 3] = next;
-        }
-
+        UnlinkFromList(hb, block, (uint*)(hb + QuickAt) + (size >> 3));
         *(uint*)(hb + QuickBytesAt) -= size;
         _stats.FreeBlocks--;
     }
@@ -815,17 +791,7 @@ internal sealed unsafe partial class Heap : IDisposable
     {
         byte* hb = _base;
         Mapping(size, out int fl, out int sl);
-        uint* heads = HeadsOf(hb);
-        int index = (fl * SlCount) + sl;
-        uint head = heads[index];
-        *(uint*)(hb + block + 4) = head;
-        *(uint*)(hb + block + 8) = 0;
-        if (head != 0)
-        {
-            *(uint*)(hb + head + 8) = block;
-        }
-
-        heads[index] = block;
+        PushOnList(hb, block, HeadsOf(hb) + (fl * SlCount) + sl);
         *FlBitmapOf(hb) |= 1u << fl;
         SlBitmapOf(hb)[fl] |= 1u << sl;
         _stats.FreeBlocks++;
@@ -835,6 +801,39 @@ internal sealed unsafe partial class Heap : IDisposable
     {
         byte* hb = _base;
         Mapping(size, out int fl, out int sl);
+        if (UnlinkFromList(hb, block, HeadsOf(hb) + (fl * SlCount) + sl))
+        {
+            uint* slMap = SlBitmapOf(hb) + fl;
+            *slMap &= ~(1u << sl);
+            if (*slMap == 0)
+            {
+                *FlBitmapOf(hb) &= ~(1u << fl);
+            }
+        }
+
+        _stats.FreeBlocks--;
+    }
+
+    // The free lists and the quick lists are doubly linked through a free block's words at +4
+    // (next) and +8 (previous), with the head in the control structure.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PushOnList(byte* hb, uint block, uint* head)
+    {
+        uint first = *head;
+        *(uint*)(hb + block + 4) = first;
+        *(uint*)(hb + block + 8) = 0;
+        if (first != 0)
+        {
+            *(uint*)(hb + first + 8) = block;
+        }
+
+        *head = block;
+    }
+
+    /// <summary>Unlinks <paramref name="block"/> from the list at <paramref name="head"/>; true when the list is then empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool UnlinkFromList(byte* hb, uint block, uint* head)
+    {
         uint next = *(uint*)(hb + block + 4);
         uint prev = *(uint*)(hb + block + 8);
         if (next != 0)
@@ -845,22 +844,11 @@ internal sealed unsafe partial class Heap : IDisposable
         if (prev != 0)
         {
             *(uint*)(hb + prev + 4) = next;
-        }
-        else
-        {
-            HeadsOf(hb)[(fl * SlCount) + sl] = next;
-            if (next == 0)
-            {
-                uint* slMap = SlBitmapOf(hb) + fl;
-                *slMap &= ~(1u << sl);
-                if (*slMap == 0)
-                {
-                    *FlBitmapOf(hb) &= ~(1u << fl);
-                }
-            }
+            return false;
         }
 
-        _stats.FreeBlocks--;
+        *head = next;
+        return next == 0;
     }
 
     /// <summary>Enumerates blocks in address order.</summary>

@@ -40,6 +40,8 @@ internal static class GcBits
     public const byte Whites = White0 | White1;
     /// <summary>Marked and traversed: a store of a white object into it needs a write barrier.</summary>
     public const byte Black = 128;
+    /// <summary>What one cycle sets (marks, whites, the open-upvalue flag); a sweep's survivor keeps only the others and gets the current white.</summary>
+    public const byte CycleBits = Marked | Black | OpenUpvalSeen | Whites;
 }
 
 /// <summary>

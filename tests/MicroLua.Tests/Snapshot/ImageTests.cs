@@ -91,6 +91,34 @@ public sealed class ImageTests
     }
 
     /// <summary>
+    /// A restored state keeps the collector debt its image carries, so a hostile debt is clamped
+    /// to what a state of that heap can owe: both extremes load and run, and the collector works.
+    /// With the most negative debt no cycle starts before the heap is full: the emergency
+    /// collection has to free the garbage the booted state made (it freed none when the image
+    /// gave the collector no white).
+    /// </summary>
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    public void AnExtremeCollectorDebtIsClampedAndTheStateRuns(long debt)
+    {
+        byte[] image = MakeImage(new StringBuilder());
+        const int DebtAt = 8 + 4 + 8 + 4 + 4 + 4 + 4 + (3 * 9) + (9 * 4) + 12; // after the string table (docs/memory.md's table)
+        long saved = BinaryPrimitives.ReadInt64LittleEndian(image.AsSpan(DebtAt));
+        Assert.InRange(saved, -(1L << 40), 1L << 40); // the field is where the format puts it
+        BinaryPrimitives.WriteInt64LittleEndian(image.AsSpan(DebtAt), debt);
+        BinaryPrimitives.WriteUInt64LittleEndian(image.AsSpan(image.Length - 8), Fnv(image.AsSpan(0, image.Length - 8)));
+        LuaSnapshot snap = LuaSnapshot.ReadImage(image, Functions());
+        var output = new StringBuilder();
+        using LuaState s = LuaState.FromSnapshot(snap, SnapshotTests.Options(output));
+        s.DoString("local t = {} for i = 1, 20000 do t[i % 100] = {i} end print(greet('x'))");
+        s.CollectGarbage();
+        Assert.Null(HeapVerifier.Verify(s.Global));
+        Assert.Equal("hello, x from device\n", output.ToString());
+        Assert.InRange(s.Global.GcDebt, -(long)snap.HeapLength * 100, (long)snap.HeapLength);
+    }
+
+    /// <summary>
     /// 10,000 mutated images (checksum recomputed, so that the verification, not the checksum,
     /// has to find the damage), each read on a thread with 1 MiB of stack: every one yields a
     /// state that passes the heap verifier and survives a full collection, or an
