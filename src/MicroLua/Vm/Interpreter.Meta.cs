@@ -256,6 +256,12 @@ internal sealed unsafe partial class Interpreter
     /// <summary>MMBIN and unary operators: string coercion, then the metamethod, else Lua's error.</summary>
     private bool ArithMeta(Coroutine co, Value a, Value b, TM e, int target)
     {
+        if (e is >= TM.Add and <= TM.IDiv && a.IsNumber && b.IsNumber)
+        {
+            SetRegister(co, target, LuaArith.Arith((ArithOp)(e - TM.Add), a, b)); // an integer zero divisor, which the fast path left to raise here
+            return false;
+        }
+
         if (e is >= TM.Add and <= TM.IDiv or TM.Unm)
         {
             // Strings that read as numbers take part in arithmetic (the string metamethods' rule).

@@ -27,11 +27,11 @@ internal sealed unsafe partial class Interpreter
 
     /// <summary>
     /// R[A] := <paramref name="rb"/> op <paramref name="rc"/> for two numbers; returns 1 (the
-    /// MMBIN to skip) or 0. Only the integer rule that may raise (a zero divisor) saves
-    /// <paramref name="pc"/> first.
+    /// MMBIN to skip) or 0. An integer zero divisor of % or // returns 0 too: the MMBIN raises
+    /// (ArithMeta), so this path calls nothing and the loop keeps its registers across it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FastArith(ArithOp op, Value* ra, Value* rb, Value* rc, CallFrame[] frames, int fi, uint* pc, uint* code)
+    private static int FastArith(ArithOp op, Value* ra, Value* rb, Value* rc)
     {
         if (!LuaArith.IsFloatOnly(op) && rb->Tag == Tag.Integer && rc->Tag == Tag.Integer)
         {
@@ -41,9 +41,7 @@ internal sealed unsafe partial class Interpreter
                 return 1;
             }
 
-            frames[fi].Pc = PcOf(pc, code); // errors need the position
-            *ra = LuaArith.Arith(op, *rb, *rc);
-            return 1;
+            return 0;
         }
 
         if (rb->Tag == Tag.Float && rc->Tag == Tag.Float)

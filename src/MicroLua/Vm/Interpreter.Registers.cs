@@ -17,7 +17,12 @@ internal sealed unsafe partial class Interpreter
     /// <summary>Turns a heap reference into a pointer to the block's header, typed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private T* At<T>(uint r)
-        where T : unmanaged => (T*)(_hb + ((nuint)r << 3));
+        where T : unmanaged => At<T>(_hb, r);
+
+    /// <summary>As <see cref="At{T}(uint)"/> for a heap based at <paramref name="hb"/> (see <see cref="Code(byte*, ProtoObj*)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* At<T>(byte* hb, uint r)
+        where T : unmanaged => (T*)(hb + ((nuint)r << 3));
 
     /// <summary>
     /// The bounds of instruction <paramref name="i"/>'s register, constant and upvalue
@@ -92,11 +97,10 @@ internal sealed unsafe partial class Interpreter
     /// moved, so the loop's pointers into them are fetched again (Luau's VM_PROTECT).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Reload(Coroutine co, int fi, out CallFrame[] frames, out Value* stack, out Value* @base)
+    private void Reload(Coroutine co, int fi, out CallFrame[] frames, out Value* @base)
     {
         frames = co.Frames;
-        stack = StackOf(co);
-        @base = stack + frames[fi].Base;
+        @base = StackOf(co) + frames[fi].Base;
     }
 
     /// <summary>A table access's fast path: the value in <paramref name="slot"/> into R[A], when the key is there.</summary>

@@ -84,11 +84,9 @@ internal sealed unsafe partial class Interpreter
         }
 
         LuaClosureObj* cl = At<LuaClosureObj>(frames[fi].Closure);
-        ProtoObj* p = Proto(cl->Proto);
-        uint* code = Code(p);
-        Value* k = Constants(p);
-        Value* stack = StackOf(co);
-        Value* @base = stack + frames[fi].Base;
+        uint* code = Code(Proto(cl->Proto));
+        Value* k = Constants(Proto(cl->Proto));
+        Value* @base = StackOf(co) + frames[fi].Base;
         uint* pc = code + frames[fi].Pc; // the next instruction; a frame saves it as an index (PcOf)
 
         bool cond; // a test's outcome, for the shared conditional jump at condJump
@@ -98,14 +96,14 @@ internal sealed unsafe partial class Interpreter
             ulong i = *pc; // widened once: the field helpers (Instruction) work on 64 bits, with no zero-extension per use
             pc++;
             if (typeof(THook) == typeof(Hooked) && (co.HookMask & (HookMaskLine | HookMaskCount | HookMaskDebug)) != 0
-                && (co.HookMask != HookMaskDebug || !DebugSkips(co, p, PcOf(pc, code) - 1)))
+                && (co.HookMask != HookMaskDebug || !DebugSkips(co, Proto(cl->Proto), PcOf(pc, code) - 1)))
             {
                 frames[fi].Pc = PcOf(pc, code);
-                TraceExec(co, p, PcOf(pc, code) - 1);
-                Reload(co, fi, out frames, out stack, out @base); // the hook may have grown the frame array or the stack
+                TraceExec(co, Proto(cl->Proto), PcOf(pc, code) - 1);
+                Reload(co, fi, out frames, out @base); // the hook may have grown the frame array or the stack
             }
 
-            CheckOperands(p, cl, i);
+            CheckOperands(Proto(cl->Proto), cl, i);
             Value* ra = SlotA(@base, i);
             switch (Op(i))
             {
@@ -332,31 +330,31 @@ internal sealed unsafe partial class Interpreter
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
                 case OpCode.Add:
-                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.SubK:
                 case OpCode.Sub:
-                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.MulK:
                 case OpCode.Mul:
-                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.ModK:
                 case OpCode.Mod:
-                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.PowK:
                 case OpCode.Pow:
-                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.DivK:
                 case OpCode.Div:
-                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.IDivK:
                 case OpCode.IDiv:
-                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), ArithOperand(i, @base, k), frames, fi, pc, code);
+                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BAndK:
                 case OpCode.BAnd:
@@ -530,7 +528,7 @@ internal sealed unsafe partial class Interpreter
                         return true; // a host __close yielded
                     }
 
-                    Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
+                    Reload(co, fi, out frames, out @base); // a call may have grown the frame array
                     frames[fi].Pc = PcOf(pc, code); // a host __close's FinishOp stepped it back
                     if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)))
                     {
@@ -580,7 +578,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
+                        Reload(co, fi, out frames, out @base); // a call may have grown the frame array
                     }
 
                     goto condJump;
@@ -612,7 +610,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
+                        Reload(co, fi, out frames, out @base); // a call may have grown the frame array
                     }
 
                     goto condJump;
@@ -675,7 +673,7 @@ internal sealed unsafe partial class Interpreter
                         }
 
                         cond = r != 0;
-                        Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
+                        Reload(co, fi, out frames, out @base); // a call may have grown the frame array
                     }
 
                     goto condJump;
@@ -711,7 +709,8 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.Call:
                 {
                     int b = B(i);
-                    int func = frames[fi].Base + A(i);
+                    ref CallFrame caller = ref frames[fi];
+                    int func = caller.Base + A(i);
                     if (typeof(THook) != typeof(Hooked) && b != 0 && ra->Tag == Tag.LuaClosure)
                     {
                         // A Lua function with its arguments in registers (PreCall's first case,
@@ -733,14 +732,12 @@ internal sealed unsafe partial class Interpreter
                                 ra[1 + nargs] = default;
                             }
 
-                            ref CallFrame caller = ref frames[fi];
                             caller.Pc = PcOf(pc, code);
                             ref CallFrame fr = ref frames[fi + 1];
                             fr.StartLua(ra->R, func, np->MaxStackSize, C(i) - 1, func, caller.CDepth, FrameFlags.None);
                             SetTop(co, np->IsVararg != 0 ? func + 1 + nargs : fr.Top);
                             co.FrameCount = ++fi + 1;
                             cl = ncl;
-                            p = np;
                             code = Code(np);
                             k = Constants(np);
                             @base = ra + 1;
@@ -754,7 +751,7 @@ internal sealed unsafe partial class Interpreter
                         SetTop(co, func + b);
                     }
 
-                    frames[fi].Pc = PcOf(pc, code);
+                    caller.Pc = PcOf(pc, code);
                     if (PreCall(co, func, C(i) - 1, FrameFlags.None))
                     {
                         goto newFrame;
@@ -878,12 +875,10 @@ internal sealed unsafe partial class Interpreter
                         // Called from Lua for no result or one (which is nil): no adjustment left for PostCall.
                         if (returning.NResults != 0)
                         {
-                            stack[returning.ReturnSlot] = default;
+                            (@base - returning.Base)[returning.ReturnSlot] = default;
                         }
 
-                        co.FrameCount--;
-                        SetTop(co, frames[fi - 1].Top);
-                        goto newFrame;
+                        goto returnToLua;
                     }
 
                     if (PostCall(co, frames[fi].Base, 0))
@@ -916,12 +911,10 @@ internal sealed unsafe partial class Interpreter
                         // Called from Lua for one result or none (a call statement, `f(x)` alone).
                         if (returning.NResults != 0)
                         {
-                            stack[returning.ReturnSlot] = *ra;
+                            (@base - returning.Base)[returning.ReturnSlot] = *ra;
                         }
 
-                        co.FrameCount--;
-                        SetTop(co, frames[fi - 1].Top);
-                        goto newFrame;
+                        goto returnToLua;
                     }
 
                     if (how == (FrameFlags.Lua | FrameFlags.Fresh) && returning.NResults == 1)
@@ -929,7 +922,7 @@ internal sealed unsafe partial class Interpreter
                         // Called from host code for one result (table.sort's comparator, a
                         // metamethod called by a library): the result in place, the activation ends.
                         int res = returning.ReturnSlot;
-                        stack[res] = *ra;
+                        StackOf(co)[res] = *ra;
                         co.FrameCount--;
                         SetTop(co, res + 1);
                         return true;
@@ -1076,8 +1069,8 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.Closure:
                 {
                     frames[fi].Pc = PcOf(pc, code);
-                    MakeClosure(co, cl, p, Bx(i), frames[fi].Base, frames[fi].Base + A(i));
-                    Reload(co, fi, out frames, out stack, out @base); // a call may have grown the frame array
+                    MakeClosure(co, cl, Proto(cl->Proto), Bx(i), frames[fi].Base, frames[fi].Base + A(i));
+                    Reload(co, fi, out frames, out @base); // a call may have grown the frame array
                     CheckGCAt(co, frames[fi].Base + A(i) + 1);
                     goto reload;
                 }
@@ -1093,7 +1086,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.VarArgPrep:
                 {
                     frames[fi].Pc = PcOf(pc, code);
-                    AdjustVarargs(co, fi, A(i), p->MaxStackSize);
+                    AdjustVarargs(co, fi, A(i), Proto(cl->Proto)->MaxStackSize);
                     if (typeof(THook) == typeof(Hooked))
                     {
                         HookLuaCall(co, fi);
@@ -1134,7 +1127,7 @@ internal sealed unsafe partial class Interpreter
             // After a call out that returned here (a metamethod, a host function, a collection
             // that ran finalizers): one place for the reload, so the loop inlines it once.
         reload:
-            Reload(co, fi, out frames, out stack, out @base);
+            Reload(co, fi, out frames, out @base);
             continue;
 
             // A test's conditional jump (Lua's docondjump): the next instruction is the JMP,
@@ -1159,6 +1152,26 @@ internal sealed unsafe partial class Interpreter
         outOfFuel:
             frames[fi].Pc = PcOf(pc, code);
             Refuel(); // throws the stop, or issues more fuel
+            continue;
+
+            // RETURN0 and RETURN1 to a Lua caller in this loop (the frame not Fresh), results in
+            // place: the caller's state restored here rather than at newFrame, whose tests of
+            // the hook mask and the yield state cannot fail here (this is the unhooked loop, and
+            // a call that changed either left the loop at once).
+        returnToLua:
+            {
+                Value* stack = @base - frames[fi].Base;
+                co.FrameCount = fi;
+                ref CallFrame caller = ref frames[--fi];
+                byte* hb = _hb; // read once (see Code(byte*, ProtoObj*))
+                At<ThreadObj>(hb, co.Thread)->Top = (uint)caller.Top;
+                cl = At<LuaClosureObj>(hb, caller.Closure);
+                ProtoObj* cp = At<ProtoObj>(hb, cl->Proto);
+                code = Code(hb, cp);
+                k = Constants(hb, cp);
+                @base = stack + caller.Base;
+                pc = code + caller.Pc;
+            }
         }
     }
 

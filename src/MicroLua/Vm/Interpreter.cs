@@ -312,8 +312,17 @@ internal sealed unsafe partial class Interpreter
     public ProtoObj* Proto(uint p) => (ProtoObj*)(_hb + ((nuint)p << 3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public uint* Code(ProtoObj* p) =>
-        p->InPlaceCode == 0 ? (uint*)(_hb + ((nuint)p->Code << 3) + 8) : (uint*)p->InPlaceCode;
+    public uint* Code(ProtoObj* p) => Code(_hb, p);
+
+    /// <summary>
+    /// The instructions of <paramref name="p"/> for a heap based at <paramref name="hb"/>: in
+    /// place (a mapped chunk) or in the heap. The loop's call and return read the heap's base
+    /// once into a local and pass it (the field would be read again after each store, which
+    /// the JIT cannot tell from a store to it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint* Code(byte* hb, ProtoObj* p) =>
+        p->InPlaceCode == 0 ? (uint*)(hb + ((nuint)p->Code << 3) + 8) : (uint*)p->InPlaceCode;
 
     /// <summary>
     /// The index a frame saves (CallFrame.Pc) of the loop's instruction pointer <paramref name="pc"/>
@@ -324,7 +333,11 @@ internal sealed unsafe partial class Interpreter
     private static int PcOf(uint* pc, uint* code) => (int)(((nuint)pc - (nuint)code) >> 2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Value* Constants(ProtoObj* p) => (Value*)(_hb + ((nuint)p->Constants << 3) + 8);
+    public Value* Constants(ProtoObj* p) => Constants(_hb, p);
+
+    /// <summary>The constants of <paramref name="p"/> for a heap based at <paramref name="hb"/>, as <see cref="Code(byte*, ProtoObj*)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* Constants(byte* hb, ProtoObj* p) => (Value*)(hb + ((nuint)p->Constants << 3) + 8);
 
     public uint ProtoOfClosure(uint closure) => ((LuaClosureObj*)(_hb + ((nuint)closure << 3)))->Proto;
 }
