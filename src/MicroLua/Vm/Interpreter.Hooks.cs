@@ -16,19 +16,6 @@ internal struct Hooked
 }
 
 /// <summary>
-/// The fast loop with a case for each operand form (register, constant) of the arithmetic
-/// and bitwise operators: one test of the opcode fewer per operation, at the price of ten
-/// more inlined call sites. Those take the loop past the code generator's default limit of
-/// locals for inlining (0.9 of JitMaxLocalsToTrack, 1,024), past which the calls of the
-/// later cases stay calls; mlua's NativeAOT build raises that limit and selects this loop
-/// (<see cref="Interpreter.SplitOperandForms"/>, mlua.csproj). Measured in
-/// docs/performance.md.
-/// </summary>
-internal struct UnhookedSplit
-{
-}
-
-/// <summary>
 /// Debug hooks and the stop of runaway scripts.
 ///
 /// Hooks: the loop is one generic method compiled twice. Run&lt;Unhooked&gt; has no hook code

@@ -11,23 +11,13 @@ namespace MicroLua.Vm;
 /// operation, as a generic method specialised per operator would. Each returns 0 when an
 /// operand is not a number (or, for bitwise operators, not an integer in Lua's strict sense):
 /// the loop then runs the next instruction, the MMBIN that calls the metamethod or raises.
-/// One call serves an opcode's register and constant forms in <see cref="Unhooked"/>: a call
-/// site fewer per operator keeps the loop under the code generator's limit of locals for
-/// inlining (0.9 of JitMaxLocalsToTrack, by default 922), past which it stops inlining;
-/// <see cref="UnhookedSplit"/> has a case per form, for a build that raises the limit. One
+/// One call serves an opcode's register and constant forms (a call site fewer per operator
+/// keeps the loop under the JIT's limit of 512 locals, past which it stops inlining). One
 /// case for all the operators, with the operator read from the opcode, measured +5% to +47%
 /// instructions (a second jump table and spills): the operator must be a constant.
 /// </summary>
 internal sealed unsafe partial class Interpreter
 {
-    /// <summary>
-    /// Whether the loop without hooks is <see cref="UnhookedSplit"/>: set by the switch
-    /// MicroLua.Interpreter.SplitOperandForms (runtimeconfig, or a NativeAOT app's
-    /// RuntimeHostConfigurationOption), which only a build that raises the code generator's
-    /// JitMaxLocalsToTrack should set.
-    /// </summary>
-    internal static readonly bool SplitOperandForms = AppContext.TryGetSwitch("MicroLua.Interpreter.SplitOperandForms", out bool on) && on;
-
     /// <summary>
     /// The second operand of an arithmetic or bitwise opcode: K[C] for the constant forms
     /// (ADDK to BXORK, numbered below ADD), R[C] for the register forms.

@@ -28,7 +28,7 @@ internal sealed unsafe partial class Interpreter
     /// The bounds of instruction <paramref name="i"/>'s register, constant and upvalue
     /// operands, checked in Debug builds only: the call disappears from a Release build
     /// (<see cref="ConditionalAttribute"/>), so it costs the loop nothing there, not even a
-    /// place in the JIT's budget of locals for inlining (past 922 locals it stops inlining
+    /// place in the JIT's budget of locals for inlining (past 512 locals it stops inlining
     /// into the loop, which an inline accessor per operand used up).
     /// </summary>
     [Conditional("DEBUG")]

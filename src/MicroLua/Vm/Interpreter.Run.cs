@@ -23,7 +23,7 @@ internal sealed unsafe partial class Interpreter
             LuaError error;
             try
             {
-                if (co.HookMask != 0 ? Run<Hooked>(co) : SplitOperandForms ? Run<UnhookedSplit>(co) : Run<Unhooked>(co))
+                if (co.HookMask == 0 ? Run<Unhooked>(co) : Run<Hooked>(co))
                 {
                     return;
                 }
@@ -47,8 +47,8 @@ internal sealed unsafe partial class Interpreter
     }
 
     /// <summary>
-    /// The interpreter loop, compiled twice (three times with <see cref="UnhookedSplit"/>):
-    /// <typeparamref name="THook"/> is <see cref="Unhooked"/> (no hook code at all) or <see cref="Hooked"/> (line and count
+    /// The interpreter loop, compiled twice: <typeparamref name="THook"/> is
+    /// <see cref="Unhooked"/> (no hook code at all) or <see cref="Hooked"/> (line and count
     /// checks at each instruction, call and return events). Returns true when the entry frame
     /// returned or the coroutine yields, false when the coroutine's hook mask no longer fits
     /// this loop (the top frame's pc is saved; the caller re-enters the other loop).
@@ -329,114 +329,44 @@ internal sealed unsafe partial class Interpreter
                 // (a call site fewer per operator keeps the loop under the JIT's limit of locals
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Add;
                 case OpCode.Add:
-                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.SubK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Sub;
                 case OpCode.Sub:
-                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.MulK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Mul;
                 case OpCode.Mul:
-                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.ModK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Mod;
                 case OpCode.Mod:
-                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.PowK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Pow;
                 case OpCode.Pow:
-                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.DivK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.Div;
                 case OpCode.Div:
-                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.IDivK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.IDiv;
                 case OpCode.IDiv:
-                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BAndK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.BAnd;
                 case OpCode.BAnd:
-                    pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BOrK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.BOr;
                 case OpCode.BOr:
-                    pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BXorK:
-                    if (typeof(THook) == typeof(UnhookedSplit))
-                    {
-                        pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), SlotC(k, i));
-                        continue;
-                    }
-
-                    goto case OpCode.BXor;
                 case OpCode.BXor:
-                    pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), typeof(THook) == typeof(UnhookedSplit) ? SlotC(@base, i) : ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), ArithOperand(i, @base, k));
                     continue;
                 case OpCode.Shl:
                     pc += FastBitwise(TM.Shl, ra, SlotB(@base, i), SlotC(@base, i));
