@@ -328,4 +328,23 @@ do
         a, b, c, d, e, f, g, h, s:byte(-1), #t, s:byte(1, 3))
 end
 
+-- 36 a Lua function returning none or one value to a call that wants all of them (f(g(x)),
+-- {g(x)}, return g(x) after a tail call), also from a tail-called callee: exactly its results
+-- reach the caller, the count seen by select and table constructors included
+do
+  local function none() return end
+  local function one(x) return x end
+  local function tailnone() return none() end
+  local function tailone(x) return one(x) end
+  local function compose(f, g) return function(x) return f(g(x)) end end
+  local inc = function(x) return x + 1 end
+  local h = compose(inc, compose(function(x) return x * 2 end, inc))
+  local t1, t2 = { one(7) }, { none() }
+  local n1, n2, n3, n4 = select("#", one(nil)), select("#", none()), select("#", tailone(5)), select("#", tailnone())
+  local acc = 0
+  for i = 1, 200 do acc = acc + h(i) end
+  check("functions-36 return-all-results", #t1 == 1 and #t2 == 0 and n1 == 1 and n2 == 0 and n3 == 1 and n4 == 0 and acc == 40800,
+        #t1, #t2, n1, n2, n3, n4, h(1), acc, select("#", one(one(3))), (tailone(9)))
+end
+
 print("# cases", ncase)

@@ -308,4 +308,30 @@ do
   check("tab-35 shift-collect", #big == 20000 and sum == 198050200, #big, sum)
 end
 
+-- 36 stores of new keys: into a table without a metatable (record constructors, t.k = v, nil
+-- values that add nothing), then the same keys into one with __newindex, which still decides;
+-- a nil or NaN key is an error either way
+do
+  local recs, sum = {}, 0
+  for i = 1, 50 do
+    local r = { name = "n", id = i }
+    r.score = i % 7
+    r.tag = nil
+    r[i] = i
+    recs[i] = r
+    sum = sum + r.id + r.score + r[i]
+  end
+  local seen = {}
+  local mt = setmetatable({}, { __newindex = function(t, k, v) seen[#seen + 1] = k; rawset(t, k, v) end })
+  mt.a = 1
+  mt.a = 2
+  mt.b = nil
+  local m1 = checkerror("index is nil", function() local t = {} t[nil] = 1 end)
+  local m2 = checkerror("index is NaN", function() local t = {} t[0 / 0] = 1 end)
+  local n = 0
+  for _ in pairs(recs[50]) do n = n + 1 end
+  check("tab-36 new-key-stores", sum == 2698 and n == 4 and recs[3].tag == nil and mt.a == 2 and #seen == 2,
+        sum, n, recs[50].score, mt.a, table.concat(seen, ","), m1, m2)
+end
+
 print("# cases", ncase)

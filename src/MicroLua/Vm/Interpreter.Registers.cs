@@ -28,7 +28,7 @@ internal sealed unsafe partial class Interpreter
     /// The bounds of instruction <paramref name="i"/>'s register, constant and upvalue
     /// operands, checked in Debug builds only: the call disappears from a Release build
     /// (<see cref="ConditionalAttribute"/>), so it costs the loop nothing there, not even a
-    /// place in the JIT's budget of locals for inlining (past 512 locals it stops inlining
+    /// place in the JIT's budget of locals for inlining (past 922 locals it stops inlining
     /// into the loop, which an inline accessor per operand used up).
     /// </summary>
     [Conditional("DEBUG")]
@@ -177,6 +177,25 @@ internal sealed unsafe partial class Interpreter
 
         *slot = *v;
         G.WriteBarrier(t, *v);
+        return true;
+    }
+
+    /// <summary>
+    /// The common slow path of a store: <paramref name="t"/> has no metatable and is not a
+    /// library table waiting for its fill, so the store is raw (a new key, or an empty entry);
+    /// it is done here without FinishSet's walk. False otherwise, for the general path.
+    /// <paramref name="key"/> is not a float (Set's normalisation is FinishSet's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryStoreRaw(uint t, in Value key, in Value v)
+    {
+        TableObj* to = At<TableObj>(t);
+        if (to->Metatable != 0 || to->Lazy != 0)
+        {
+            return false;
+        }
+
+        LuaTable.SetAt(G, t, key, key.Tag == Tag.ShortString ? LuaTable.FindShortString(G, t, key.R) : LuaTable.Find(G, t, key), v);
         return true;
     }
 

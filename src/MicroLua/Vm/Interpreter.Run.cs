@@ -171,9 +171,19 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* t = SlotB(@base, i);
                     Value* key = SlotC(@base, i);
-                    if (t->Tag == Tag.Table && TryLoad(key->Tag == Tag.Integer ? LuaTable.FindInt(G, t->R, key->I) : LuaTable.Find(G, t->R, *key), ra))
+                    if (t->Tag == Tag.Table)
                     {
-                        continue;
+                        if (key->Tag == Tag.Integer)
+                        {
+                            if (TryLoad(LuaTable.FindInt(G, _hb, t->R, key->I), ra))
+                            {
+                                continue;
+                            }
+                        }
+                        else if (TryLoad(LuaTable.Find(G, t->R, *key), ra))
+                        {
+                            continue;
+                        }
                     }
 
                     gt = *t;
@@ -184,7 +194,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.GetI:
                 {
                     Value* t = SlotB(@base, i);
-                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindInt(G, t->R, C(i)), ra))
+                    if (t->Tag == Tag.Table && TryLoad(LuaTable.FindInt(G, _hb, t->R, C(i)), ra))
                     {
                         continue;
                     }
@@ -228,9 +238,21 @@ internal sealed unsafe partial class Interpreter
                 {
                     Value* key = SlotB(@base, i);
                     Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
-                    if (ra->Tag == Tag.Table && (key->Tag == Tag.Integer ? TryStoreInt(LuaTable.FindInt(G, ra->R, key->I), ra->R, rc) : TryStore(LuaTable.Find(G, ra->R, *key), ra->R, key, rc)))
+                    if (ra->Tag == Tag.Table)
                     {
-                        continue;
+                        // Each outcome leaves on its own (no bool merged from the two lookups, which
+                        // the register allocator answered with spills and reloads at the join).
+                        if (key->Tag == Tag.Integer)
+                        {
+                            if (TryStoreInt(LuaTable.FindInt(G, _hb, ra->R, key->I), ra->R, rc))
+                            {
+                                continue;
+                            }
+                        }
+                        else if (TryStore(LuaTable.Find(G, ra->R, *key), ra->R, key, rc))
+                        {
+                            continue;
+                        }
                     }
 
                     gt = *ra;
@@ -242,7 +264,7 @@ internal sealed unsafe partial class Interpreter
                 case OpCode.SetI:
                 {
                     Value* rc = K(i) ? SlotC(k, i) : SlotC(@base, i);
-                    if (ra->Tag == Tag.Table && TryStoreInt(LuaTable.FindInt(G, ra->R, B(i)), ra->R, rc))
+                    if (ra->Tag == Tag.Table && TryStoreInt(LuaTable.FindInt(G, _hb, ra->R, B(i)), ra->R, rc))
                     {
                         continue;
                     }
@@ -296,9 +318,19 @@ internal sealed unsafe partial class Interpreter
                     Value* key = K(i) ? SlotC(k, i) : SlotC(@base, i);
                     Value self = *rb;
                     ra[1] = self;
-                    if (self.Tag == Tag.Table && TryLoad(key->Tag == Tag.ShortString ? LuaTable.FindShortStringUnfilled(_hb, self.R, key->R) : LuaTable.Find(G, self.R, *key), ra))
+                    if (self.Tag == Tag.Table)
                     {
-                        continue;
+                        if (key->Tag == Tag.ShortString)
+                        {
+                            if (TryLoad(LuaTable.FindShortStringUnfilled(_hb, self.R, key->R), ra))
+                            {
+                                continue;
+                            }
+                        }
+                        else if (TryLoad(LuaTable.Find(G, self.R, *key), ra))
+                        {
+                            continue;
+                        }
                     }
 
                     gt = self;
@@ -870,12 +902,17 @@ internal sealed unsafe partial class Interpreter
                     }
 
                     ref CallFrame returning = ref frames[fi]; // one bounds check for the tests below
-                    if ((returning.Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)returning.NResults <= 1)
+                    if ((returning.Flags & ~FrameFlags.Tail) == FrameFlags.Lua && (uint)(returning.NResults + 1) <= 2)
                     {
-                        // Called from Lua for no result or one (which is nil): no adjustment left for PostCall.
-                        if (returning.NResults != 0)
+                        // Called from Lua for no result, one (which is nil) or all of them (none):
+                        // no adjustment left for PostCall.
+                        if (returning.NResults > 0)
                         {
                             (@base - returning.Base)[returning.ReturnSlot] = default;
+                        }
+                        else if (returning.NResults < 0)
+                        {
+                            SetTop(co, returning.ReturnSlot);
                         }
 
                         goto returnToLua;
@@ -906,12 +943,17 @@ internal sealed unsafe partial class Interpreter
 
                     ref CallFrame returning = ref frames[fi]; // one bounds check for the tests below
                     FrameFlags how = returning.Flags & ~FrameFlags.Tail;
-                    if (how == FrameFlags.Lua && (uint)returning.NResults <= 1)
+                    if (how == FrameFlags.Lua && (uint)(returning.NResults + 1) <= 2)
                     {
-                        // Called from Lua for one result or none (a call statement, `f(x)` alone).
+                        // Called from Lua for one result, none (a call statement, `f(x)` alone)
+                        // or all of them (`f(g(x))`).
                         if (returning.NResults != 0)
                         {
                             (@base - returning.Base)[returning.ReturnSlot] = *ra;
+                            if (returning.NResults < 0)
+                            {
+                                SetTop(co, returning.ReturnSlot + 1);
+                            }
                         }
 
                         goto returnToLua;
@@ -1119,6 +1161,11 @@ internal sealed unsafe partial class Interpreter
 
         finishSet:
             frames[fi].Pc = PcOf(pc, code);
+            if (gt.Tag == Tag.Table && gk.Tag != Tag.Float && TryStoreRaw(gt.R, gk, gv))
+            {
+                goto reload; // the table may have grown, and an emergency collection run
+            }
+
             if (FinishSet(co, gt, gk, gv))
             {
                 goto newFrame;
@@ -1157,14 +1204,20 @@ internal sealed unsafe partial class Interpreter
             // RETURN0 and RETURN1 to a Lua caller in this loop (the frame not Fresh), results in
             // place: the caller's state restored here rather than at newFrame, whose tests of
             // the hook mask and the yield state cannot fail here (this is the unhooked loop, and
-            // a call that changed either left the loop at once).
+            // a call that changed either left the loop at once). The top: the caller's for a
+            // fixed number of results; for all of them the case set it after the results.
         returnToLua:
             {
-                Value* stack = @base - frames[fi].Base;
+                ref CallFrame returning = ref frames[fi];
+                Value* stack = @base - returning.Base;
                 co.FrameCount = fi;
                 ref CallFrame caller = ref frames[--fi];
                 byte* hb = _hb; // read once (see Code(byte*, ProtoObj*))
-                At<ThreadObj>(hb, co.Thread)->Top = (uint)caller.Top;
+                if (returning.NResults >= 0)
+                {
+                    At<ThreadObj>(hb, co.Thread)->Top = (uint)caller.Top;
+                }
+
                 cl = At<LuaClosureObj>(hb, caller.Closure);
                 ProtoObj* cp = At<ProtoObj>(hb, cl->Proto);
                 code = Code(hb, cp);
