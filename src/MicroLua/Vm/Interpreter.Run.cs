@@ -1,3 +1,4 @@
+#pragma warning disable CS0162 // unreachable: the branches of the constant SplitForms that this copy of the loop does not take
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Core;
@@ -9,49 +10,14 @@ namespace MicroLua.Vm;
 internal sealed unsafe partial class Interpreter
 {
     /// <summary>
-    /// Runs the Lua frame on top of <paramref name="co"/> (pushed with FrameFlags.Fresh) and
-    /// every frame it pushes, until that frame returns. Errors unwind to the nearest protected
-    /// frame above the entry point; past it they propagate to the caller as LuaError.
-    /// </summary>
-    public void Execute(Coroutine co) => ExecuteFrom(co, co.FrameCount - 1);
-
-    /// <summary>As <see cref="Execute"/>, with protected frames from index <paramref name="entry"/> up belonging to this activation.</summary>
-    public void ExecuteFrom(Coroutine co, int entry)
-    {
-        while (true)
-        {
-            LuaError error;
-            try
-            {
-                if (co.HookMask == 0 ? Run<Unhooked>(co) : Run<Hooked>(co))
-                {
-                    return;
-                }
-
-                continue; // the hook mask changed: run the other loop from the saved pc
-            }
-            catch (LuaError e) when (!co.Yielding && (SeeErrorForDebugger(co, e) || ProtectedFrameOf(co, entry) >= 0))
-            {
-                // Only an error this activation handles is caught (an error going further passes
-                // the filter and is never rethrown, see SeeStop); it is handled after the catch
-                // block, once .NET has unwound the stack of the throw.
-                error = e;
-            }
-
-            Recover(co, entry, error);
-            if (co.FrameCount <= entry)
-            {
-                return; // the protected frame was the entry frame: its results are in place
-            }
-        }
-    }
-
-    /// <summary>
     /// The interpreter loop, compiled twice: <typeparamref name="THook"/> is
     /// <see cref="Unhooked"/> (no hook code at all) or <see cref="Hooked"/> (line and count
     /// checks at each instruction, call and return events). Returns true when the entry frame
     /// returned or the coroutine yields, false when the coroutine's hook mask no longer fits
     /// this loop (the top frame's pc is saved; the caller re-enters the other loop).
+    /// MicroLua.csproj compiles this file a second time as RunSplit, with MLUA_SPLIT_LOOP
+    /// defined: that copy gives each operand form of the operators its own case
+    /// (<see cref="SplitOperandForms"/>).
     /// </summary>
 #if NETSTANDARD2_1
     [MethodImpl((MethodImplOptions)512)] // AggressiveOptimization, which netstandard2.1 does not name (runtimes that know it honour it)
@@ -62,6 +28,11 @@ internal sealed unsafe partial class Interpreter
     private bool Run<THook>(Coroutine co)
         where THook : struct
     {
+#if MLUA_SPLIT_LOOP
+        const bool SplitForms = true;
+#else
+        const bool SplitForms = false;
+#endif
     newFrame:
         if ((co.HookMask != 0) != (typeof(THook) == typeof(Hooked)) || co.Yielding)
         {
@@ -361,44 +332,114 @@ internal sealed unsafe partial class Interpreter
                 // (a call site fewer per operator keeps the loop under the JIT's limit of locals
                 // for inlining); on success the MMBIN that follows is skipped.
                 case OpCode.AddK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Add;
                 case OpCode.Add:
-                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Add, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.SubK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Sub;
                 case OpCode.Sub:
-                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Sub, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.MulK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Mul;
                 case OpCode.Mul:
-                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Mul, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.ModK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Mod;
                 case OpCode.Mod:
-                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Mod, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.PowK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Pow;
                 case OpCode.Pow:
-                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Pow, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.DivK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.Div;
                 case OpCode.Div:
-                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.Div, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.IDivK:
+                    if (SplitForms)
+                    {
+                        pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.IDiv;
                 case OpCode.IDiv:
-                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastArith(ArithOp.IDiv, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BAndK:
+                    if (SplitForms)
+                    {
+                        pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.BAnd;
                 case OpCode.BAnd:
-                    pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BAnd, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BOrK:
+                    if (SplitForms)
+                    {
+                        pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.BOr;
                 case OpCode.BOr:
-                    pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BOr, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.BXorK:
+                    if (SplitForms)
+                    {
+                        pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), SlotC(k, i));
+                        continue;
+                    }
+
+                    goto case OpCode.BXor;
                 case OpCode.BXor:
-                    pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), ArithOperand(i, @base, k));
+                    pc += FastBitwise(TM.BXor, ra, SlotB(@base, i), SplitForms ? SlotC(@base, i) : ArithOperand(i, @base, k));
                     continue;
                 case OpCode.Shl:
                     pc += FastBitwise(TM.Shl, ra, SlotB(@base, i), SlotC(@base, i));
@@ -1225,39 +1266,6 @@ internal sealed unsafe partial class Interpreter
                 @base = stack + caller.Base;
                 pc = code + caller.Pc;
             }
-        }
-    }
-
-    /// <summary>An integer for loop counts its back edges against the budget in blocks of this many (a power of 2).</summary>
-    private const int ForBlock = 1024;
-
-    /// <summary>Collects if debt says so, treating <paramref name="top"/> as the live top of the running Lua frame.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckGCAt(Coroutine co, int top)
-    {
-        if (G.GcDebt > 0)
-        {
-            CheckGCSlow(co, top);
-        }
-    }
-
-    /// <summary>
-    /// A collection step with the stack cut at <paramref name="top"/>, as Lua's checkGC: the
-    /// registers above it are dead temporaries (the collector clears them), so an object left
-    /// there by an earlier call is not kept alive.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckGCSlow(Coroutine co, int top)
-    {
-        int saved = GetTop(co);
-        SetTop(co, top);
-        try
-        {
-            G.CheckGC();
-        }
-        finally
-        {
-            SetTop(co, saved);
         }
     }
 }
