@@ -79,10 +79,18 @@ internal static unsafe class LuaTable
     public static TableObj* Obj(LuaGlobal g, uint t) => (TableObj*)g.Heap.Ptr(t);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Value* ArrayBase(LuaGlobal g, TableObj* t) => (Value*)(g.Heap.Ptr(t->Array) + sizeof(ObjHeader));
+    public static Value* ArrayBase(LuaGlobal g, TableObj* t) => ArrayBase(g.Heap.Base, t);
+
+    /// <summary>As <see cref="ArrayBase(LuaGlobal, TableObj*)"/> for a caller that holds the heap's base <paramref name="hb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Value* ArrayBase(byte* hb, TableObj* t) => (Value*)(Heap.Ptr(hb, t->Array) + sizeof(ObjHeader));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Node* NodeBase(LuaGlobal g, TableObj* t) => (Node*)(g.Heap.Ptr(t->Nodes) + sizeof(ObjHeader));
+    public static Node* NodeBase(LuaGlobal g, TableObj* t) => NodeBase(g.Heap.Base, t);
+
+    /// <summary>As <see cref="NodeBase(LuaGlobal, TableObj*)"/> for a caller that holds the heap's base <paramref name="hb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Node* NodeBase(byte* hb, TableObj* t) => (Node*)(Heap.Ptr(hb, t->Nodes) + sizeof(ObjHeader));
 
     /// <summary>Number of nodes in the hash part (0 when there is none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -145,7 +153,7 @@ internal static unsafe class LuaTable
         TableObj* to = (TableObj*)Heap.Ptr(hb, t);
         if ((ulong)(key - 1) < to->ArraySize)
         {
-            return (Value*)(Heap.Ptr(hb, to->Array) + sizeof(ObjHeader)) + (key - 1); // integer key in array part
+            return ArrayBase(hb, to) + (key - 1); // integer key in array part
         }
 
         if (to->Nodes == 0)
@@ -153,7 +161,7 @@ internal static unsafe class LuaTable
             return to->Lazy == 0 ? null : FindAfterFill(g, t, Value.Integer(key));
         }
 
-        Node* nodes = (Node*)(Heap.Ptr(hb, to->Nodes) + sizeof(ObjHeader));
+        Node* nodes = NodeBase(hb, to);
         Node* n = nodes + (HashInt(g.KeySeed, key) & ((1u << to->NodeLog2) - 1));
         while (true)
         {
@@ -202,7 +210,7 @@ internal static unsafe class LuaTable
         }
 
         uint hash = ((StringObj*)Heap.Ptr(hb, s))->Hash;
-        Node* n = (Node*)(Heap.Ptr(hb, to->Nodes) + sizeof(ObjHeader)) + (hash & ((1u << to->NodeLog2) - 1));
+        Node* n = NodeBase(hb, to) + (hash & ((1u << to->NodeLog2) - 1));
         while (true)
         {
             if (n->KeyTag == Tag.ShortString && n->KeyI == s)

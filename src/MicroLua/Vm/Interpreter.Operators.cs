@@ -11,8 +11,9 @@ namespace MicroLua.Vm;
 /// operation, as a generic method specialised per operator would. Each returns 0 when an
 /// operand is not a number (or, for bitwise operators, not an integer in Lua's strict sense):
 /// the loop then runs the next instruction, the MMBIN that calls the metamethod or raises.
-/// One call serves an opcode's register and constant forms (a call site fewer per operator
-/// keeps the loop under the JIT's limit of 922 locals, past which it stops inlining). One
+/// In Run one call serves an opcode's register and constant forms (a call site fewer per
+/// operator keeps the loop under the JIT's limit of 922 locals, past which it stops inlining);
+/// RunSplit, the loop's second copy for a build with a higher limit, has a call per form. One
 /// case for all the operators, with the operator read from the opcode, measured +5% to +47%
 /// instructions (a second jump table and spills): the operator must be a constant.
 /// </summary>
