@@ -11,8 +11,8 @@ public sealed record LuaOptions
     /// this size when the state is created; the operating system backs its pages with memory
     /// only when they are first touched, and the allocator fills the block from its low end,
     /// so what a process really uses follows the state's peak, not this limit.
-    /// Default 512 MiB; at least 4,192 bytes (LuaLimits.MinMemoryLimit), under 4 GiB. A limit too small
-    /// for the chosen libraries (the Safe libraries need 7,752 bytes) makes the constructor
+    /// Default 512 MiB; at least 4,384 bytes (LuaLimits.MinMemoryLimit), under 4 GiB. A limit too small
+    /// for the chosen libraries (the Safe libraries need 7,944 bytes) makes the constructor
     /// throw a <see cref="LuaException"/> "not enough memory".
     /// </summary>
     public long MemoryLimit { get; init; } = LuaLimits.DefaultMemoryLimit;

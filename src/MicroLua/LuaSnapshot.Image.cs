@@ -24,7 +24,7 @@ public sealed unsafe partial class LuaSnapshot
     private static ReadOnlySpan<byte> Magic => "MLUAIMG\x1A"u8;
 
     /// <summary>The format version this runtime writes and reads.</summary>
-    public const int ImageVersion = 3;
+    public const int ImageVersion = 4;
 
     private const byte SlotFree = 0, SlotBuiltin = 1, SlotHost = 2, SlotCoroutine = 3;
 

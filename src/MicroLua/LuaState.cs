@@ -29,7 +29,7 @@ public sealed unsafe partial class LuaState : IDisposable
 
     /// <summary>Creates a state whose heap is a block of <see cref="LuaOptions.MemoryLimit"/> bytes it allocates.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit in the options is out of its range.</exception>
-    /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (4,192 bytes: a state without libraries) but too small for the libraries in the options (the Safe libraries need 7,752 bytes).</exception>
+    /// <exception cref="LuaException">"not enough memory": the memory limit is at least <c>LuaLimits.MinMemoryLimit</c> (4,384 bytes: a state without libraries) but too small for the libraries in the options (the Safe libraries need 7,944 bytes).</exception>
     /// <remarks>
     /// The second and later states a process makes with the same memory limit, libraries, hash
     /// seed and collector settings are copies of a pristine state with those settings (a

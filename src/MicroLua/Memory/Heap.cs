@@ -48,6 +48,9 @@ internal sealed unsafe partial class Heap : IDisposable
     private const int SmallBlockSize = 1 << FlShift;
     private const int FlCount = 32 - FlShift + 1;
 
+    /// <summary>Blocks below this size wait in a quick list when freed (one list per size / 8).</summary>
+    private const int QuickLimit = 512;
+
     /// <summary>
     /// The allocator's control structure lies in the block itself, after 16 unused bytes (so
     /// that a zero Ref means null): the first-level bitmap, the second-level bitmaps, the
@@ -60,7 +63,7 @@ internal sealed unsafe partial class Heap : IDisposable
     private const uint HeadsAt = 128; // SlBitmapAt + 4 * FlCount, rounded up
     private const uint QuickAt = HeadsAt + (4 * FlCount * SlCount); // the quick lists' heads, one per size / 8
     private const uint QuickBytesAt = QuickAt; // the bytes in the quick lists: the head slot of size 0, which no block has
-    public const uint ControlEnd = QuickAt + (4 * (SmallBlockSize >> 3));
+    public const uint ControlEnd = QuickAt + (4 * (QuickLimit >> 3));
 
     /// <summary>The first byte of the pool: after the control structure.</summary>
     private const uint PoolStart = ControlEnd;
@@ -74,7 +77,7 @@ internal sealed unsafe partial class Heap : IDisposable
     private readonly MemoryStats _stats;
 
     /// <summary>
-    /// The quick lists: small blocks (below 128 bytes) freed without merging, one LIFO list per
+    /// The quick lists: small blocks (below <see cref="QuickLimit"/> bytes) freed without merging, one LIFO list per
     /// size (index size / 8), linked through the free-block links as the TLSF lists are. Why: a
     /// small object's life is mostly one allocation and one free, and merging at the free only
     /// to split the same bytes off again at the next allocation of that size was a third of
@@ -194,7 +197,7 @@ internal sealed unsafe partial class Heap : IDisposable
         uint size = AdjustSize((uint)payloadBytes);
         uint block;
         uint blockSize;
-        if (size < SmallBlockSize && (block = QuickHeads[size >> 3]) != 0)
+        if (size < QuickLimit && (block = QuickHeads[size >> 3]) != 0)
         {
             PopQuick(block, size);
             SetPrevFree(block + size, false);
@@ -298,7 +301,7 @@ internal sealed unsafe partial class Heap : IDisposable
     {
         uint block = r << 3;
         uint size = CountFree(block);
-        if (size < SmallBlockSize && QuickBytes + size <= _quickCap)
+        if (size < QuickLimit && QuickBytes + size <= _quickCap)
         {
             PushQuick(block, size);
             return;
@@ -314,7 +317,7 @@ internal sealed unsafe partial class Heap : IDisposable
     /// </summary>
     public void FlushQuickLists()
     {
-        for (uint c = MinBlockSize >> 3; c < SmallBlockSize >> 3 && QuickBytes != 0; c++)
+        for (uint c = MinBlockSize >> 3; c < QuickLimit >> 3 && QuickBytes != 0; c++)
         {
             uint size = c << 3;
             for (uint block; (block = QuickHeads[c]) != 0;)
@@ -636,7 +639,7 @@ internal sealed unsafe partial class Heap : IDisposable
             return "the quick list of size 8 is not empty"; // slot 0 is the byte count, checked below
         }
 
-        for (uint c = MinBlockSize >> 3; c < SmallBlockSize >> 3; c++)
+        for (uint c = MinBlockSize >> 3; c < QuickLimit >> 3; c++)
         {
             uint prev = 0;
             for (uint f = QuickHeads[c]; f != 0; f = *(uint*)(_base + f + 4))
