@@ -182,9 +182,10 @@ internal sealed unsafe partial class Interpreter
 
     /// <summary>
     /// The common slow path of a store: <paramref name="t"/> has no metatable and is not a
-    /// library table waiting for its fill, so the store is raw (a new key, or an empty entry);
-    /// it is done here without FinishSet's walk. False otherwise, for the general path.
-    /// <paramref name="key"/> is not a float (Set's normalisation is FinishSet's).
+    /// library table waiting for its fill, so the store is raw, and the loop's lookup found no
+    /// slot (an empty entry of such a table the loop's own store fills), so the key is new;
+    /// it is inserted here without FinishSet's walk or a second lookup. False otherwise, for
+    /// the general path. <paramref name="key"/> is not a float (Set's normalisation is FinishSet's).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryStoreRaw(uint t, in Value key, in Value v)
@@ -195,7 +196,7 @@ internal sealed unsafe partial class Interpreter
             return false;
         }
 
-        LuaTable.SetAt(G, t, key, key.Tag == Tag.ShortString ? LuaTable.FindShortString(G, t, key.R) : LuaTable.Find(G, t, key), v);
+        LuaTable.SetAbsent(G, t, key, v); // the loop's lookup found no slot: every store that comes here missed
         return true;
     }
 
