@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace MicroLua.Values;
 
 /// <summary>
@@ -129,9 +132,14 @@ internal sealed class HandleTable
         return index;
     }
 
-    public object Get(int index) => _items[index] ?? throw new InvalidOperationException($"handle {index} was released");
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // every host call and coroutine switch looks up a handle
+    public object Get(int index) => _items[index] ?? Released(index);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Get<T>(int index) where T : class => (T)Get(index);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)] // the message's formatting stays out of Get's frame
+    private static object Released(int index) => throw new InvalidOperationException($"handle {index} was released");
 
     public bool IsLive(int index) => index >= 0 && index < _count && _items[index] != null;
 

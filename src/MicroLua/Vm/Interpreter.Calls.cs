@@ -25,15 +25,17 @@ internal sealed unsafe partial class Interpreter
     /// </summary>
     public bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags) => PreCall(co, func, nresults, flags, func);
 
-    private bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot)
-    {
-        Value* f = StackOf(co) + func;
-        if (f->Tag != Tag.LuaClosure)
-        {
-            return PreCallOther(co, func, nresults, flags, returnSlot);
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a test of the tag, then the call of one of the two cases
+    private bool PreCall(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot) =>
+        StackOf(co)[func].Tag == Tag.LuaClosure
+            ? PreCallLua(co, func, nresults, flags, returnSlot)
+            : PreCallOther(co, func, nresults, flags, returnSlot);
 
-        uint closure = f->R;
+    /// <summary>PreCall of a Lua function: its frame pushed, the missing parameters nil.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool PreCallLua(Coroutine co, int func, int nresults, FrameFlags flags, int returnSlot)
+    {
+        uint closure = StackOf(co)[func].R;
         ProtoObj* p = Proto(At<LuaClosureObj>(closure)->Proto);
         int nargs = GetTop(co) - func - 1;
         int numParams = p->NumParams;
