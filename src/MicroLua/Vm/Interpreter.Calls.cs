@@ -120,7 +120,7 @@ internal sealed unsafe partial class Interpreter
 
         EnsureStack(co, top + steps); // past the stack's limit: "stack overflow", as Lua's insertions end
         Value* stack = StackOf(co);
-        Buffer.MemoryCopy(stack + func, stack + func + steps, (long)(top - func) * sizeof(Value), (long)(top - func) * sizeof(Value));
+        MoveValues(stack + func, stack + func + steps, top - func);
         v = stack[func + steps];
         for (int i = steps - 1; i >= 0; i--)
         {
@@ -206,7 +206,7 @@ internal sealed unsafe partial class Interpreter
             // Called by a Lua frame's CALL for as many results as it returned or fewer (s:byte(i)
             // in a loop): PostCall's adjustment comes down to moving them and the caller's top.
             Value* st = StackOf(co);
-            Buffer.MemoryCopy(st + GetTop(co) - n, st + returnSlot, (long)nresults * sizeof(Value), (long)nresults * sizeof(Value));
+            MoveValues(st + GetTop(co) - n, st + returnSlot, nresults);
             co.FrameCount = fi;
             SetTop(co, co.Frames[fi - 1].Top);
         }
@@ -236,7 +236,7 @@ internal sealed unsafe partial class Interpreter
         int dest = hf.Func;
         int count = GetTop(co) - tf;
         Value* st = StackOf(co);
-        Buffer.MemoryCopy(st + tf, st + dest, (long)count * sizeof(Value), (long)count * sizeof(Value));
+        MoveValues(st + tf, st + dest, count);
         SetTop(co, dest + count);
         FrameFlags hflags = hf.Flags;
         int hres = hf.NResults;
@@ -307,7 +307,7 @@ internal sealed unsafe partial class Interpreter
         if (first != @base)
         {
             Value* st = StackOf(co); // overlapping moves are fine for MemoryCopy
-            Buffer.MemoryCopy(st + first, st + @base, (long)nargs * sizeof(Value), (long)nargs * sizeof(Value));
+            MoveValues(st + first, st + @base, nargs);
             SetTop(co, @base + nargs);
         }
 
@@ -431,7 +431,7 @@ internal sealed unsafe partial class Interpreter
                 int n = GetTop(co) - (func + 1);
                 EnsureStack(co, returnSlot + n + 2);
                 Value* st = StackOf(co);
-                Buffer.MemoryCopy(st + func + 1, st + returnSlot + 1, (long)n * sizeof(Value), (long)n * sizeof(Value));
+                MoveValues(st + func + 1, st + returnSlot + 1, n);
                 st[returnSlot] = Value.True;
                 FinishResults(co, returnSlot, n + 1, nresults, pflags);
                 return false;
@@ -539,7 +539,7 @@ internal sealed unsafe partial class Interpreter
         {
             if (n > 0)
             {
-                Buffer.MemoryCopy(stack + first, stack + res + 1, (long)n * sizeof(Value), (long)n * sizeof(Value));
+                MoveValues(stack + first, stack + res + 1, n);
             }
 
             stack[res] = Value.True;
@@ -547,7 +547,7 @@ internal sealed unsafe partial class Interpreter
         }
         else if (first != res && n > 0)
         {
-            Buffer.MemoryCopy(stack + first, stack + res, (long)n * sizeof(Value), (long)n * sizeof(Value));
+            MoveValues(stack + first, stack + res, n);
         }
 
         co.FrameCount = fi;
@@ -696,7 +696,7 @@ internal sealed unsafe partial class Interpreter
         int dest = (fr.Flags & FrameFlags.Protected) != 0 ? fr.Func : res;
         if (dest != func)
         {
-            Buffer.MemoryCopy(stack + func, stack + dest, (long)n * sizeof(Value), (long)n * sizeof(Value));
+            MoveValues(stack + func, stack + dest, n);
         }
 
         SetTop(co, dest + n);

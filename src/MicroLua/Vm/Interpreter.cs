@@ -81,6 +81,28 @@ internal sealed unsafe partial class Interpreter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ThreadObj* ThreadObj(Coroutine co) => (ThreadObj*)(_hb + ((nuint)co.Thread << 3));
 
+    /// <summary>
+    /// Moves <paramref name="n"/> values from <paramref name="src"/> to <paramref name="dst"/>,
+    /// the ranges possibly overlapping: the one way the VM moves a range of stack slots. A few
+    /// values moved down (results to their slot, arguments to a base) are copied in a loop;
+    /// Buffer.MemoryCopy's call cost more than the copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MoveValues(Value* src, Value* dst, int n)
+    {
+        if (n <= 4 && dst <= src)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                dst[i] = src[i]; // forward: a slot is read before any write reaches it
+            }
+
+            return;
+        }
+
+        Buffer.MemoryCopy(src, dst, (long)n * sizeof(Value), (long)n * sizeof(Value));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Value* StackOf(Coroutine co) => (Value*)(_hb + ((nuint)ThreadObj(co)->Stack << 3) + 8);
 
@@ -207,7 +229,7 @@ internal sealed unsafe partial class Interpreter
         Value* src = (Value*)(_hb + ((nuint)oldStack << 3) + 8);
         Value* dst = (Value*)(_hb + ((nuint)ns << 3) + 8);
         int keep = Math.Min(oldSize, newSize);
-        Buffer.MemoryCopy(src, dst, (long)keep * sizeof(Value), (long)keep * sizeof(Value));
+        MoveValues(src, dst, keep);
         new Span<Value>(dst + keep, newSize - keep).Clear();
         th->Stack = ns;
         th->StackSize = (uint)newSize;
