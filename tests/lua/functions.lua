@@ -347,4 +347,34 @@ do
         #t1, #t2, n1, n2, n3, n4, h(1), acc, select("#", one(one(3))), (tailone(9)))
 end
 
+-- 37 tail calls: B = 0 (the arguments up to the top, `return f(g(x))`), missing and extra
+-- arguments, a vararg callee, a chain of tail calls from a tail-called frame, deep tail
+-- recursion (the stack never grows), a tail call as pcall's function and from a method,
+-- the error position and traceback of a tail-called function
+do
+  local function three() return 1, 2, 3 end
+  local function cnt(...) return select("#", ...), ... end
+  local function allargs() return cnt(three()) end
+  local function f3(a, b, c) return a, b, c end
+  local function missing() return f3(1) end
+  local function extra() return f3(1, 2, 3, 4, 5) end
+  local function va(...) local n = select("#", ...) return n, (...) end
+  local function tva() return va(7, nil, 9) end
+  local function even(n) if n == 0 then return true end return odd(n - 1) end
+  function odd(n) if n == 0 then return false end return even(n - 1) end
+  local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + n) end
+  local function boom(x) return x.field end
+  local function tailboom(x) return boom(x) end
+  local obj = { v = 5 }
+  function obj:get(d) return self.v + d end
+  function obj:tget(d) return self:get(d) end
+  local ok, err = pcall(tailboom, nil)
+  local tb = select(2, xpcall(tailboom, debug.traceback, nil))
+  local tailline = tb:find("tail calls", 1, true) ~= nil
+  check("functions-37 tail-calls", loop(100000, 0) == 5000050000 and even(10001) == false and not ok,
+        show(pk(allargs())), show(pk(missing())), show(pk(extra())), show(pk(tva())),
+        loop(100000, 0), even(10001), select(2, pcall(loop, 10, 0)), obj:tget(2), err, tailline)
+  odd = nil
+end
+
 print("# cases", ncase)

@@ -665,6 +665,47 @@ internal sealed unsafe partial class Interpreter
         }
     }
 
+    /// <summary>
+    /// TAILCALL's common case, for the loop: a Lua function (at <paramref name="func"/>, with
+    /// <paramref name="b"/> - 1 arguments, or up to the top for 0) called in tail position by the
+    /// plain Lua frame <paramref name="fi"/> (no pcall, metamethod or host caller to keep). The
+    /// function and its arguments move down to the frame's return slot and the callee takes the
+    /// frame over, as <see cref="TailCall"/> and PreCallLua do in general. False, with nothing
+    /// done, when the frame is not plain or the stack or the budget has no room: the general path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryTailCallLua(Coroutine co, int fi, int func, int b)
+    {
+        ref CallFrame fr = ref co.Frames[fi];
+        if ((fr.Flags & ~(FrameFlags.Lua | FrameFlags.Tail)) != 0)
+        {
+            return false;
+        }
+
+        Value* stack = StackOf(co);
+        uint closure = stack[func].R;
+        ProtoObj* p = Proto(At<LuaClosureObj>(closure)->Proto);
+        int n = b != 0 ? b : GetTop(co) - func; // the function and its arguments (B = 0: up to the top, `return f(g(x))`)
+        int nargs = n - 1;
+        int numParams = p->NumParams;
+        int dest = fr.ReturnSlot;
+        if (Fuel <= 1 || (uint)(dest + 2 + Math.Max(nargs, numParams) + p->MaxStackSize) > ThreadObj(co)->StackSize)
+        {
+            return false;
+        }
+
+        Fuel--; // a call counts one against the budget, as in PreCallLua
+        MoveValues(stack + func, stack + dest, n);
+        for (; nargs < numParams; nargs++)
+        {
+            stack[dest + 1 + nargs] = default;
+        }
+
+        fr.StartLua(closure, dest, p->MaxStackSize, fr.NResults, dest, fr.CDepth, FrameFlags.Tail);
+        SetTop(co, p->IsVararg != 0 ? dest + 1 + nargs : fr.Top);
+        return true;
+    }
+
     /// <summary>TAILCALL: 1 = a Lua frame replaced the current one; 2 = a host function finished a fresh frame; 0 = continue the caller.</summary>
     private int TailCall(Coroutine co, int fi, int func)
     {

@@ -847,6 +847,11 @@ internal sealed unsafe partial class Interpreter
                 {
                     int b = B(i);
                     int func = frames[fi].Base + A(i);
+                    if (typeof(THook) != typeof(Hooked) && !K(i) && ra->Tag == Tag.LuaClosure && TryTailCallLua(co, fi, func, b))
+                    {
+                        goto newFrame;
+                    }
+
                     if (b != 0)
                     {
                         SetTop(co, func + b);
