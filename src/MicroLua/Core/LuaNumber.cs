@@ -1085,77 +1085,48 @@ internal static class LuaNumber
     // Below this, doubles are subnormal and the relative-ulp argument of the fast path does not hold.
     private const double MinNormal = 2.2250738585072014e-308;
 
-    /// <summary>i &lt; f, exactly (no rounding of <paramref name="i"/> to double).</summary>
-    public static bool LessThan(long i, double f)
+    /// <summary>
+    /// The order of <paramref name="i"/> and <paramref name="f"/>, exactly (no rounding of
+    /// <paramref name="i"/> to double): -1 when i &lt; f, 0 when equal, 1 when i &gt; f, 2 when f
+    /// is NaN (unordered). The one rule under the four mixed comparisons below.
+    /// </summary>
+    public static int CompareExact(long i, double f)
     {
         if (double.IsNaN(f))
         {
-            return false;
+            return 2;
         }
+
         if (f >= TwoTo63)
         {
-            return true;
+            return -1;
         }
+
         if (f < -TwoTo63)
         {
-            return false;
+            return 1;
         }
-        return i < (long)Math.Ceiling(f); // i < f  <=>  i < ceil(f); ceil(f) < 2^63 here
+
+        long floor = (long)Math.Floor(f); // -2^63 <= floor(f) < 2^63 here
+        if (i != floor)
+        {
+            return i < floor ? -1 : 1; // i < floor <= f, or i >= floor + 1 > f
+        }
+
+        return f > floor ? -1 : 0; // i == floor(f): below f when f has a fraction
     }
+
+    /// <summary>i &lt; f, exactly.</summary>
+    public static bool LessThan(long i, double f) => CompareExact(i, f) == -1;
 
     /// <summary>i &lt;= f, exactly.</summary>
-    public static bool LessEqual(long i, double f)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-        if (f >= TwoTo63)
-        {
-            return true;
-        }
-        if (f < -TwoTo63)
-        {
-            return false;
-        }
-        return i <= (long)Math.Floor(f);
-    }
+    public static bool LessEqual(long i, double f) => CompareExact(i, f) is -1 or 0;
 
     /// <summary>f &lt; i, exactly.</summary>
-    public static bool LessThan(double f, long i)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-        if (f >= TwoTo63)
-        {
-            return false;
-        }
-        if (f < -TwoTo63)
-        {
-            return true;
-        }
-        return (long)Math.Floor(f) < i;
-    }
+    public static bool LessThan(double f, long i) => CompareExact(i, f) == 1;
 
     /// <summary>f &lt;= i, exactly.</summary>
-    public static bool LessEqual(double f, long i)
-    {
-        if (double.IsNaN(f))
-        {
-            return false;
-        }
-        if (f >= TwoTo63)
-        {
-            return false;
-        }
-        if (f < -TwoTo63)
-        {
-            return true;
-        }
-        return (long)Math.Ceiling(f) <= i;
-    }
+    public static bool LessEqual(double f, long i) => CompareExact(i, f) is 0 or 1;
 
     /// <summary>i == f, exactly.</summary>
     public static bool Equal(long i, double f) => FloatToInteger(f, out long fi) && fi == i;

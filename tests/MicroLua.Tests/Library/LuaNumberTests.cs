@@ -358,4 +358,51 @@ public sealed class LuaNumberTests
         Assert.True(LuaNumber.LessThan(3L, double.PositiveInfinity));
         Assert.True(LuaNumber.LessThan(double.NegativeInfinity, long.MinValue));
     }
+
+    /// <summary>
+    /// The four mixed comparisons against a model in BigInteger arithmetic (f's floor exact,
+    /// then its fraction), over every pair of edge integers and floats.
+    /// </summary>
+    [Fact]
+    public void MixedComparisons_MatchAnExactModel()
+    {
+        long[] ints = [0, 1, -1, 2, -2, (1L << 53) - 1, 1L << 53, (1L << 53) + 1, -(1L << 53) - 1, long.MaxValue, long.MaxValue - 1, long.MinValue, long.MinValue + 1, 1L << 62];
+        double[] floats =
+        [
+            0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.0, 9007199254740992.0, 9007199254740994.0, -9007199254740994.0,
+            9223372036854775808.0, -9223372036854775808.0, 9223372036854774784.0, -9223372036854777856.0,
+            4611686018427387904.0, 4611686018427387904.5, 1e300, -1e300, double.Epsilon, -double.Epsilon,
+            double.PositiveInfinity, double.NegativeInfinity, double.NaN, Math.BitIncrement(1.0), Math.BitDecrement(-1.0),
+        ];
+        foreach (long i in ints)
+        {
+            foreach (double f in floats)
+            {
+                int model = Model(i, f);
+                Assert.Equal(model, LuaNumber.CompareExact(i, f));
+                Assert.Equal(model == -1, LuaNumber.LessThan(i, f));
+                Assert.Equal(model is -1 or 0, LuaNumber.LessEqual(i, f));
+                Assert.Equal(model == 1, LuaNumber.LessThan(f, i));
+                Assert.Equal(model is 0 or 1, LuaNumber.LessEqual(f, i));
+                Assert.Equal(model == 0, LuaNumber.Equal(i, f));
+            }
+        }
+
+        static int Model(long i, double f)
+        {
+            if (double.IsNaN(f))
+            {
+                return 2;
+            }
+
+            if (double.IsInfinity(f))
+            {
+                return f > 0 ? -1 : 1;
+            }
+
+            var floor = new System.Numerics.BigInteger(Math.Floor(f)); // exact: an integral double
+            var bi = new System.Numerics.BigInteger(i);
+            return bi < floor ? -1 : bi > floor ? 1 : f != Math.Floor(f) ? -1 : 0;
+        }
+    }
 }
