@@ -108,7 +108,7 @@ own "--instruction-limit stops a loop" $'mlua: instruction limit exceeded (10000
 own "--instruction-limit with room to spare" $'done\nstatus=0' '$LUA --instruction-limit 1M -e "for i = 1, 1000 do end print(\"done\")"'
 own "--instruction-limit needs a count" "status=1" '$LUA --instruction-limit lots -e "" 2>/dev/null'
 own "--memory-limit stops a hungry script" "status=1" '$LUA --memory-limit 256K -e "local t = {} for i = 1, 1e7 do t[i] = tostring(i) end" 2>/dev/null'
-own "--memory-limit error names no .NET text" $'mlua: \'--memory-limit\' needs a size from 4192 bytes to 4G (bytes; K, M and G suffixes)\nstatus=0' '$LUA --memory-limit 1K -e "" 2>&1 | head -1'
+own "--memory-limit error names no .NET text" $'mlua: \'--memory-limit\' needs a size from 4384 bytes to 4G (bytes; K, M and G suffixes)\nstatus=0' '$LUA --memory-limit 1K -e "" 2>&1 | head -1'
 own "--memory-limit too small for the libraries" $'mlua: cannot open the libraries in a heap of 8192 bytes: not enough memory\nstatus=1' '$LUA --memory-limit 8K -e ""'
 own "--memory-limit 4G is accepted" $'ok\nstatus=0' '$LUA --memory-limit 4G -e "print(\"ok\")"'
 own "-h states the default heap limit" $'1\nstatus=0' '$LUA -h | grep -c "memory-limit N .*default 512M"'
