@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MicroLua.Core;
 using MicroLua.Values;
@@ -1075,9 +1076,13 @@ internal sealed unsafe partial class Interpreter
             stack = StackOf(co);
         }
 
-        for (int i = 1; i <= n; i++)
+        // The keys last + 1 .. last + n lie in the array part now: stored in place, each with its barrier.
+        Debug.Assert(last + n <= LuaTable.Obj(G, t)->ArraySize, "the constructor's slots are in the array part");
+        Value* slots = LuaTable.ArrayBase(G, LuaTable.Obj(G, t)) + last;
+        for (int i = 0; i < n; i++)
         {
-            LuaTable.SetInt(G, t, last + i, stack[ra + i]);
+            slots[i] = stack[ra + 1 + i];
+            G.WriteBarrier(t, slots[i]);
         }
     }
 
