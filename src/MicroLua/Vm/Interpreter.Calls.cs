@@ -39,15 +39,7 @@ internal sealed unsafe partial class Interpreter
         uint closure = StackOf(co)[func].R;
         ProtoObj* p = Proto(At<LuaClosureObj>(closure)->Proto);
         int nargs = GetTop(co) - func - 1;
-        int numParams = p->NumParams;
-        int frameSize = p->MaxStackSize;
-        EnsureStack(co, func + 1 + Math.Max(nargs, numParams) + frameSize + 1);
-        Value* stack = StackOf(co);
-        for (; nargs < numParams; nargs++)
-        {
-            stack[func + 1 + nargs] = default;
-        }
-
+        EnsureStack(co, LuaFrameNeed(func, nargs, p));
         if (--Fuel <= 0)
         {
             Refuel(); // a call counts one against the instruction budget
@@ -55,10 +47,36 @@ internal sealed unsafe partial class Interpreter
 
         int depth = MetaDepth(co, flags);
         int fi = co.PushFrame();
-        ref CallFrame fr = ref co.Frames[fi];
-        fr.StartLua(closure, func, frameSize, nresults, returnSlot, depth, flags);
-        SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
+        StartLuaFrame(co, ref co.Frames[fi], closure, p, func, nargs, nresults, returnSlot, depth, flags);
         return true;
+    }
+
+    /// <summary>
+    /// The stack a frame of <paramref name="p"/> at <paramref name="func"/> with
+    /// <paramref name="nargs"/> arguments needs: its registers above the arguments, or above the
+    /// parameters when fewer came, and a slot more. The loop's CALL tests the same room inline.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LuaFrameNeed(int func, int nargs, ProtoObj* p) => func + 2 + Math.Max(nargs, (int)p->NumParams) + p->MaxStackSize;
+
+    /// <summary>
+    /// Starts <paramref name="fr"/> as the frame of Lua function <paramref name="closure"/>
+    /// (prototype <paramref name="p"/>) at <paramref name="func"/>, its <paramref name="nargs"/>
+    /// arguments above it: the missing parameters nil, the frame's fields, the top (a vararg
+    /// function's after its arguments, which its VARARGPREP moves). The stack has the room
+    /// (<see cref="LuaFrameNeed"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StartLuaFrame(Coroutine co, ref CallFrame fr, uint closure, ProtoObj* p, int func, int nargs, int nresults, int returnSlot, int depth, FrameFlags flags)
+    {
+        Value* stack = StackOf(co);
+        for (; nargs < p->NumParams; nargs++)
+        {
+            stack[func + 1 + nargs] = default;
+        }
+
+        fr.StartLua(closure, func, p->MaxStackSize, nresults, returnSlot, depth, flags);
+        SetTop(co, p->IsVararg != 0 ? func + 1 + nargs : fr.Top);
     }
 
     /// <summary>PreCall of a host function, or of a value called through __call.</summary>
@@ -687,27 +705,18 @@ internal sealed unsafe partial class Interpreter
         uint closure = stack[func].R;
         ProtoObj* p = Proto(At<LuaClosureObj>(closure)->Proto);
         int n = b != 0 ? b : GetTop(co) - func; // the function and its arguments (B = 0: up to the top, `return f(g(x))`)
-        int nargs = n - 1;
-        int numParams = p->NumParams;
         int dest = fr.ReturnSlot;
-        if (Fuel <= 1 || (uint)(dest + 2 + Math.Max(nargs, numParams) + p->MaxStackSize) > ThreadObj(co)->StackSize)
+        if (Fuel <= 1 || (uint)LuaFrameNeed(dest, n - 1, p) > ThreadObj(co)->StackSize)
         {
             return false;
         }
 
         Fuel--; // a call counts one against the budget, as in PreCallLua
         MoveValues(stack + func, stack + dest, n);
-        for (; nargs < numParams; nargs++)
-        {
-            stack[dest + 1 + nargs] = default;
-        }
-
-        fr.StartLua(closure, dest, p->MaxStackSize, fr.NResults, dest, fr.CDepth, FrameFlags.Tail);
-        SetTop(co, p->IsVararg != 0 ? dest + 1 + nargs : fr.Top);
+        StartLuaFrame(co, ref fr, closure, p, dest, n - 1, fr.NResults, dest, fr.CDepth, FrameFlags.Tail);
         return true;
     }
 
-    /// <summary>TAILCALL: 1 = a Lua frame replaced the current one; 2 = a host function finished a fresh frame; 0 = continue the caller.</summary>
     private int TailCall(Coroutine co, int fi, int func)
     {
         // Resolve __call while the calling frame still exists: an error names the called

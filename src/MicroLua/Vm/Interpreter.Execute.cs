@@ -48,7 +48,7 @@ internal sealed unsafe partial class Interpreter
     /// MLUA_SPLIT_LOOP): a case for each operand form (register, constant) of the arithmetic
     /// and bitwise operators, one test of the opcode fewer per operation. Its ten more inlined
     /// call sites take the loop past the code generator's default limit of locals for inlining
-    /// (0.9 of JitMaxLocalsToTrack, 1,024), so the switch MicroLua.Interpreter.SplitOperandForms
+    /// (0.9 of JitMaxLocalsToTrack, whose default is 1,024), so the switch MicroLua.Interpreter.SplitOperandForms
     /// is for a build that raises that limit: mlua's NativeAOT build sets both (mlua.csproj).
     /// The JIT never compiles RunSplit otherwise.
     /// </summary>

@@ -797,7 +797,7 @@ internal sealed unsafe partial class Interpreter
                         int numParams = np->NumParams;
                         Debug.Assert(co.FrameCount == fi + 1, "the running frame is the top one");
                         if (Fuel > 1 && (uint)(fi + 1) < (uint)frames.Length
-                            && (uint)(func + 2 + Math.Max(nargs, numParams) + np->MaxStackSize) <= ThreadObj(co)->StackSize)
+                            && (uint)LuaFrameNeed(func, nargs, np) <= ThreadObj(co)->StackSize)
                         {
                             Fuel--;
                             for (; nargs < numParams; nargs++)
